@@ -1,0 +1,129 @@
+// Stable error codes. Every HTTP error body is `{code, message, limit?, retryable}`; the codes
+// and their meaning are listed once here and rendered into docs/errors.md (a test keeps the two
+// in step).
+
+export interface ErrorSpec {
+  readonly status: number;
+  readonly retryable: boolean;
+  readonly meaning: string;
+}
+
+export const ERROR_CODES = {
+  INGEST_BODY_TOO_LARGE: {
+    status: 413,
+    retryable: false,
+    meaning: 'The request body (after gunzip, if it was gzipped) is larger than the limit in `limit` (bytes).',
+  },
+  INGEST_BATCH_TOO_LARGE: {
+    status: 413,
+    retryable: false,
+    meaning: 'A JSON batch holds more samples than the limit in `limit`; split it.',
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    retryable: false,
+    meaning: 'The Content-Type is not one this endpoint reads (the message lists the ones it does).',
+  },
+  UNSUPPORTED_CONTENT_ENCODING: {
+    status: 415,
+    retryable: false,
+    meaning: 'The Content-Encoding is neither identity nor gzip.',
+  },
+  MALFORMED_BODY: {
+    status: 400,
+    retryable: false,
+    meaning: 'The body could not be decoded: bad JSON, or a gzip stream that does not inflate.',
+  },
+  INVALID_SAMPLE: {
+    status: 400,
+    retryable: false,
+    meaning: 'Every sample in the request was refused; `rejected` says why, per sample.',
+  },
+  INVALID_EVENT: {
+    status: 400,
+    retryable: false,
+    meaning: 'The event is missing a field or has one out of bounds; the message names it.',
+  },
+  INVALID_PARAMETER: {
+    status: 400,
+    retryable: false,
+    meaning: 'A query-string parameter is malformed; the message names it and the rule.',
+  },
+  MALFORMED_EXPOSITION: {
+    status: 400,
+    retryable: false,
+    meaning: 'A pushed Prometheus text or OpenMetrics body does not parse; the message gives the line.',
+  },
+  PUSH_INVALID: {
+    status: 400,
+    retryable: false,
+    meaning:
+      'A push is well-formed but not acceptable as the Pushgateway defines it (samples with timestamps, a bad grouping key, inconsistent types).',
+  },
+  PUSH_TOO_MANY_GROUPS: {
+    status: 400,
+    retryable: false,
+    meaning: 'The number of push groups is at its limit (`limit`); delete old groups first.',
+  },
+  HOST_NOT_ALLOWED: {
+    status: 403,
+    retryable: false,
+    meaning:
+      'The Host header names neither this machine’s loopback address nor a configured LAN name (a guard against DNS rebinding).',
+  },
+  ORIGIN_NOT_ALLOWED: {
+    status: 403,
+    retryable: false,
+    meaning: 'A browser request came from an origin that is not this server and not on the allow-list.',
+  },
+  UNAUTHORIZED: {
+    status: 401,
+    retryable: false,
+    meaning: 'A client that is not on loopback must present a token (`Authorization: Bearer …` or `?token=`).',
+  },
+  NOT_FOUND: { status: 404, retryable: false, meaning: 'No such endpoint.' },
+  METHOD_NOT_ALLOWED: { status: 405, retryable: false, meaning: 'The endpoint exists but not for this method.' },
+  REQUEST_TIMEOUT: { status: 408, retryable: true, meaning: 'The body did not arrive in time.' },
+  RENDERER_NOT_BUILT: {
+    status: 503,
+    retryable: false,
+    meaning: 'The boards have not been built; run `npm run build` (npm run serve does it for you).',
+  },
+  SHUTTING_DOWN: { status: 503, retryable: true, meaning: 'The collector is stopping; retry against the next start.' },
+  INTERNAL: { status: 500, retryable: true, meaning: 'A bug: the request was not applied. The log has the stack.' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  retryable: boolean;
+  limit?: number;
+}
+
+/** An error that knows its HTTP reply. Thrown inside handlers, turned into JSON at the edge. */
+export class RadiatorError extends Error {
+  readonly code: ErrorCode;
+  readonly limit: number | undefined;
+  readonly extra: Record<string, unknown> | undefined;
+  constructor(code: ErrorCode, message: string, opts: { limit?: number; extra?: Record<string, unknown> } = {}) {
+    super(message);
+    this.name = 'RadiatorError';
+    this.code = code;
+    this.limit = opts.limit;
+    this.extra = opts.extra;
+  }
+  get status(): number {
+    return ERROR_CODES[this.code].status;
+  }
+  get retryable(): boolean {
+    return ERROR_CODES[this.code].retryable;
+  }
+  toBody(): ErrorBody & Record<string, unknown> {
+    const body: ErrorBody & Record<string, unknown> = { code: this.code, message: this.message, retryable: this.retryable };
+    if (this.limit !== undefined) body.limit = this.limit;
+    if (this.extra) Object.assign(body, this.extra);
+    return body;
+  }
+}

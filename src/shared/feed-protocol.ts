@@ -1,0 +1,110 @@
+// The live feed's messages (`ws://host:7070/feed`, JSON text frames).
+// A client subscribes to series selectors and gets a snapshot, then the points appended at each
+// flush; it may also subscribe to events. Heartbeats come every few seconds so a screen can tell
+// a quiet collector from a lost one. Timestamps are ms; NaN values travel as null.
+
+import type { LabelObject, RadiatorEvent } from './model.ts';
+
+export const FEED_PROTOCOL_VERSION = 1;
+
+// ── client → server ───────────────────────────────────────────────────────────────────
+export interface SubscribeMessage {
+  type: 'subscribe';
+  /** Chosen by the client; echoed on every message for this subscription. */
+  id: string;
+  /** A series selector: `name{label="value",…}`. */
+  query: string;
+  /** How much history the snapshot holds, ms (bounded by FEED_MAX_RANGE_MS). */
+  rangeMs: number;
+}
+
+export interface SubscribeEventsMessage {
+  type: 'subscribeEvents';
+  id: string;
+  rangeMs: number;
+  kinds?: string[];
+}
+
+export interface UnsubscribeMessage {
+  type: 'unsubscribe';
+  id: string;
+}
+
+export type ClientMessage = SubscribeMessage | SubscribeEventsMessage | UnsubscribeMessage;
+
+// ── server → client ───────────────────────────────────────────────────────────────────
+export interface HelloMessage {
+  type: 'hello';
+  protocol: number;
+  serverTime: number;
+  flushIntervalMs: number;
+  heartbeatIntervalMs: number;
+}
+
+export interface FeedSeries {
+  /** Stable for the life of the series; `append` refers to it. */
+  sid: number;
+  labels: LabelObject;
+}
+
+export interface SnapshotMessage {
+  type: 'snapshot';
+  id: string;
+  from: number;
+  to: number;
+  series: Array<FeedSeries & { ts: number[]; values: Array<number | null>; lastChangeTs: number }>;
+}
+
+export interface AppendMessage {
+  type: 'append';
+  id: string;
+  /** Series seen for the first time in this subscription. */
+  series: FeedSeries[];
+  /** [sid, ts, value] */
+  points: Array<[number, number, number | null]>;
+  /** True when the client fell behind and only the latest point per series was kept. */
+  coalesced: boolean;
+}
+
+export interface EventsSnapshotMessage {
+  type: 'events';
+  id: string;
+  events: RadiatorEvent[];
+}
+
+export interface EventMessage {
+  type: 'event';
+  id: string;
+  event: RadiatorEvent;
+}
+
+export interface HeartbeatMessage {
+  type: 'heartbeat';
+  serverTime: number;
+}
+
+export interface ErrorMessage {
+  type: 'error';
+  id?: string;
+  code: string;
+  message: string;
+}
+
+export type ServerMessage =
+  | HelloMessage
+  | SnapshotMessage
+  | AppendMessage
+  | EventsSnapshotMessage
+  | EventMessage
+  | HeartbeatMessage
+  | ErrorMessage;
+
+/** WebSocket close codes the server uses. */
+export const FEED_CLOSE = {
+  /** The client fell too far behind (RFC 6455 "Try Again Later"). */
+  TOO_SLOW: 1013,
+  /** The server is stopping. */
+  GOING_AWAY: 1001,
+  /** A message broke the protocol. */
+  POLICY: 1008,
+} as const;

@@ -1,0 +1,69 @@
+// The data model every process shares: series identity, label matchers and events.
+// It is Prometheus's: a series is a metric name plus labels; a sample is (timestamp ms, float64).
+
+/** Label pairs sorted by name, `__name__` excluded. Arrays, not objects: names arrive from
+ * outside and `__proto__` is a valid label name. */
+export type LabelPairs = ReadonlyArray<readonly [string, string]>;
+
+export interface SeriesId {
+  readonly name: string;
+  readonly labels: LabelPairs;
+}
+
+export type MatchOp = '=' | '!=' | '=~' | '!~';
+
+export interface LabelMatcher {
+  /** `__name__` matches the metric name. */
+  readonly name: string;
+  readonly op: MatchOp;
+  readonly value: string;
+}
+
+/** What the JSON API accepts; `alert` and `check` are written by the core itself. */
+export const POSTABLE_EVENT_KINDS = ['deploy', 'change', 'incident', 'build', 'note'] as const;
+export const EVENT_KINDS = [...POSTABLE_EVENT_KINDS, 'alert', 'check'] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+export interface RadiatorEvent {
+  readonly id: number;
+  /** ms since the epoch */
+  readonly ts: number;
+  /** The end of a span (an incident's resolution); null for a point in time. */
+  readonly tsEnd: number | null;
+  readonly kind: EventKind;
+  readonly title: string;
+  readonly text: string;
+  /** `key:value` or bare `flag` strings, as DogStatsD writes them. */
+  readonly tags: readonly string[];
+  readonly service: string | null;
+  readonly version: string | null;
+  /** Which receiver wrote it: `http`, `statsd`, `demo`, … */
+  readonly source: string;
+}
+
+export type NewEvent = Omit<RadiatorEvent, 'id'>;
+
+/** Labels as the Prometheus HTTP API and the feed spell them: an object with `__name__`.
+ * Build with `labelsToObject`, which creates it without a prototype. */
+export type LabelObject = Record<string, string>;
+
+export function labelsToObject(id: SeriesId): LabelObject {
+  const out: LabelObject = Object.create(null);
+  out.__name__ = id.name;
+  for (const [k, v] of id.labels) out[k] = v;
+  return out;
+}
+
+const escapeLabelValue = (v: string): string => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+
+/** The canonical text form, `name{a="1",b="2"}`; also the series' unique key. */
+export function seriesKey(name: string, labels: LabelPairs): string {
+  if (labels.length === 0) return name;
+  let s = name + '{';
+  for (let i = 0; i < labels.length; i++) {
+    const [k, v] = labels[i]!;
+    if (i > 0) s += ',';
+    s += k + '="' + escapeLabelValue(v) + '"';
+  }
+  return s + '}';
+}

@@ -1,0 +1,202 @@
+// The settings schema: one module, shared by the core (`radiator serve`), the desktop shell and
+// the settings UI. Every value is validated here; a bad one is refused with a message that
+// names the setting, the value and the rule.
+
+import { z } from 'zod';
+import {
+  DEFAULT_BIND_HOST,
+  DEFAULT_EVENT_RETENTION_MS,
+  DEFAULT_FLUSH_INTERVAL_MS,
+  DEFAULT_HOST_METRICS_INTERVAL_MS,
+  DEFAULT_HOT_WINDOW_MS,
+  DEFAULT_HTTP_PORT,
+  DEFAULT_MAX_SERIES,
+  DEFAULT_PUSH_PORT,
+  DEFAULT_RAW_RETENTION_MS,
+  DEFAULT_REPEAT_INTERVAL_MS,
+  DEFAULT_ROLLUP_1H_RETENTION_MS,
+  DEFAULT_ROLLUP_5M_RETENTION_MS,
+  DEFAULT_STATSD_PORT,
+  DEFAULT_STATSD_RECV_BUFFER_BYTES,
+  MAX_FLUSH_INTERVAL_MS,
+  MIN_FLUSH_INTERVAL_MS,
+} from './limits.ts';
+
+const UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000, y: 365 * 86_400_000 };
+
+/** `1500`, `"1500ms"`, `"90s"`, `"5m"`, `"1h30m"`, `"3d"` → ms. Undefined when malformed. */
+export function parseDuration(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  if (typeof v !== 'string') return undefined;
+  const s = v.trim();
+  if (/^\d+$/.test(s)) return Number(s);
+  const re = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w|y)/gy;
+  let total = 0;
+  let matched = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(s))) {
+    total += Number(m[1]) * UNITS[m[2]!]!;
+    matched += m[0].length;
+  }
+  return matched === s.length && matched > 0 ? total : undefined;
+}
+
+export function formatDuration(ms: number): string {
+  for (const [u, n] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1_000]] as const) {
+    if (ms >= n && ms % n === 0) return `${ms / n}${u}`;
+  }
+  return `${ms}ms`;
+}
+
+/** A duration in ms, written as a number or a string like "5m". */
+const duration = (min: number, max: number) =>
+  z.preprocess(
+    (v) => parseDuration(v) ?? v,
+    z
+      .number({ error: 'must be a duration like 1500, "90s", "5m" or "3d"' })
+      .int()
+      .min(min, { error: `must be at least ${formatDuration(min)}` })
+      .max(max, { error: `must be at most ${formatDuration(max)}` }),
+  );
+
+const port = z
+  .number({ error: 'must be a port number' })
+  .int({ error: 'must be a whole number' })
+  .min(1, { error: 'must be between 1 and 65535' })
+  .max(65535, { error: 'must be between 1 and 65535' });
+
+/** A port, or `false` for "this receiver is off". */
+const portOrOff = z.union([port, z.literal(false)], { error: 'must be a port number (1–65535) or false to turn it off' });
+
+const hostAddress = z
+  .string()
+  .min(1)
+  .refine((s) => /^[a-zA-Z0-9.:\-[\]%]+$/.test(s), { error: 'must be an IP address or a host name' });
+
+export const SettingsSchema = z
+  .object({
+    version: z.literal(1).default(1),
+    server: z
+      .object({
+        /** Where every listener binds. 127.0.0.1 keeps Radiator on this machine. */
+        host: hostAddress.default(DEFAULT_BIND_HOST),
+        /** The HTTP API, the Prometheus API, the feed and the boards. */
+        httpPort: port.default(DEFAULT_HTTP_PORT),
+        /** Extra Host header names accepted (for a LAN name); loopback names always are. */
+        allowedHosts: z.array(hostAddress).max(64).default([]),
+        /** Browser origins allowed to call the API (besides the server's own). */
+        corsOrigins: z
+          .array(z.string().regex(/^https?:\/\/[^/\s]+$/, { error: 'must be an origin like http://host:port' }))
+          .max(64)
+          .default([]),
+        /** Required from every client that is not on loopback. Needed when host is not loopback. */
+        token: z.string().min(16, { error: 'must be at least 16 characters' }).max(256).nullable().default(null),
+      })
+      .strict()
+      .prefault({}),
+    receivers: z
+      .object({
+        statsd: z
+          .object({
+            udpPort: portOrOff.default(DEFAULT_STATSD_PORT),
+            tcpPort: portOrOff.default(DEFAULT_STATSD_PORT),
+            recvBufferBytes: z
+              .number()
+              .int()
+              .min(64 * 1024, { error: 'must be at least 65536' })
+              .max(256 * 1024 * 1024, { error: 'must be at most 268435456' })
+              .default(DEFAULT_STATSD_RECV_BUFFER_BYTES),
+          })
+          .strict()
+          .prefault({}),
+        push: z
+          .object({
+            /** The Pushgateway port; pushes are also accepted on the HTTP port. */
+            port: portOrOff.default(DEFAULT_PUSH_PORT),
+          })
+          .strict()
+          .prefault({}),
+        host: z
+          .object({
+            enabled: z.boolean().default(true),
+            interval: duration(1_000, 3_600_000).default(DEFAULT_HOST_METRICS_INTERVAL_MS),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    collector: z
+      .object({
+        flushInterval: duration(MIN_FLUSH_INTERVAL_MS, MAX_FLUSH_INTERVAL_MS).default(DEFAULT_FLUSH_INTERVAL_MS),
+        /** Current values are written again at least this often (must stay under PromQL's 5m lookback). */
+        repeatInterval: duration(1_000, 240_000).default(DEFAULT_REPEAT_INTERVAL_MS),
+      })
+      .strict()
+      .prefault({}),
+    store: z
+      .object({
+        maxSeries: z.number().int().min(100, { error: 'must be at least 100' }).max(5_000_000, { error: 'must be at most 5000000' }).default(DEFAULT_MAX_SERIES),
+        hotWindow: duration(5 * 60_000, 48 * 3_600_000).default(DEFAULT_HOT_WINDOW_MS),
+        retention: z
+          .object({
+            raw: duration(3_600_000, 400 * 86_400_000).default(DEFAULT_RAW_RETENTION_MS),
+            rollup5m: duration(86_400_000, 5 * 365 * 86_400_000).default(DEFAULT_ROLLUP_5M_RETENTION_MS),
+            rollup1h: duration(86_400_000, 20 * 365 * 86_400_000).default(DEFAULT_ROLLUP_1H_RETENTION_MS),
+            events: duration(86_400_000, 20 * 365 * 86_400_000).default(DEFAULT_EVENT_RETENTION_MS),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    if (s.collector.repeatInterval < s.collector.flushInterval) {
+      ctx.addIssue({ code: 'custom', path: ['collector', 'repeatInterval'], input: s.collector.repeatInterval, message: 'must be at least collector.flushInterval' });
+    }
+    const r = s.store.retention;
+    if (r.rollup5m < r.raw) ctx.addIssue({ code: 'custom', path: ['store', 'retention', 'rollup5m'], input: r.rollup5m, message: 'must be at least store.retention.raw' });
+    if (r.rollup1h < r.rollup5m) ctx.addIssue({ code: 'custom', path: ['store', 'retention', 'rollup1h'], input: r.rollup1h, message: 'must be at least store.retention.rollup5m' });
+    const loopback = s.server.host === '127.0.0.1' || s.server.host === '::1' || s.server.host === 'localhost';
+    if (!loopback && s.server.token === null) {
+      ctx.addIssue({ code: 'custom', path: ['server', 'token'], input: null, message: `must be set when server.host is ${s.server.host} (not loopback): clients on the LAN authenticate with it` });
+    }
+  });
+
+export type Settings = z.output<typeof SettingsSchema>;
+export type SettingsInput = z.input<typeof SettingsSchema>;
+
+export class SettingsError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(problems.length === 1 ? problems[0]! : `${problems.length} settings are invalid:\n  ${problems.join('\n  ')}`);
+    this.name = 'SettingsError';
+    this.problems = problems;
+  }
+}
+
+const show = (v: unknown): string => {
+  if (v === undefined) return 'nothing';
+  const s = JSON.stringify(v);
+  return s === undefined ? String(v) : s.length > 80 ? s.slice(0, 77) + '...' : s;
+};
+
+/** Validate settings; throws SettingsError whose lines read
+ * "receivers.statsd.udpPort = 70000: must be between 1 and 65535". */
+export function parseSettings(input: unknown): Settings {
+  const r = SettingsSchema.safeParse(input ?? {}, { reportInput: true });
+  if (r.success) return r.data;
+  const problems = r.error.issues.map((i) => {
+    const path = i.path.join('.') || '(settings)';
+    if (i.code === 'unrecognized_keys') return `${path === '(settings)' ? '' : path + '.'}${i.keys.join(', ')}: unknown setting`;
+    const input = 'input' in i ? i.input : undefined;
+    return `${path} = ${show(input)}: ${i.message}`;
+  });
+  throw new SettingsError(problems);
+}
+
+export function defaultSettings(): Settings {
+  return parseSettings({});
+}

@@ -1,0 +1,83 @@
+// One series in memory: its identity, its open chunk, and the closed chunks still inside the hot
+// window. Everything older is only on disk.
+
+import type { LabelPairs, SeriesId } from '../../../shared/model.ts';
+import { ChunkEncoder, decodeInto } from './chunk-codec.ts';
+
+export interface ClosedChunk {
+  readonly tMin: number;
+  readonly tMax: number;
+  readonly count: number;
+  readonly bytes: Uint8Array;
+}
+
+export class Series implements SeriesId {
+  readonly id: number;
+  readonly name: string;
+  readonly labels: LabelPairs;
+  readonly key: string;
+  /** Closed chunks held in memory, oldest first. */
+  closed: ClosedChunk[] = [];
+  /** The chunk being appended to; null until the first sample (or after a close). */
+  open: ChunkEncoder | null = null;
+  /** Samples of `open` already written to disk by a checkpoint. */
+  openPersisted = 0;
+  lastTs = -Infinity;
+  lastValue = NaN;
+  /** When the value last differed from the one before (for staleness on the screen). */
+  lastChangeTs = -Infinity;
+  /** The oldest timestamp memory holds for this series; older samples are read from disk. */
+  memFrom = Infinity;
+  /** Whether any sample of this series was ever written to disk (so a disk read can find it). */
+  onDisk = false;
+
+  constructor(id: number, name: string, labels: LabelPairs, key: string) {
+    this.id = id;
+    this.name = name;
+    this.labels = labels;
+    this.key = key;
+  }
+
+  get sampleCountInMemory(): number {
+    let n = this.open?.count ?? 0;
+    for (const c of this.closed) n += c.count;
+    return n;
+  }
+
+  get bytesInMemory(): number {
+    let n = this.open?.bytes.length ?? 0;
+    for (const c of this.closed) n += c.bytes.length;
+    return n;
+  }
+
+  /** Samples with from <= ts <= to held in memory, in order. */
+  readMemory(from: number, to: number): { ts: Float64Array; values: Float64Array } {
+    const chunks: Array<{ tMin: number; tMax: number; count: number; bytes: Uint8Array }> = [];
+    let total = 0;
+    for (const c of this.closed) {
+      if (c.tMax < from || c.tMin > to) continue;
+      chunks.push(c);
+      total += c.count;
+    }
+    const o = this.open;
+    if (o && o.count > 0 && !(o.tMax < from || o.tMin > to)) {
+      chunks.push({ tMin: o.tMin, tMax: o.tMax, count: o.count, bytes: o.bytes });
+      total += o.count;
+    }
+    const ts = new Float64Array(total);
+    const values = new Float64Array(total);
+    let n = 0;
+    for (const c of chunks) n += decodeInto(c.bytes, c.count, ts, values, n);
+    return trimToRange(ts, values, from, to);
+  }
+}
+
+/** The sub-arrays whose timestamps fall in [from, to]; both arrays are sorted by time. */
+export function trimToRange(ts: Float64Array, values: Float64Array, from: number, to: number): { ts: Float64Array; values: Float64Array } {
+  let a = 0;
+  let b = ts.length;
+  while (a < b && ts[a]! < from) a++;
+  while (b > a && ts[b - 1]! > to) b--;
+  if (a === 0 && b === ts.length) return { ts, values };
+  return { ts: ts.subarray(a, b), values: values.subarray(a, b) };
+}

@@ -1,0 +1,680 @@
+// The embedded time-series store: a hot tier in memory (compressed chunks inside the hot window)
+// and a durable tier in SQLite (closed chunks, a write-ahead log of each flush, roll-ups, events).
+//
+// Write path: `append` puts a sample in its series' open chunk and in the pending batch;
+// `commit` (once per flush) writes the batch as one WAL record plus any chunks that closed, in one
+// transaction. `maintain` does the rest in bounded slices so no flush stalls: checkpoints that
+// let the WAL be trimmed, roll-ups, retention, and eviction from memory.
+// Recovery: closed chunks and checkpointed open chunks are loaded, then the WAL is replayed.
+
+import { mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import {
+  CHECKPOINT_INTERVAL_MS,
+  CHECKPOINT_SERIES_PER_TICK,
+  CHUNK_MAX_SAMPLES,
+  MAX_OVERFLOW_SERIES,
+  MAX_SAMPLE_AGE_MS,
+  MAX_SAMPLE_FUTURE_MS,
+  MAX_SELECT_POINTS,
+  MAX_SELECT_SERIES,
+  RETENTION_DELETE_BATCH_ROWS,
+  ROLLUP_RESOLUTIONS_MS,
+} from '../../../shared/limits.ts';
+import type { LabelMatcher, LabelPairs } from '../../../shared/model.ts';
+import { seriesKey } from '../../../shared/model.ts';
+import { ChunkEncoder, decodeInto } from './chunk-codec.ts';
+import { EventStore } from './events.ts';
+import { openDatabase } from './schema.ts';
+import { SeriesIndex } from './series-index.ts';
+import { Series, trimToRange, type ClosedChunk } from './series.ts';
+import { decodeWalRecord, encodeWalRecord, type SampleBatch } from './wal-codec.ts';
+
+export interface RetentionOptions {
+  rawMs: number;
+  rollup5mMs: number;
+  rollup1hMs: number;
+  eventsMs: number;
+}
+
+export interface StoreOptions {
+  /** Directory for `radiator.db`; created if missing. */
+  dir: string;
+  maxSeries: number;
+  hotWindowMs: number;
+  retention: RetentionOptions;
+  now?: () => number;
+}
+
+export type AppendResult = 'ok' | 'duplicate' | 'out_of_order' | 'too_old' | 'too_new';
+
+export interface SeriesSamples {
+  readonly series: Series;
+  readonly ts: Float64Array;
+  readonly values: Float64Array;
+}
+
+export interface RollupSamples {
+  readonly series: Series;
+  readonly ts: Float64Array;
+  readonly min: Float64Array;
+  readonly max: Float64Array;
+  readonly sum: Float64Array;
+  readonly count: Float64Array;
+  readonly last: Float64Array;
+}
+
+export interface StoreStats {
+  series: number;
+  overflowSeries: number;
+  refusedSeries: number;
+  samplesInMemory: number;
+  bytesInMemory: number;
+  diskBytes: number;
+  walRecords: number;
+  lastCommitMs: number;
+  lastCommitSamples: number;
+}
+
+/** A limit was hit while reading; the message says which. */
+export class SelectLimitError extends Error {
+  readonly limit: number;
+  constructor(message: string, limit: number) {
+    super(message);
+    this.name = 'SelectLimitError';
+    this.limit = limit;
+  }
+}
+
+const ROLLUP_GRACE_MS = 60_000;
+const MAINTAIN_RETENTION_EVERY_MS = 60_000;
+
+interface SlicedJob {
+  ids: number[];
+  pos: number;
+  run(ids: number[]): void;
+  done(): void;
+}
+
+export class Store {
+  readonly index = new SeriesIndex();
+  readonly events: EventStore;
+  readonly file: string;
+  private readonly db: DatabaseSync;
+  private readonly opts: StoreOptions;
+  private readonly now: () => number;
+  private nextId = 1;
+  private walSeq = 0;
+  private overflowCount = 0;
+  private refused = 0;
+  private pending: SampleBatch = { ids: [], ts: [], values: [] };
+  private closedToPersist: Array<[Series, ClosedChunk]> = [];
+  private newSeries: Series[] = [];
+  private lateBuckets = new Map<string, [number, number, number]>(); // key → [res, seriesId, bucket]
+  private lastCheckpoint: number;
+  private lastRetention = 0;
+  private jobs: SlicedJob[] = [];
+  private rollupDone = new Map<number, number>();
+  private closedDb = false;
+  private stats = { lastCommitMs: 0, lastCommitSamples: 0 };
+  private readonly st: Record<
+    | 'insertSeries'
+    | 'insertChunk'
+    | 'insertWal'
+    | 'deleteWalUpTo'
+    | 'readChunks'
+    | 'upsertRollup'
+    | 'readRollups'
+    | 'setMeta'
+    | 'countWal',
+    StatementSync
+  >;
+
+  constructor(opts: StoreOptions) {
+    this.opts = opts;
+    this.now = opts.now ?? Date.now;
+    mkdirSync(opts.dir, { recursive: true });
+    this.file = join(opts.dir, 'radiator.db');
+    this.db = openDatabase(this.file);
+    this.events = new EventStore(this.db, this.now);
+    this.st = {
+      insertSeries: this.db.prepare('INSERT INTO series (id, key, name, labels, created_ms) VALUES (?, ?, ?, ?, ?)'),
+      insertChunk: this.db.prepare(
+        'INSERT OR REPLACE INTO chunks (series_id, t_min, t_max, n, open, data) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      insertWal: this.db.prepare('INSERT INTO wal (seq, data) VALUES (?, ?)'),
+      deleteWalUpTo: this.db.prepare('DELETE FROM wal WHERE seq <= ?'),
+      readChunks: this.db.prepare(
+        'SELECT t_min, t_max, n, data FROM chunks WHERE series_id = ? AND t_max >= ? AND t_min <= ? AND t_min < ? ORDER BY t_min',
+      ),
+      upsertRollup: this.db.prepare(
+        'INSERT OR REPLACE INTO rollups (res, series_id, ts, min, max, sum, count, last) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      readRollups: this.db.prepare(
+        'SELECT ts, min, max, sum, count, last FROM rollups WHERE res = ? AND series_id = ? AND ts >= ? AND ts <= ? ORDER BY ts',
+      ),
+      setMeta: this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
+      countWal: this.db.prepare('SELECT count(*) AS n FROM wal'),
+    };
+    this.lastCheckpoint = this.now();
+    this.recover();
+  }
+
+  // ── identity ──────────────────────────────────────────────────────────────────────────
+
+  /** The series for this identity, created if new. `labels` must be sorted and validated
+   * (see `checkSeries`). Returns null when the series cap is reached; `overflow` series may use
+   * a small reserve above the cap. */
+  resolve(name: string, labels: LabelPairs, opts: { overflow?: boolean } = {}): Series | null {
+    const key = seriesKey(name, labels);
+    const found = this.index.get(key);
+    if (found) return found;
+    const limit = this.opts.maxSeries + (opts.overflow ? MAX_OVERFLOW_SERIES : 0);
+    if (this.index.size >= limit) {
+      if (!opts.overflow) this.refused++;
+      return null;
+    }
+    const s = new Series(this.nextId++, name, labels, key);
+    this.index.add(s);
+    this.newSeries.push(s);
+    if (opts.overflow) this.overflowCount++;
+    return s;
+  }
+
+  /** How many distinct series were refused at the cap since start. */
+  get refusedSeries(): number {
+    return this.refused;
+  }
+
+  // ── writes ────────────────────────────────────────────────────────────────────────────
+
+  append(s: Series, ts: number, value: number): AppendResult {
+    if (ts <= s.lastTs) {
+      if (ts === s.lastTs && Object.is(value, s.lastValue)) return 'duplicate';
+      return 'out_of_order';
+    }
+    const now = this.now();
+    if (ts < now - MAX_SAMPLE_AGE_MS) return 'too_old';
+    if (ts > now + MAX_SAMPLE_FUTURE_MS) return 'too_new';
+    this.appendUnchecked(s, ts, value, true);
+    return 'ok';
+  }
+
+  private appendUnchecked(s: Series, ts: number, value: number, log: boolean): void {
+    let enc = s.open;
+    if (!enc) {
+      enc = s.open = new ChunkEncoder(16);
+      s.openPersisted = 0;
+      if (s.memFrom === Infinity) s.memFrom = ts;
+    }
+    enc.append(ts, value);
+    if (!Object.is(value, s.lastValue)) s.lastChangeTs = ts;
+    s.lastTs = ts;
+    s.lastValue = value;
+    if (enc.count >= CHUNK_MAX_SAMPLES) {
+      const chunk: ClosedChunk = { tMin: enc.tMin, tMax: enc.tMax, count: enc.count, bytes: enc.snapshot() };
+      s.closed.push(chunk);
+      s.open = null;
+      s.openPersisted = 0;
+      this.closedToPersist.push([s, chunk]);
+    }
+    if (log) {
+      this.pending.ids.push(s.id);
+      this.pending.ts.push(ts);
+      this.pending.values.push(value);
+      const done = this.rollupDone.get(ROLLUP_RESOLUTIONS_MS[0]!) ?? Infinity;
+      if (ts < done) this.markLate(s.id, ts);
+    }
+  }
+
+  private markLate(id: number, ts: number): void {
+    for (const res of ROLLUP_RESOLUTIONS_MS) {
+      const bucket = Math.floor(ts / res) * res;
+      this.lateBuckets.set(`${res}:${id}:${bucket}`, [res, id, bucket]);
+    }
+  }
+
+  /** Write what was appended since the last commit, durably. Returns the committed batch (the
+   * feed sends it on). */
+  commit(): SampleBatch {
+    const batch = this.pending;
+    if (batch.ids.length === 0 && this.closedToPersist.length === 0 && this.newSeries.length === 0) return batch;
+    const t0 = performance.now();
+    this.pending = { ids: [], ts: [], values: [] };
+    const created = this.now();
+    this.transaction(() => {
+      for (const s of this.newSeries) {
+        this.st.insertSeries.run(s.id, s.key, s.name, JSON.stringify(s.labels), created);
+      }
+      if (batch.ids.length > 0) this.st.insertWal.run(++this.walSeq, encodeWalRecord(batch));
+      for (const [s, c] of this.closedToPersist) {
+        this.st.insertChunk.run(s.id, c.tMin, c.tMax, c.count, 0, c.bytes);
+        s.onDisk = true;
+      }
+    });
+    this.newSeries = [];
+    this.closedToPersist = [];
+    this.stats.lastCommitMs = performance.now() - t0;
+    this.stats.lastCommitSamples = batch.ids.length;
+    return batch;
+  }
+
+  private transaction(fn: () => void): void {
+    this.db.exec('BEGIN');
+    try {
+      fn();
+      this.db.exec('COMMIT');
+    } catch (e) {
+      this.db.exec('ROLLBACK');
+      throw e;
+    }
+  }
+
+  // ── reads ─────────────────────────────────────────────────────────────────────────────
+
+  /** Raw samples of one series with from <= ts <= to, from memory and, where older, disk. */
+  readRaw(s: Series, from: number, to: number): { ts: Float64Array; values: Float64Array } {
+    if (to < from) return { ts: new Float64Array(0), values: new Float64Array(0) };
+    const mem = to >= s.memFrom ? s.readMemory(Math.max(from, s.memFrom), to) : null;
+    if (from >= s.memFrom || !s.onDisk) return mem ?? { ts: new Float64Array(0), values: new Float64Array(0) };
+    const rows = this.st.readChunks.all(s.id, from, to, s.memFrom) as Array<{ t_min: number; t_max: number; n: number; data: Uint8Array }>;
+    let total = mem ? mem.ts.length : 0;
+    for (const r of rows) total += r.n;
+    const ts = new Float64Array(total);
+    const values = new Float64Array(total);
+    let n = 0;
+    for (const r of rows) n += decodeInto(r.data, r.n, ts, values, n);
+    const disk = trimToRange(ts.subarray(0, n), values.subarray(0, n), from, Math.min(to, s.memFrom - 1));
+    if (!mem || mem.ts.length === 0) return disk;
+    const outTs = new Float64Array(disk.ts.length + mem.ts.length);
+    const outValues = new Float64Array(outTs.length);
+    outTs.set(disk.ts);
+    outTs.set(mem.ts, disk.ts.length);
+    outValues.set(disk.values);
+    outValues.set(mem.values, disk.ts.length);
+    return { ts: outTs, values: outValues };
+  }
+
+  /** Raw samples of every matching series in [from, to]. Series with no samples there are left
+   * out. Bounded by MAX_SELECT_SERIES and MAX_SELECT_POINTS. */
+  select(matchers: readonly LabelMatcher[], from: number, to: number): SeriesSamples[] {
+    const found = this.index.select(matchers);
+    if (found.length > MAX_SELECT_SERIES) {
+      throw new SelectLimitError(`the selector matches ${found.length} series; the limit is ${MAX_SELECT_SERIES}`, MAX_SELECT_SERIES);
+    }
+    const out: SeriesSamples[] = [];
+    let points = 0;
+    for (const s of found) {
+      if (s.lastTs < from) continue;
+      const { ts, values } = this.readRaw(s, from, to);
+      if (ts.length === 0) continue;
+      points += ts.length;
+      if (points > MAX_SELECT_POINTS) {
+        throw new SelectLimitError(`the selection holds more than ${MAX_SELECT_POINTS} samples; narrow the range or the selector`, MAX_SELECT_POINTS);
+      }
+      out.push({ series: s, ts, values });
+    }
+    out.sort((a, b) => (a.series.key < b.series.key ? -1 : 1));
+    return out;
+  }
+
+  /** Roll-ups of matching series at resolution `res` (one of ROLLUP_RESOLUTIONS_MS), buckets
+   * starting in [from, to]. Buckets not rolled up yet are computed from raw samples. */
+  selectRollup(matchers: readonly LabelMatcher[], res: number, from: number, to: number): RollupSamples[] {
+    if (!ROLLUP_RESOLUTIONS_MS.includes(res)) throw new Error(`no roll-up at ${res} ms; there are ${ROLLUP_RESOLUTIONS_MS.join(', ')}`);
+    const found = this.index.select(matchers);
+    if (found.length > MAX_SELECT_SERIES) {
+      throw new SelectLimitError(`the selector matches ${found.length} series; the limit is ${MAX_SELECT_SERIES}`, MAX_SELECT_SERIES);
+    }
+    const done = this.rollupDone.get(res) ?? 0;
+    const out: RollupSamples[] = [];
+    for (const s of found) {
+      if (s.lastTs < from) continue;
+      const rows = this.st.readRollups.all(res, s.id, from, Math.min(to, done - 1)) as unknown as RollupRow[];
+      const live = to >= done ? this.rollupFromRaw(s, res, Math.max(from, done), to) : [];
+      const all = rows.concat(live);
+      if (all.length === 0) continue;
+      const n = all.length;
+      const r: RollupSamples = {
+        series: s,
+        ts: new Float64Array(n),
+        min: new Float64Array(n),
+        max: new Float64Array(n),
+        sum: new Float64Array(n),
+        count: new Float64Array(n),
+        last: new Float64Array(n),
+      };
+      all.forEach((row, i) => {
+        r.ts[i] = row.ts;
+        r.min[i] = row.min ?? NaN;
+        r.max[i] = row.max ?? NaN;
+        r.sum[i] = row.sum ?? NaN;
+        r.count[i] = row.count;
+        r.last[i] = row.last ?? NaN;
+      });
+      out.push(r);
+    }
+    out.sort((a, b) => (a.series.key < b.series.key ? -1 : 1));
+    return out;
+  }
+
+  /** Buckets of `res` starting in [from, to], computed from raw samples. */
+  private rollupFromRaw(s: Series, res: number, from: number, to: number): RollupRow[] {
+    const start = Math.floor(from / res) * res;
+    const { ts, values } = this.readRaw(s, start, Math.floor(to / res) * res + res - 1);
+    const rows: RollupRow[] = [];
+    let cur: RollupRow | null = null;
+    for (let i = 0; i < ts.length; i++) {
+      const bucket = Math.floor(ts[i]! / res) * res;
+      if (!cur || cur.ts !== bucket) {
+        cur = { ts: bucket, min: null, max: null, sum: null, count: 0, last: null };
+        rows.push(cur);
+      }
+      const v = values[i]!;
+      cur.last = v;
+      if (Number.isNaN(v)) continue;
+      cur.min = cur.min === null ? v : Math.min(cur.min, v);
+      cur.max = cur.max === null ? v : Math.max(cur.max, v);
+      cur.sum = (cur.sum ?? 0) + v;
+      cur.count++;
+    }
+    return rows;
+  }
+
+  // ── maintenance ───────────────────────────────────────────────────────────────────────
+
+  /** Call once per flush, after `commit`. Does at most one slice of background work. */
+  maintain(): void {
+    const now = this.now();
+    if (this.jobs.length === 0) {
+      if (now - this.lastCheckpoint >= CHECKPOINT_INTERVAL_MS) this.startCheckpoint();
+      else if (this.lateBuckets.size > 0) this.rerollLate();
+      else this.startRollups(now);
+    }
+    const job = this.jobs[0];
+    if (job) {
+      const slice = job.ids.slice(job.pos, job.pos + CHECKPOINT_SERIES_PER_TICK);
+      job.pos += slice.length;
+      this.transaction(() => job.run(slice));
+      if (job.pos >= job.ids.length) {
+        this.jobs.shift();
+        job.done();
+      }
+    }
+    if (now - this.lastRetention >= MAINTAIN_RETENTION_EVERY_MS) {
+      this.lastRetention = now;
+      this.applyRetention(now);
+      this.evictFromMemory(now);
+    }
+  }
+
+  private allIds(): number[] {
+    const ids: number[] = [];
+    for (const s of this.index.all()) ids.push(s.id);
+    return ids;
+  }
+
+  /** Write every open chunk that has unsaved samples, then trim the WAL up to where it stood
+   * when the checkpoint began: every sample logged before then is now in a chunk on disk. */
+  private startCheckpoint(): void {
+    this.commit();
+    const upTo = this.walSeq;
+    this.lastCheckpoint = this.now();
+    this.jobs.push({
+      ids: this.allIds(),
+      pos: 0,
+      run: (ids) => {
+        for (const id of ids) {
+          const s = this.index.byId(id);
+          const o = s?.open;
+          if (!s || !o || o.count === s.openPersisted) continue;
+          this.st.insertChunk.run(s.id, o.tMin, o.tMax, o.count, 1, o.snapshot());
+          s.openPersisted = o.count;
+          s.onDisk = true;
+        }
+      },
+      done: () => {
+        // Chunks that closed since the checkpoint began are persisted by commit().
+        this.commit();
+        this.st.deleteWalUpTo.run(upTo);
+      },
+    });
+  }
+
+  private startRollups(now: number): void {
+    for (const res of ROLLUP_RESOLUTIONS_MS) {
+      const done = this.rollupDone.get(res)!;
+      const target = Math.floor((now - ROLLUP_GRACE_MS) / res) * res;
+      if (target <= done) continue;
+      // Catch up at most one day per job, so a long downtime is worked off in steps.
+      const to = Math.min(target, done + 86_400_000);
+      const finer = ROLLUP_RESOLUTIONS_MS[ROLLUP_RESOLUTIONS_MS.indexOf(res) - 1];
+      if (finer !== undefined && (this.rollupDone.get(finer) ?? 0) < to) continue; // coarser waits for finer
+      this.jobs.push({
+        ids: this.allIds(),
+        pos: 0,
+        run: (ids) => {
+          for (const id of ids) this.rollupSeries(res, id, done, to);
+        },
+        done: () => {
+          this.rollupDone.set(res, to);
+          this.st.setMeta.run(`rollup_done_${res}`, String(to));
+        },
+      });
+      return;
+    }
+  }
+
+  /** Roll one series up into buckets of `res` for [from, to). The finest resolution reads raw
+   * samples; coarser ones combine the next finer roll-up. */
+  private rollupSeries(res: number, id: number, from: number, to: number): void {
+    const s = this.index.byId(id);
+    if (!s || s.lastTs < from) return;
+    const idx = ROLLUP_RESOLUTIONS_MS.indexOf(res);
+    let rows: RollupRow[];
+    if (idx === 0) rows = this.rollupFromRaw(s, res, from, to - 1);
+    else {
+      const finer = this.st.readRollups.all(ROLLUP_RESOLUTIONS_MS[idx - 1]!, id, from, to - 1) as unknown as RollupRow[];
+      rows = [];
+      let cur: RollupRow | null = null;
+      for (const f of finer) {
+        const bucket = Math.floor(f.ts / res) * res;
+        if (!cur || cur.ts !== bucket) {
+          cur = { ts: bucket, min: null, max: null, sum: null, count: 0, last: null };
+          rows.push(cur);
+        }
+        cur.last = f.last;
+        if (f.count === 0) continue;
+        cur.min = cur.min === null ? f.min : Math.min(cur.min, f.min!);
+        cur.max = cur.max === null ? f.max : Math.max(cur.max, f.max!);
+        cur.sum = (cur.sum ?? 0) + f.sum!;
+        cur.count += f.count;
+      }
+    }
+    for (const r of rows) {
+      if (r.ts < from || r.ts >= to) continue;
+      this.st.upsertRollup.run(res, id, r.ts, r.min, r.max, r.sum, r.count, nanToNull(r.last));
+    }
+  }
+
+  private rerollLate(): void {
+    const late = [...this.lateBuckets.values()].sort((a, b) => a[0] - b[0]);
+    this.lateBuckets.clear();
+    this.transaction(() => {
+      for (const [res, id, bucket] of late) {
+        if (bucket < (this.rollupDone.get(res) ?? 0)) this.rollupSeries(res, id, bucket, bucket + res);
+      }
+    });
+  }
+
+  private applyRetention(now: number): void {
+    const r = this.opts.retention;
+    const del = (sql: string, ...args: number[]) => this.db.prepare(sql).run(...args);
+    const n = RETENTION_DELETE_BATCH_ROWS;
+    this.transaction(() => {
+      del(
+        `DELETE FROM chunks WHERE (series_id, t_min) IN (SELECT series_id, t_min FROM chunks WHERE t_max < ? AND open = 0 LIMIT ${n})`,
+        now - r.rawMs,
+      );
+      const [r5, r1h] = ROLLUP_RESOLUTIONS_MS;
+      del(
+        `DELETE FROM rollups WHERE (res, series_id, ts) IN (SELECT res, series_id, ts FROM rollups WHERE res = ? AND ts < ? LIMIT ${n})`,
+        r5!,
+        now - r.rollup5mMs,
+      );
+      del(
+        `DELETE FROM rollups WHERE (res, series_id, ts) IN (SELECT res, series_id, ts FROM rollups WHERE res = ? AND ts < ? LIMIT ${n})`,
+        r1h!,
+        now - r.rollup1hMs,
+      );
+      this.events.deleteBefore(now - r.eventsMs, n);
+    });
+  }
+
+  /** Closed chunks that left the hot window are dropped from memory (they are on disk). */
+  private evictFromMemory(now: number): void {
+    const edge = now - this.opts.hotWindowMs;
+    for (const s of this.index.all()) {
+      if (s.closed.length === 0 || s.closed[0]!.tMax >= edge) continue;
+      let k = 0;
+      while (k < s.closed.length && s.closed[k]!.tMax < edge) k++;
+      s.closed = s.closed.slice(k);
+      s.memFrom = s.closed[0]?.tMin ?? s.open?.tMin ?? Infinity;
+    }
+  }
+
+  // ── recovery ──────────────────────────────────────────────────────────────────────────
+
+  private recover(): void {
+    const now = this.now();
+    for (const row of this.db.prepare('SELECT id, key, name, labels FROM series ORDER BY id').iterate() as Iterable<{
+      id: number;
+      key: string;
+      name: string;
+      labels: string;
+    }>) {
+      const labels = JSON.parse(row.labels) as Array<[string, string]>;
+      const s = new Series(row.id, row.name, labels, row.key);
+      this.index.add(s);
+      this.nextId = Math.max(this.nextId, row.id + 1);
+    }
+    // Last sample time of every series with data on disk (to keep appends in order).
+    for (const row of this.db.prepare('SELECT series_id, max(t_max) AS t FROM chunks GROUP BY series_id').iterate() as Iterable<{
+      series_id: number;
+      t: number;
+    }>) {
+      const s = this.index.byId(row.series_id);
+      if (s) {
+        s.lastTs = row.t;
+        s.onDisk = true;
+      }
+    }
+    const hotEdge = now - this.opts.hotWindowMs;
+    const rows = this.db
+      .prepare('SELECT series_id, t_min, t_max, n, open, data FROM chunks WHERE t_max >= ? OR open = 1 ORDER BY series_id, t_min')
+      .iterate(hotEdge) as Iterable<{ series_id: number; t_min: number; t_max: number; n: number; open: number; data: Uint8Array }>;
+    for (const r of rows) {
+      const s = this.index.byId(r.series_id);
+      if (!s) continue;
+      if (r.open === 1 && r.t_max >= s.lastTs) {
+        s.open = ChunkEncoder.from(r.data, r.n);
+        s.openPersisted = r.n;
+      } else {
+        // A checkpointed open chunk that a later chunk superseded is closed in effect.
+        s.closed.push({ tMin: r.t_min, tMax: r.t_max, count: r.n, bytes: r.data });
+      }
+      s.memFrom = Math.min(s.memFrom, r.t_min);
+    }
+    for (const s of this.index.all()) {
+      // lastValue feeds duplicate detection; take it from the newest chunk in memory.
+      const last = s.open ?? null;
+      if (last && last.count > 0) {
+        const { values } = s.readMemory(last.tMax, last.tMax);
+        s.lastValue = values[values.length - 1] ?? NaN;
+        s.lastChangeTs = last.tMax;
+      } else if (s.closed.length > 0) {
+        const c = s.closed[s.closed.length - 1]!;
+        const { values } = s.readMemory(c.tMax, c.tMax);
+        s.lastValue = values[values.length - 1] ?? NaN;
+        s.lastChangeTs = c.tMax;
+      }
+    }
+    // Replay the write-ahead log over what the chunks hold.
+    let maxSeq = 0;
+    for (const row of this.db.prepare('SELECT seq, data FROM wal ORDER BY seq').iterate() as Iterable<{ seq: number; data: Uint8Array }>) {
+      maxSeq = row.seq;
+      let batch: SampleBatch;
+      try {
+        batch = decodeWalRecord(row.data);
+      } catch {
+        continue; // a torn record cannot be committed, but be safe
+      }
+      for (let i = 0; i < batch.ids.length; i++) {
+        const s = this.index.byId(batch.ids[i]!);
+        if (!s || batch.ts[i]! <= s.lastTs) continue;
+        this.appendUnchecked(s, batch.ts[i]!, batch.values[i]!, false);
+      }
+    }
+    this.walSeq = maxSeq;
+    // Chunks that closed during replay must reach disk before the WAL is trimmed.
+    this.commit();
+    for (const res of ROLLUP_RESOLUTIONS_MS) {
+      const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(`rollup_done_${res}`) as { value: string } | undefined;
+      const done = row ? Number(row.value) : Math.floor(now / res) * res;
+      this.rollupDone.set(res, done);
+      if (!row) this.st.setMeta.run(`rollup_done_${res}`, String(done));
+    }
+    if (maxSeq > 0) this.lastCheckpoint = 0; // checkpoint soon so the replayed log can go
+  }
+
+  // ── bookkeeping ───────────────────────────────────────────────────────────────────────
+
+  getStats(): StoreStats {
+    let samples = 0;
+    let bytes = 0;
+    for (const s of this.index.all()) {
+      samples += s.sampleCountInMemory;
+      bytes += s.bytesInMemory;
+    }
+    let disk = 0;
+    for (const suffix of ['', '-wal', '-shm']) {
+      try {
+        disk += statSync(this.file + suffix).size;
+      } catch {
+        /* absent */
+      }
+    }
+    const wal = this.st.countWal.get() as { n: number };
+    return {
+      series: this.index.size,
+      overflowSeries: this.overflowCount,
+      refusedSeries: this.refused,
+      samplesInMemory: samples,
+      bytesInMemory: bytes,
+      diskBytes: disk,
+      walRecords: wal.n,
+      lastCommitMs: this.stats.lastCommitMs,
+      lastCommitSamples: this.stats.lastCommitSamples,
+    };
+  }
+
+  /** Commit what is pending and close the database. Idempotent. */
+  close(): void {
+    if (this.closedDb) return;
+    this.commit();
+    this.closedDb = true;
+    this.db.close();
+  }
+}
+
+interface RollupRow {
+  ts: number;
+  min: number | null;
+  max: number | null;
+  sum: number | null;
+  count: number;
+  last: number | null;
+}
+
+const nanToNull = (v: number | null): number | null => (v === null || Number.isNaN(v) ? null : v);

@@ -1,0 +1,228 @@
+// The collector's current values. Receivers apply operations (add to a counter, set a gauge,
+// observe a timing, add a set member, set a pushed value); every flush writes what changed to the
+// store, and writes unchanged current values again every repeat interval so PromQL's lookback
+// keeps seeing them, as a Prometheus scraping statsd_exporter or a Pushgateway would.
+//
+// Mapping (statsd_exporter's defaults): counters are cumulative; gauges hold their value; timings
+// become a summary (`name{quantile=…}`, `name_sum`, `name_count`); a set becomes a gauge of the
+// distinct members seen in the last flush interval (Etsy statsd's meaning).
+// Past the series cap, a new series is folded into `name{radiator_overflow="true"}` so totals
+// survive a cardinality explosion; the refusal is counted.
+
+import { MAX_SET_MEMBERS, SUMMARY_QUANTILES } from '../../../shared/limits.ts';
+import type { LabelPairs } from '../../../shared/model.ts';
+import { seriesKey } from '../../../shared/model.ts';
+import type { Series } from '../store/series.ts';
+import type { AppendResult } from '../store/store.ts';
+import { SlidingSummary } from './summary.ts';
+
+export type EntryKind = 'counter' | 'gauge' | 'summary' | 'set' | 'value';
+
+/** The store as the aggregator sees it. */
+export interface SeriesSink {
+  resolve(name: string, labels: LabelPairs, opts?: { overflow?: boolean }): Series | null;
+  append(s: Series, ts: number, value: number): AppendResult;
+}
+
+export interface AggregatorOptions {
+  repeatIntervalMs: number;
+  /** Quantiles change slowly over a 10-minute window; computing them for every dirty summary
+   * every flush would cost a sort each. */
+  quantileIntervalMs?: number;
+  random?: () => number;
+}
+
+export type AggregatorProblem = 'type_conflict' | 'series_limit';
+
+export class Entry {
+  readonly kind: EntryKind;
+  readonly key: string;
+  readonly name: string;
+  readonly labels: LabelPairs;
+  /** The series written: one, or for a summary the quantiles, then _sum, then _count. */
+  readonly outputs: Series[];
+  value = 0;
+  dirty = false;
+  lastWrite = -Infinity;
+  lastQuantiles = -Infinity;
+  removed = false;
+  summary: SlidingSummary | null = null;
+  members: Set<string> | null = null;
+  /** A set that was non-empty at the last flush writes one 0 when it empties. */
+  setWasNonEmpty = false;
+
+  constructor(kind: EntryKind, key: string, name: string, labels: LabelPairs, outputs: Series[]) {
+    this.kind = kind;
+    this.key = key;
+    this.name = name;
+    this.labels = labels;
+    this.outputs = outputs;
+  }
+}
+
+export interface FlushResult {
+  written: number;
+  rejected: Map<AppendResult, number>;
+}
+
+export class Aggregator {
+  private readonly entries = new Map<string, Entry>();
+  private dirtyList: Entry[] = [];
+  private readonly sink: SeriesSink;
+  private readonly opts: Required<AggregatorOptions>;
+  private lateRejects = new Map<AppendResult, number>();
+
+  constructor(sink: SeriesSink, opts: AggregatorOptions) {
+    this.sink = sink;
+    this.opts = { quantileIntervalMs: 10_000, random: Math.random, ...opts };
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The entry for a validated identity (labels sorted), created on first use. */
+  entry(kind: EntryKind, name: string, labels: LabelPairs): Entry | AggregatorProblem {
+    const key = seriesKey(name, labels);
+    const found = this.entries.get(key);
+    if (found) return found.kind === kind ? found : 'type_conflict';
+    let outputs = this.resolveOutputs(kind, name, labels, false);
+    let entryKey = key;
+    let entryLabels = labels;
+    if (!outputs) {
+      entryLabels = [['radiator_overflow', 'true']];
+      entryKey = seriesKey(name, entryLabels);
+      const overflow = this.entries.get(entryKey);
+      if (overflow) return overflow.kind === kind ? overflow : 'type_conflict';
+      outputs = this.resolveOutputs(kind, name, entryLabels, true);
+      if (!outputs) return 'series_limit';
+    }
+    const e = new Entry(kind, entryKey, name, entryLabels, outputs);
+    if (kind === 'summary') e.summary = new SlidingSummary(this.opts.random);
+    if (kind === 'set') e.members = new Set();
+    this.entries.set(entryKey, e);
+    return e;
+  }
+
+  private resolveOutputs(kind: EntryKind, name: string, labels: LabelPairs, overflow: boolean): Series[] | null {
+    if (kind !== 'summary') {
+      const s = this.sink.resolve(name, labels, { overflow });
+      return s ? [s] : null;
+    }
+    const out: Series[] = [];
+    for (const q of SUMMARY_QUANTILES) {
+      const ql = [...labels, ['quantile', String(q)] as const].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      const s = this.sink.resolve(name, ql, { overflow });
+      if (!s) return null;
+      out.push(s);
+    }
+    for (const suffix of ['_sum', '_count']) {
+      const s = this.sink.resolve(name + suffix, labels, { overflow });
+      if (!s) return null;
+      out.push(s);
+    }
+    return out;
+  }
+
+  private markDirty(e: Entry): void {
+    if (!e.dirty) {
+      e.dirty = true;
+      this.dirtyList.push(e);
+    }
+  }
+
+  /** With `tsMs`, the new total is written at that time right away instead of at the flush. */
+  counterAdd(e: Entry, delta: number, tsMs = -1): void {
+    e.value += delta;
+    if (tsMs >= 0) this.writeNow(e, tsMs);
+    else this.markDirty(e);
+  }
+
+  gaugeSet(e: Entry, v: number, tsMs = -1): void {
+    e.value = v;
+    if (tsMs >= 0) this.writeNow(e, tsMs);
+    else this.markDirty(e);
+  }
+
+  gaugeAdd(e: Entry, delta: number, tsMs = -1): void {
+    this.gaugeSet(e, e.value + delta, tsMs);
+  }
+
+  observe(e: Entry, v: number, now: number, weight = 1): void {
+    e.summary!.observe(v, now, weight);
+    this.markDirty(e);
+  }
+
+  setAdd(e: Entry, member: string): void {
+    const m = e.members!;
+    if (m.size < MAX_SET_MEMBERS || m.has(member)) m.add(member);
+    this.markDirty(e);
+  }
+
+  /** Stop writing an entry (a deleted push group). Its series keep their history. */
+  remove(e: Entry): void {
+    e.removed = true;
+    this.entries.delete(e.key);
+  }
+
+  get(name: string, labels: LabelPairs): Entry | undefined {
+    return this.entries.get(seriesKey(name, labels));
+  }
+
+  private writeNow(e: Entry, ts: number): void {
+    const r = this.sink.append(e.outputs[0]!, ts, e.value);
+    if (r !== 'ok' && r !== 'duplicate') this.lateRejects.set(r, (this.lateRejects.get(r) ?? 0) + 1);
+    else e.lastWrite = Math.max(e.lastWrite, ts);
+  }
+
+  /** Write dirty entries at `ts`, and current values due for a repeat. */
+  flush(ts: number): FlushResult {
+    const res: FlushResult = { written: 0, rejected: this.lateRejects };
+    this.lateRejects = new Map();
+    const write = (s: Series, v: number) => {
+      const r = this.sink.append(s, ts, v);
+      if (r === 'ok') res.written++;
+      else if (r !== 'duplicate') res.rejected.set(r, (res.rejected.get(r) ?? 0) + 1);
+    };
+    const emit = (e: Entry, repeat: boolean) => {
+      switch (e.kind) {
+        case 'counter':
+        case 'gauge':
+        case 'value':
+          write(e.outputs[0]!, e.value);
+          break;
+        case 'set': {
+          const n = e.members!.size;
+          if (n > 0 || e.setWasNonEmpty || repeat) write(e.outputs[0]!, n);
+          e.setWasNonEmpty = n > 0;
+          e.members!.clear();
+          break;
+        }
+        case 'summary': {
+          const s = e.summary!;
+          const nq = SUMMARY_QUANTILES.length;
+          if (repeat || ts - e.lastQuantiles >= this.opts.quantileIntervalMs) {
+            const qs = s.quantiles(ts, SUMMARY_QUANTILES);
+            for (let i = 0; i < nq; i++) write(e.outputs[i]!, qs[i]!);
+            e.lastQuantiles = ts;
+          }
+          write(e.outputs[nq]!, s.sum);
+          write(e.outputs[nq + 1]!, s.count);
+          break;
+        }
+      }
+      e.lastWrite = ts;
+    };
+    const dirty = this.dirtyList;
+    this.dirtyList = [];
+    for (const e of dirty) {
+      e.dirty = false;
+      if (!e.removed) emit(e, false);
+    }
+    const due = ts - this.opts.repeatIntervalMs;
+    for (const e of this.entries.values()) {
+      if (e.lastWrite <= due) emit(e, true);
+    }
+    return res;
+  }
+}

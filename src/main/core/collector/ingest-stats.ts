@@ -1,0 +1,27 @@
+// Counts of what each receiver accepted and refused, by reason. They feed the self-monitoring
+// series (`radiator_received_total`, `radiator_rejected_total`) and `/metrics`.
+
+export class IngestStats {
+  readonly received = new Map<string, number>();
+  readonly rejected = new Map<string, Map<string, number>>();
+
+  receive(receiver: string, n = 1): void {
+    if (n > 0) this.received.set(receiver, (this.received.get(receiver) ?? 0) + n);
+  }
+
+  reject(receiver: string, reason: string, n = 1): void {
+    if (n <= 0) return;
+    let m = this.rejected.get(receiver);
+    if (!m) this.rejected.set(receiver, (m = new Map()));
+    m.set(reason, (m.get(reason) ?? 0) + n);
+  }
+
+  rejectedCount(receiver: string, reason?: string): number {
+    const m = this.rejected.get(receiver);
+    if (!m) return 0;
+    if (reason !== undefined) return m.get(reason) ?? 0;
+    let n = 0;
+    for (const v of m.values()) n += v;
+    return n;
+  }
+}

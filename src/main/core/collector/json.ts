@@ -1,0 +1,204 @@
+// The JSON receivers: `POST /api/v1/metrics` (one sample or an array) and `POST /api/v1/events`.
+// Samples have StatsD's meaning, so "one line of code" works the same over HTTP:
+//   counter: value is an increment; gauge: value is the new value; timer: one timing in ms;
+//   histogram: one observation; set: one member. Names are escaped the StatsD way
+//   (`checkout.completed` → `checkout_completed`). `ts` (ms, or an ISO-8601 string) is honoured for
+//   counters and gauges; the other types aggregate into the current flush.
+
+import { RadiatorError } from '../../../shared/errors.ts';
+import {
+  MAX_EVENT_TAGS,
+  MAX_EVENT_TEXT_BYTES,
+  MAX_EVENT_TITLE_BYTES,
+  MAX_JSON_BATCH_SAMPLES,
+  MAX_LABELS_PER_SERIES,
+} from '../../../shared/limits.ts';
+import { POSTABLE_EVENT_KINDS, type EventKind, type NewEvent } from '../../../shared/model.ts';
+import { checkSeries, escapeMetricName } from '../labels.ts';
+import type { Aggregator, EntryKind } from './aggregator.ts';
+import type { IngestStats } from './ingest-stats.ts';
+import type { MetadataRegistry } from './metadata.ts';
+
+export const JSON_RECEIVER = 'json';
+
+const KINDS: ReadonlyMap<string, EntryKind> = new Map([
+  ['counter', 'counter'],
+  ['gauge', 'gauge'],
+  ['timer', 'summary'],
+  ['histogram', 'summary'],
+  ['set', 'set'],
+]);
+
+export interface SampleRejection {
+  index: number;
+  reason: string;
+  message: string;
+}
+
+export interface JsonIngestResult {
+  accepted: number;
+  rejected: SampleRejection[];
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** ms since the epoch from a number (ms) or an ISO-8601 string; undefined when neither. */
+export function parseTimestamp(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) && Number.isInteger(v) && v >= 0 ? v : undefined;
+  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v)) {
+    const t = Date.parse(v);
+    return Number.isFinite(t) ? t : undefined;
+  }
+  return undefined;
+}
+
+export class JsonIngest {
+  private readonly agg: Aggregator;
+  private readonly stats: IngestStats;
+  private readonly meta: MetadataRegistry;
+  private readonly now: () => number;
+
+  constructor(agg: Aggregator, stats: IngestStats, meta: MetadataRegistry, now: () => number = Date.now) {
+    this.agg = agg;
+    this.stats = stats;
+    this.meta = meta;
+    this.now = now;
+  }
+
+  /** Apply a decoded body. Throws (413/400) only when nothing can be applied. */
+  ingest(body: unknown): JsonIngestResult {
+    const items = Array.isArray(body) ? body : [body];
+    if (items.length > MAX_JSON_BATCH_SAMPLES) {
+      throw new RadiatorError('INGEST_BATCH_TOO_LARGE', `the batch holds ${items.length} samples; the limit is ${MAX_JSON_BATCH_SAMPLES}`, {
+        limit: MAX_JSON_BATCH_SAMPLES,
+      });
+    }
+    const res: JsonIngestResult = { accepted: 0, rejected: [] };
+    const now = this.now();
+    items.forEach((item, index) => {
+      const problem = this.one(item, now);
+      if (problem) {
+        res.rejected.push({ index, ...problem });
+        this.stats.reject(JSON_RECEIVER, problem.reason);
+      } else res.accepted++;
+    });
+    this.stats.receive(JSON_RECEIVER, items.length);
+    if (res.accepted === 0 && res.rejected.length > 0) {
+      const first = res.rejected[0]!;
+      throw new RadiatorError(
+        'INVALID_SAMPLE',
+        items.length === 1 ? first.message : `all ${items.length} samples were refused; the first: ${first.message}`,
+        { extra: { rejected: res.rejected.slice(0, 100) } },
+      );
+    }
+    return res;
+  }
+
+  private one(item: unknown, now: number): { reason: string; message: string } | null {
+    if (!isObject(item)) return { reason: 'not_an_object', message: 'a sample must be an object {name, value, type?, labels?, ts?}' };
+    const { name, value, type = 'gauge', labels, ts } = item;
+    if (typeof name !== 'string' || name === '') return { reason: 'name_invalid', message: '"name" must be a non-empty string' };
+    const kind = typeof type === 'string' ? KINDS.get(type) : undefined;
+    if (!kind) return { reason: 'unknown_type', message: `"type" must be one of counter, gauge, timer, histogram, set (got ${JSON.stringify(type)})` };
+    let member = '';
+    if (kind === 'set') {
+      if (typeof value === 'string' && value !== '') member = value;
+      else if (typeof value === 'number' && Number.isFinite(value)) member = String(value);
+      else return { reason: 'malformed_value', message: `a set's "value" must be a non-empty string or a number (got ${JSON.stringify(value)})` };
+    } else if (typeof value !== 'number' || !Number.isFinite(value)) {
+      return { reason: 'malformed_value', message: `"value" must be a finite number (got ${JSON.stringify(value) ?? 'nothing'})` };
+    }
+    if (kind === 'counter' && (value as number) < 0) return { reason: 'negative_counter', message: 'a counter increment may not be negative' };
+    const pairs: Array<[string, string]> = [];
+    if (labels !== undefined) {
+      if (!isObject(labels)) return { reason: 'labels_invalid', message: '"labels" must be an object of strings' };
+      const entries = Object.entries(labels);
+      if (entries.length > MAX_LABELS_PER_SERIES) return { reason: 'too_many_labels', message: `at most ${MAX_LABELS_PER_SERIES} labels` };
+      for (const [k, v] of entries) {
+        if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
+          return { reason: 'labels_invalid', message: `label "${k}" must be a string (got ${JSON.stringify(v)})` };
+        }
+        pairs.push([k, String(v)]);
+      }
+    }
+    let tsMs = -1;
+    if (ts !== undefined) {
+      const t = parseTimestamp(ts);
+      if (t === undefined) return { reason: 'malformed_timestamp', message: `"ts" must be ms since the epoch or an ISO-8601 string (got ${JSON.stringify(ts)})` };
+      if (kind !== 'counter' && kind !== 'gauge') {
+        return { reason: 'ts_not_supported', message: `"ts" is honoured for counters and gauges only; a ${type} aggregates into the current flush` };
+      }
+      tsMs = t;
+    }
+    const checked = checkSeries(escapeMetricName(name), pairs);
+    if (typeof checked === 'string') return { reason: checked, message: `sample "${name.slice(0, 80)}" refused: ${checked.replace(/_/g, ' ')}` };
+    const e = this.agg.entry(kind, checked.name, checked.labels);
+    if (typeof e === 'string') {
+      return { reason: e, message: e === 'type_conflict' ? `"${checked.name}" already exists with another type` : 'the series limit is reached' };
+    }
+    const v = value as number;
+    switch (kind) {
+      case 'counter':
+        this.agg.counterAdd(e, v, tsMs);
+        break;
+      case 'gauge':
+        this.agg.gaugeSet(e, v, tsMs);
+        break;
+      case 'summary':
+        this.agg.observe(e, type === 'timer' ? v / 1000 : v, now);
+        break;
+      case 'set':
+        this.agg.setAdd(e, member);
+        break;
+    }
+    if (!this.meta.get(checked.name)) this.meta.set(checked.name, { type: kind === 'set' || kind === 'value' ? 'gauge' : kind });
+    return null;
+  }
+}
+
+/** Validate a posted event. Throws RadiatorError('INVALID_EVENT') naming the bad field. */
+export function validateEvent(body: unknown, now: number): NewEvent {
+  const bad = (msg: string): never => {
+    throw new RadiatorError('INVALID_EVENT', msg);
+  };
+  if (!isObject(body)) return bad('an event must be an object {kind, title, text?, tags?, service?, version?, ts?, tsEnd?}');
+  const { kind, title, text = '', tags = [], service = null, version = null, ts, tsEnd } = body;
+  if (typeof kind !== 'string' || !(POSTABLE_EVENT_KINDS as readonly string[]).includes(kind)) {
+    bad(`"kind" must be one of ${POSTABLE_EVENT_KINDS.join(', ')} (got ${JSON.stringify(kind)})`);
+  }
+  if (typeof title !== 'string' || title.trim() === '') bad('"title" must be a non-empty string');
+  if (Buffer.byteLength(title as string) > MAX_EVENT_TITLE_BYTES) bad(`"title" must be at most ${MAX_EVENT_TITLE_BYTES} bytes`);
+  if (typeof text !== 'string') bad('"text" must be a string');
+  if (Buffer.byteLength(text as string) > MAX_EVENT_TEXT_BYTES) bad(`"text" must be at most ${MAX_EVENT_TEXT_BYTES} bytes`);
+  let tagList: string[] = [];
+  if (Array.isArray(tags)) {
+    if (!tags.every((t) => typeof t === 'string' && t !== '' && t.length <= 200)) bad('"tags" must be strings of 1–200 characters');
+    tagList = tags as string[];
+  } else if (isObject(tags)) {
+    tagList = Object.entries(tags).map(([k, v]) => `${k}:${String(v)}`);
+  } else bad('"tags" must be an array of "key:value" strings or an object');
+  if (tagList.length > MAX_EVENT_TAGS) bad(`at most ${MAX_EVENT_TAGS} tags`);
+  for (const [field, v] of [['service', service], ['version', version]] as const) {
+    if (v !== null && (typeof v !== 'string' || v.length > 200)) bad(`"${field}" must be a string of at most 200 characters`);
+  }
+  const start = ts === undefined ? now : parseTimestamp(ts);
+  if (start === undefined) bad(`"ts" must be ms since the epoch or an ISO-8601 string (got ${JSON.stringify(ts)})`);
+  let end: number | null = null;
+  if (tsEnd !== undefined && tsEnd !== null) {
+    const e = parseTimestamp(tsEnd);
+    if (e === undefined) bad(`"tsEnd" must be ms since the epoch or an ISO-8601 string (got ${JSON.stringify(tsEnd)})`);
+    if (e! < start!) bad('"tsEnd" must not be before "ts"');
+    end = e!;
+  }
+  return {
+    ts: start!,
+    tsEnd: end,
+    kind: kind as EventKind,
+    title: (title as string).trim(),
+    text: text as string,
+    tags: tagList,
+    service: service as string | null,
+    version: version as string | null,
+    source: 'http',
+  };
+}

@@ -1,0 +1,288 @@
+// A Pushgateway-compatible receiver: `PUT|POST|DELETE /metrics/job/<job>{/<label>/<value>}`.
+// Semantics are the Pushgateway's: PUT replaces the whole group, POST replaces the pushed metric
+// names within it, DELETE removes the group; grouping labels override labels in the body; pushed
+// samples may not carry timestamps; `push_time_seconds` and `push_failure_time_seconds` are kept
+// per group. Pushed values stay current (written every repeat interval) until replaced or deleted.
+
+import { MAX_PUSH_GROUPS } from '../../../shared/limits.ts';
+import { RadiatorError } from '../../../shared/errors.ts';
+import type { LabelPairs } from '../../../shared/model.ts';
+import { checkSeries, isValidLabelName } from '../labels.ts';
+import type { Aggregator, Entry } from './aggregator.ts';
+import type { IngestStats } from './ingest-stats.ts';
+import type { MetricSample } from './host-metrics.ts';
+import type { MetadataRegistry, MetricType } from './metadata.ts';
+import { ExpositionError, parseExposition, type MetricFamily } from './exposition-parser.ts';
+import { parseProtobufExposition } from './exposition-protobuf.ts';
+
+export const PUSH_RECEIVER = 'push';
+
+export type GroupingKey = Array<[string, string]>;
+
+function decodeBase64Url(s: string): string | null {
+  if (s === '=' || s === '') return '';
+  if (!/^[A-Za-z0-9_\-+/]*={0,2}$/.test(s)) return null;
+  const b = Buffer.from(s.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  return new TextDecoder('utf-8', { fatal: false }).decode(b);
+}
+
+/** `/metrics/job/<job>/<l1>/<v1>…` (the part after `/metrics`) → grouping labels, job first.
+ * `<name>@base64/<value>` carries a base64url value (for values with `/`, or empty ones). */
+export function parseGroupingPath(path: string): GroupingKey {
+  const parts = path.split('/').slice(1); // leading ''
+  if (parts[0] !== 'job' && parts[0] !== 'job@base64') {
+    throw new RadiatorError('NOT_FOUND', `no such endpoint /metrics/${parts.join('/')}; pushes go to /metrics/job/<job>`);
+  }
+  if (parts.length % 2 !== 0) {
+    throw new RadiatorError('PUSH_INVALID', `odd number of components in label string "/${parts.slice(2).join('/')}"`);
+  }
+  const out: GroupingKey = [];
+  const seen = new Set<string>();
+  for (let i = 0; i < parts.length; i += 2) {
+    let name = parts[i]!;
+    let value: string | null;
+    const raw = parts[i + 1]!;
+    if (name.endsWith('@base64')) {
+      name = name.slice(0, -'@base64'.length);
+      value = decodeBase64Url(raw);
+      if (value === null) throw new RadiatorError('PUSH_INVALID', `invalid base64 encoding in label value "${raw}"`);
+    } else {
+      try {
+        value = decodeURIComponent(raw);
+      } catch {
+        throw new RadiatorError('PUSH_INVALID', `invalid percent-encoding in label value "${raw}"`);
+      }
+    }
+    if (!isValidLabelName(name) || name.startsWith('__')) throw new RadiatorError('PUSH_INVALID', `improper label name "${name}"`);
+    if (seen.has(name)) throw new RadiatorError('PUSH_INVALID', `duplicate label name "${name}" in the grouping key`);
+    seen.add(name);
+    out.push([name, value]);
+  }
+  if (out[0]![1] === '') throw new RadiatorError('PUSH_INVALID', 'job name is required');
+  return out;
+}
+
+export type PushFormat = 'text' | 'openmetrics' | 'protobuf';
+
+/** The Pushgateway reads the format from Content-Type and falls back to text. */
+export function pushFormat(contentType: string | undefined): PushFormat {
+  const ct = (contentType ?? '').toLowerCase();
+  if (ct.startsWith('application/vnd.google.protobuf') && ct.includes('io.prometheus.client.metricfamily')) return 'protobuf';
+  if (ct.startsWith('application/openmetrics-text')) return 'openmetrics';
+  return 'text';
+}
+
+export function parsePushBody(body: Buffer, format: PushFormat): MetricFamily[] {
+  try {
+    if (format === 'protobuf') return parseProtobufExposition(body);
+    return parseExposition(body.toString('utf8'), { openMetrics: format === 'openmetrics' });
+  } catch (e) {
+    if (e instanceof ExpositionError) {
+      const what = format === 'protobuf' ? 'protobuf parsing error' : 'text format parsing error';
+      throw new RadiatorError('MALFORMED_EXPOSITION', `${what} in ${e.message}`);
+    }
+    throw e;
+  }
+}
+
+interface Group {
+  readonly grouping: GroupingKey;
+  /** family name → the entries it wrote */
+  readonly families: Map<string, Entry[]>;
+  pushTime: Entry | null;
+  failureTime: Entry | null;
+}
+
+const keyOf = (g: GroupingKey) => JSON.stringify(g);
+
+const TYPE_FOR_META: Record<string, MetricType> = {
+  counter: 'counter',
+  gauge: 'gauge',
+  histogram: 'histogram',
+  gaugehistogram: 'gaugehistogram',
+  summary: 'summary',
+  info: 'info',
+  stateset: 'stateset',
+};
+
+export class PushReceiver {
+  private readonly groups = new Map<string, Group>();
+  /** family name → type, across all groups, for the Pushgateway's consistency check */
+  private readonly familyTypes = new Map<string, { type: string; groups: number }>();
+  private readonly agg: Aggregator;
+  private readonly stats: IngestStats;
+  private readonly meta: MetadataRegistry;
+  private readonly now: () => number;
+
+  constructor(agg: Aggregator, stats: IngestStats, meta: MetadataRegistry, now: () => number = Date.now) {
+    this.agg = agg;
+    this.stats = stats;
+    this.meta = meta;
+    this.now = now;
+  }
+
+  get groupCount(): number {
+    return this.groups.size;
+  }
+
+  /** Every pushed value as it stands, for GET /metrics on the push port. */
+  current(): MetricSample[] {
+    const out: MetricSample[] = [];
+    for (const g of this.groups.values()) {
+      for (const [family, entries] of g.families) {
+        const t = this.familyTypes.get(family)?.type;
+        for (const e of entries) {
+          out.push({ name: e.name, labels: e.labels, value: e.value, type: t === 'counter' ? 'counter' : 'gauge', help: this.meta.get(family)?.help ?? '' });
+        }
+      }
+      for (const e of [g.pushTime, g.failureTime]) {
+        if (e) out.push({ name: e.name, labels: e.labels, value: e.value, type: 'gauge', help: this.meta.get(e.name)?.help ?? '' });
+      }
+    }
+    return out;
+  }
+
+  /** Apply one request. Returns the HTTP status the Pushgateway would: 200 for a push, 202 for
+   * a delete. Throws RadiatorError for anything it refuses. */
+  handle(method: string, path: string, body: Buffer, contentType: string | undefined): number {
+    const grouping = parseGroupingPath(path);
+    if (method === 'DELETE') {
+      this.deleteGroup(grouping);
+      return 202;
+    }
+    if (method !== 'PUT' && method !== 'POST') throw new RadiatorError('METHOD_NOT_ALLOWED', `${method} is not allowed on /metrics/job/…; use PUT, POST or DELETE`);
+    let families: MetricFamily[];
+    try {
+      families = parsePushBody(body, pushFormat(contentType));
+      this.apply(grouping, families, method === 'PUT');
+    } catch (e) {
+      this.markFailure(grouping);
+      if (e instanceof RadiatorError) this.stats.reject(PUSH_RECEIVER, e.code.toLowerCase());
+      throw e;
+    }
+    return 200;
+  }
+
+  private apply(grouping: GroupingKey, families: MetricFamily[], replaceAll: boolean): void {
+    const key = keyOf(grouping);
+    const existing = this.groups.get(key);
+    if (!existing && this.groups.size >= MAX_PUSH_GROUPS) {
+      throw new RadiatorError('PUSH_TOO_MANY_GROUPS', `there are ${this.groups.size} push groups already`, { limit: MAX_PUSH_GROUPS });
+    }
+    // Validate everything before changing anything: a refused push leaves the group as it was.
+    type Planned = { name: string; labels: LabelPairs; value: number };
+    const plan = new Map<string, Planned[]>();
+    const seen = new Set<string>();
+    let samples = 0;
+    for (const fam of families) {
+      if (fam.name === 'push_time_seconds' || fam.name === 'push_failure_time_seconds') {
+        throw new RadiatorError('PUSH_INVALID', `pushed metrics must not be named ${fam.name}`);
+      }
+      const prior = this.familyTypes.get(fam.name);
+      const priorHere = existing?.families.has(fam.name) ?? false;
+      if (prior && prior.type !== fam.type && !(priorHere && prior.groups === 1)) {
+        throw new RadiatorError(
+          'PUSH_INVALID',
+          `pushed metrics are invalid or inconsistent with existing metrics: "${fam.name}" is a ${fam.type} here but a ${prior.type} in another group`,
+        );
+      }
+      const planned: Planned[] = [];
+      for (const s of fam.samples) {
+        samples++;
+        if (s.tsMs !== null) {
+          throw new RadiatorError('PUSH_INVALID', 'pushed metrics are invalid or inconsistent with existing metrics: pushed metrics must not have timestamps');
+        }
+        const merged = new Map<string, string>(s.labels);
+        for (const [k, v] of grouping) merged.set(k, v);
+        const checked = checkSeries(s.name, merged);
+        if (typeof checked === 'string') {
+          throw new RadiatorError('PUSH_INVALID', `sample "${s.name}" refused: ${checked.replace(/_/g, ' ')}`);
+        }
+        const k = JSON.stringify([checked.name, checked.labels]);
+        if (seen.has(k)) {
+          throw new RadiatorError('PUSH_INVALID', `pushed metrics are invalid: "${s.name}" was collected before with the same name and label values`);
+        }
+        seen.add(k);
+        planned.push({ name: checked.name, labels: checked.labels, value: s.value });
+      }
+      plan.set(fam.name, planned);
+    }
+
+    const group: Group = existing ?? { grouping, families: new Map(), pushTime: null, failureTime: null };
+    this.groups.set(key, group);
+    const before = new Map(group.families);
+    const keep = new Set<Entry>();
+    for (const fam of families) {
+      const entries: Entry[] = [];
+      for (const p of plan.get(fam.name)!) {
+        const e = this.agg.entry('value', p.name, p.labels);
+        if (typeof e === 'string') {
+          this.stats.reject(PUSH_RECEIVER, e);
+          continue;
+        }
+        this.agg.gaugeSet(e, p.value);
+        entries.push(e);
+        keep.add(e);
+      }
+      if (!before.has(fam.name)) this.bumpFamily(fam.name, fam.type, +1);
+      else this.familyTypes.get(fam.name)!.type = fam.type;
+      this.meta.set(fam.name, { type: TYPE_FOR_META[fam.type] ?? 'unknown', help: fam.help, unit: fam.unit });
+      group.families.set(fam.name, entries);
+    }
+    for (const [name, olds] of before) {
+      if (plan.has(name)) {
+        // Re-pushed family: series it no longer has stop being current.
+        for (const e of olds) if (!keep.has(e)) this.agg.remove(e);
+      } else if (replaceAll) {
+        for (const e of olds) this.agg.remove(e);
+        group.families.delete(name);
+        this.bumpFamily(name, '', -1);
+      }
+    }
+    this.stats.receive(PUSH_RECEIVER, samples);
+    const ts = this.now() / 1000;
+    group.pushTime = this.setGroupGauge(group, 'push_time_seconds', ts);
+    if (!group.failureTime) group.failureTime = this.setGroupGauge(group, 'push_failure_time_seconds', 0);
+  }
+
+  private bumpFamily(name: string, type: string, d: number): void {
+    const f = this.familyTypes.get(name);
+    if (!f) {
+      if (d > 0) this.familyTypes.set(name, { type, groups: 1 });
+      return;
+    }
+    f.groups += d;
+    if (f.groups <= 0) this.familyTypes.delete(name);
+  }
+
+  private setGroupGauge(group: Group, name: string, v: number): Entry | null {
+    const checked = checkSeries(name, group.grouping);
+    if (typeof checked === 'string') return null;
+    const e = this.agg.entry('value', checked.name, checked.labels);
+    if (typeof e === 'string') return null;
+    this.agg.gaugeSet(e, v);
+    this.meta.set(name, {
+      type: 'gauge',
+      help: name === 'push_time_seconds' ? 'Last Unix time when changing this group in the Pushgateway succeeded.' : 'Last Unix time when changing this group in the Pushgateway failed.',
+    });
+    return e;
+  }
+
+  private markFailure(grouping: GroupingKey): void {
+    const group = this.groups.get(keyOf(grouping));
+    if (group) group.failureTime = this.setGroupGauge(group, 'push_failure_time_seconds', this.now() / 1000);
+  }
+
+  private deleteGroup(grouping: GroupingKey): void {
+    const key = keyOf(grouping);
+    const group = this.groups.get(key);
+    if (!group) return;
+    for (const [name, entries] of group.families) {
+      for (const e of entries) this.agg.remove(e);
+      this.bumpFamily(name, '', -1);
+    }
+    if (group.pushTime) this.agg.remove(group.pushTime);
+    if (group.failureTime) this.agg.remove(group.failureTime);
+    this.groups.delete(key);
+  }
+}

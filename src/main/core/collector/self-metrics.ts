@@ -1,0 +1,107 @@
+// The collector watching itself: what each receiver took and refused (by reason), the store's
+// size, flush and commit times, feed clients, event-loop lag and memory. Written to the store
+// like any metric (the self-monitoring board reads them) and exposed on /metrics.
+
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { StoreStats } from '../store/store.ts';
+import type { MetricSample } from './host-metrics.ts';
+import type { IngestStats } from './ingest-stats.ts';
+
+export interface SelfMetricsSources {
+  stats: IngestStats;
+  store: () => StoreStats;
+  feedClients: () => number;
+  feedClosedSlow: () => number;
+  aggregatorEntries: () => number;
+  pushGroups: () => number;
+  statsdRecvBufferBytes: () => number;
+}
+
+export class SelfMetrics {
+  private readonly src: SelfMetricsSources;
+  private readonly loop: ReturnType<typeof monitorEventLoopDelay>;
+  private readonly started = Date.now();
+  flushSeconds = 0;
+  samplesWritten = 0;
+  samplesRefused = new Map<string, number>();
+  events = 0;
+
+  constructor(src: SelfMetricsSources) {
+    this.src = src;
+    this.loop = monitorEventLoopDelay({ resolution: 10 });
+    this.loop.enable();
+  }
+
+  collect(): MetricSample[] {
+    const out: MetricSample[] = [];
+    const g = (name: string, value: number, help: string, labels: Array<[string, string]> = []) =>
+      out.push({ name, labels, value, type: 'gauge', help });
+    const c = (name: string, value: number, help: string, labels: Array<[string, string]> = []) =>
+      out.push({ name, labels, value, type: 'counter', help });
+    const { stats } = this.src;
+    for (const [receiver, n] of stats.received) {
+      c('radiator_received_total', n, 'Samples, lines and events that reached a receiver (refused ones included).', [['receiver', receiver]]);
+    }
+    for (const [receiver, reasons] of stats.rejected) {
+      for (const [reason, n] of reasons) {
+        c('radiator_rejected_total', n, 'Input refused, by receiver and reason.', [['reason', reason], ['receiver', receiver]]);
+      }
+    }
+    const st = this.src.store();
+    g('radiator_series', st.series, 'Series in the store.');
+    c('radiator_series_refused_total', st.refusedSeries, 'New series refused at the series cap (their samples went to an overflow series).');
+    g('radiator_overflow_series', st.overflowSeries, 'Overflow series (label radiator_overflow="true") created at the cap.');
+    g('radiator_store_memory_samples', st.samplesInMemory, 'Samples held in the hot tier.');
+    g('radiator_store_memory_bytes', st.bytesInMemory, 'Compressed bytes held in the hot tier.');
+    g('radiator_store_disk_bytes', st.diskBytes, 'Size of the SQLite files on disk.');
+    g('radiator_store_wal_records', st.walRecords, 'Flush records in the write-ahead log not yet checkpointed.');
+    g('radiator_commit_duration_seconds', st.lastCommitMs / 1000, 'How long the last commit to SQLite took.');
+    g('radiator_flush_duration_seconds', this.flushSeconds, 'How long the last whole flush took.');
+    c('radiator_samples_written_total', this.samplesWritten, 'Samples written to the store.');
+    for (const [reason, n] of this.samplesRefused) {
+      c('radiator_samples_refused_total', n, 'Samples the store refused, by reason.', [['reason', reason]]);
+    }
+    c('radiator_events_total', this.events, 'Events stored.');
+    g('radiator_feed_clients', this.src.feedClients(), 'Connected feed (WebSocket) clients.');
+    c('radiator_feed_slow_closed_total', this.src.feedClosedSlow(), 'Feed clients closed for falling too far behind.');
+    g('radiator_current_values', this.src.aggregatorEntries(), 'Current values the collector keeps writing (StatsD, pushed, JSON).');
+    g('radiator_push_groups', this.src.pushGroups(), 'Pushgateway groups held.');
+    const buf = this.src.statsdRecvBufferBytes();
+    if (buf > 0) g('radiator_statsd_receive_buffer_bytes', buf, 'The UDP receive buffer the kernel granted.');
+    g('radiator_event_loop_lag_seconds', this.loop.mean / 1e9, 'Mean event-loop delay since the last sample.');
+    g('radiator_event_loop_lag_p99_seconds', this.loop.percentile(99) / 1e9, '99th percentile event-loop delay since the last sample.');
+    this.loop.reset();
+    const mem = process.memoryUsage();
+    g('process_resident_memory_bytes', mem.rss, 'Resident memory size in bytes.');
+    g('nodejs_heap_used_bytes', mem.heapUsed, 'V8 heap in use.');
+    g('process_start_time_seconds', this.started / 1000, 'Start time of the process since unix epoch in seconds.');
+    return out;
+  }
+
+  stop(): void {
+    this.loop.disable();
+  }
+}
+
+const escapeHelp = (s: string) => s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+const escapeValue = (s: string) => s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+
+/** Prometheus text exposition 0.0.4 of a list of samples, grouped by name. */
+export function renderExposition(samples: readonly MetricSample[]): string {
+  const byName = new Map<string, MetricSample[]>();
+  for (const s of samples) {
+    let list = byName.get(s.name);
+    if (!list) byName.set(s.name, (list = []));
+    list.push(s);
+  }
+  let out = '';
+  for (const [name, list] of byName) {
+    out += `# HELP ${name} ${escapeHelp(list[0]!.help)}\n# TYPE ${name} ${list[0]!.type}\n`;
+    for (const s of list) {
+      const labels = s.labels.length ? '{' + s.labels.map(([k, v]) => `${k}="${escapeValue(v)}"`).join(',') + '}' : '';
+      const v = Number.isNaN(s.value) ? 'NaN' : s.value === Infinity ? '+Inf' : s.value === -Infinity ? '-Inf' : String(s.value);
+      out += `${name}${labels} ${v}\n`;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,257 @@
+// The core, assembled: receivers → aggregator → store → feed, on a flush timer. Runs under plain
+// Node (`radiator serve`) and inside Electron's main process alike; nothing here imports electron.
+
+import type { NewEvent, RadiatorEvent } from '../../shared/model.ts';
+import type { Settings } from '../../shared/settings.ts';
+import { Aggregator } from './collector/aggregator.ts';
+import { HostMetrics, type MetricSample } from './collector/host-metrics.ts';
+import { IngestStats } from './collector/ingest-stats.ts';
+import { JsonIngest } from './collector/json.ts';
+import { MetadataRegistry } from './collector/metadata.ts';
+import { PushReceiver } from './collector/push.ts';
+import type { Receiver } from './collector/receiver.ts';
+import { SelfMetrics } from './collector/self-metrics.ts';
+import { StatsdIngest } from './collector/statsd.ts';
+import { StatsdTcpReceiver } from './collector/statsd-tcp.ts';
+import { StatsdUdpReceiver } from './collector/statsd-udp.ts';
+import { checkSeries } from './labels.ts';
+import { FeedServer } from './feed/feed-server.ts';
+import { apiHandler, pushHandler, type ApiContext } from './http/api.ts';
+import { Guard } from './http/guard.ts';
+import { HttpListener } from './http/server.ts';
+import { FEED_PATH } from '../../shared/limits.ts';
+import { Store } from './store/store.ts';
+
+export interface CoreOptions {
+  settings: Settings;
+  dataDir: string;
+  /** The built renderer to serve at `/`; null serves none. */
+  rendererDir: string | null;
+  version: string;
+  now?: () => number;
+  log?: (line: string) => void;
+}
+
+export interface Core {
+  readonly settings: Settings;
+  readonly store: Store;
+  readonly stats: IngestStats;
+  readonly metadata: MetadataRegistry;
+  readonly feed: FeedServer;
+  /** Where each listener is, e.g. "api http://127.0.0.1:7070". */
+  listeners(): string[];
+  /** The bound ports (useful when a setting asked for port 0 in tests). */
+  ports(): { http: number; statsdUdp: number | null; statsdTcp: number | null; push: number | null };
+  addEvent(e: NewEvent): RadiatorEvent;
+  /** Run one flush now (tests; the timer does it otherwise). */
+  flush(): void;
+  /** Flush what is pending, close every listener and the store. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** A friendlier message for the one start-up error everybody meets. */
+function describeListenError(e: unknown, what: string, setting: string): Error {
+  const err = e as NodeJS.ErrnoException;
+  if (err.code === 'EADDRINUSE') return new Error(`${what}: the port is in use by another program; free it or change ${setting}`);
+  if (err.code === 'EACCES') return new Error(`${what}: not allowed to bind (ports below 1024 need privileges); change ${setting}`);
+  if (err.code === 'EADDRNOTAVAIL') return new Error(`${what}: this machine has no such address; change server.host`);
+  return new Error(`${what}: ${err.message}`);
+}
+
+export async function startCore(opts: CoreOptions): Promise<Core> {
+  const { settings } = opts;
+  const now = opts.now ?? Date.now;
+  const log = opts.log ?? ((l: string) => console.log(l));
+  const flushMs = settings.collector.flushInterval;
+
+  const store = new Store({
+    dir: opts.dataDir,
+    maxSeries: settings.store.maxSeries,
+    hotWindowMs: settings.store.hotWindow,
+    retention: {
+      rawMs: settings.store.retention.raw,
+      rollup5mMs: settings.store.retention.rollup5m,
+      rollup1hMs: settings.store.retention.rollup1h,
+      eventsMs: settings.store.retention.events,
+    },
+    now,
+  });
+  const stats = new IngestStats();
+  const metadata = new MetadataRegistry();
+  const agg = new Aggregator(store, { repeatIntervalMs: settings.collector.repeatInterval });
+  const guard = new Guard({
+    bindHost: settings.server.host,
+    allowedHosts: settings.server.allowedHosts,
+    corsOrigins: settings.server.corsOrigins,
+    token: settings.server.token,
+  });
+  const feed = new FeedServer({ store, guard, flushIntervalMs: flushMs, now });
+
+  let selfMetrics: SelfMetrics;
+  const addEvent = (e: NewEvent): RadiatorEvent => {
+    const ev = store.events.add(e);
+    selfMetrics.events++;
+    feed.publishEvent(ev);
+    return ev;
+  };
+  const statsd = new StatsdIngest(agg, stats, addEvent, now);
+  const push = new PushReceiver(agg, stats, metadata, now);
+  const json = new JsonIngest(agg, stats, metadata, now);
+  const host = settings.receivers.host.enabled ? new HostMetrics([opts.dataDir]) : null;
+
+  const receivers: Receiver[] = [];
+  const s = settings.receivers.statsd;
+  const udp = s.udpPort === false ? null : new StatsdUdpReceiver({ host: settings.server.host, port: s.udpPort, recvBufferBytes: s.recvBufferBytes }, (b) => statsd.ingest(b));
+  const tcp = s.tcpPort === false ? null : new StatsdTcpReceiver({ host: settings.server.host, port: s.tcpPort }, (b) => statsd.ingest(b), (r) => statsd.reject(r));
+
+  selfMetrics = new SelfMetrics({
+    stats,
+    store: () => store.getStats(),
+    feedClients: () => feed.clientCount,
+    feedClosedSlow: () => feed.closedSlow,
+    aggregatorEntries: () => agg.size,
+    pushGroups: () => push.groupCount,
+    statsdRecvBufferBytes: () => udp?.grantedRecvBufferBytes ?? 0,
+  });
+
+  const ctx: ApiContext = {
+    settings,
+    store,
+    json,
+    push,
+    rendererDir: opts.rendererDir,
+    version: opts.version,
+    startedAt: now(),
+    listeners: () => receivers.map((r) => r.description),
+    selfMetrics: () => selfMetrics.collect(),
+    pushedMetrics: () => push.current(),
+    addEvent,
+    now,
+  };
+  const api = new HttpListener({
+    name: 'api',
+    host: settings.server.host,
+    port: settings.server.httpPort,
+    guard,
+    corsOrigins: settings.server.corsOrigins,
+    handler: apiHandler(ctx),
+    onUpgrade: (req, socket, head, url) => {
+      if (url.pathname === FEED_PATH) feed.handleUpgrade(req, socket, head, url);
+      else socket.destroy();
+    },
+  });
+  const pushListener =
+    settings.receivers.push.port === false
+      ? null
+      : new HttpListener({ name: 'push', host: settings.server.host, port: settings.receivers.push.port, guard, corsOrigins: [], handler: pushHandler(ctx) });
+
+  const plan: Array<[Receiver, string, string]> = [[api, `the HTTP API on port ${settings.server.httpPort}`, 'server.httpPort (--http-port)']];
+  if (udp) plan.push([udp, `StatsD over UDP on port ${s.udpPort}`, 'receivers.statsd.udpPort (--statsd-port)']);
+  if (tcp) plan.push([tcp, `StatsD over TCP on port ${s.tcpPort}`, 'receivers.statsd.tcpPort (--statsd-tcp-port)']);
+  if (pushListener) plan.push([pushListener, `the push receiver on port ${settings.receivers.push.port}`, 'receivers.push.port (--push-port)']);
+  try {
+    for (const [r, what, setting] of plan) {
+      try {
+        await r.start();
+      } catch (e) {
+        throw describeListenError(e, what, setting);
+      }
+      receivers.push(r);
+    }
+  } catch (e) {
+    for (const r of receivers) await r.stop();
+    feed.close();
+    selfMetrics.stop();
+    store.close();
+    throw e;
+  }
+
+  // Writes a list of samples as current values (host and self metrics).
+  const applySamples = (samples: readonly MetricSample[]) => {
+    for (const m of samples) {
+      const checked = checkSeries(m.name, m.labels);
+      if (typeof checked === 'string') continue;
+      const e = agg.entry('value', checked.name, checked.labels);
+      if (typeof e !== 'string') agg.gaugeSet(e, m.value);
+      if (!metadata.get(m.name)) metadata.set(m.name, { type: m.type, help: m.help });
+    }
+  };
+
+  let lastFlushTs = 0;
+  let stopped = false;
+  const flush = () => {
+    const t0 = performance.now();
+    try {
+      statsd.syncStats();
+      let ts = Math.floor(now() / flushMs) * flushMs;
+      if (ts <= lastFlushTs) ts = lastFlushTs + flushMs;
+      lastFlushTs = ts;
+      const r = agg.flush(ts);
+      selfMetrics.samplesWritten += r.written;
+      for (const [reason, n] of r.rejected) selfMetrics.samplesRefused.set(reason, (selfMetrics.samplesRefused.get(reason) ?? 0) + n);
+      const batch = store.commit();
+      feed.publish(batch);
+      store.maintain();
+    } catch (e) {
+      // Never let one bad flush take the collector down; the next one retries.
+      log(`flush failed: ${(e as Error).stack ?? e}`);
+    }
+    selfMetrics.flushSeconds = (performance.now() - t0) / 1000;
+  };
+
+  let flushTimer: NodeJS.Timeout | null = null;
+  const scheduleFlush = () => {
+    if (stopped) return;
+    const t = now();
+    // Fire just after each grid boundary so flush timestamps land on the grid.
+    const wait = flushMs - (t % flushMs) + 5;
+    flushTimer = setTimeout(() => {
+      flush();
+      scheduleFlush();
+    }, wait);
+  };
+  scheduleFlush();
+
+  const sampleEvery = settings.receivers.host.interval;
+  const sampleMachine = () => {
+    try {
+      if (host) applySamples(host.collect());
+      applySamples(selfMetrics.collect());
+    } catch (e) {
+      log(`host/self metrics failed: ${(e as Error).message}`);
+    }
+  };
+  sampleMachine();
+  const machineTimer = setInterval(sampleMachine, sampleEvery);
+
+  for (const r of receivers) log(`listening: ${r.description}`);
+
+  return {
+    settings,
+    store,
+    stats,
+    metadata,
+    feed,
+    listeners: () => receivers.map((r) => r.description),
+    ports: () => ({
+      http: api.port,
+      statsdUdp: udp ? udp.port : null,
+      statsdTcp: tcp ? tcp.port : null,
+      push: pushListener ? pushListener.port : null,
+    }),
+    addEvent,
+    flush,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      if (flushTimer) clearTimeout(flushTimer);
+      clearInterval(machineTimer);
+      // Stop taking input first, then write out everything that arrived.
+      for (const r of [...receivers].reverse()) await r.stop();
+      flush();
+      feed.close();
+      selfMetrics.stop();
+      store.close();
+    },
+  };
+}

@@ -1,0 +1,311 @@
+// The live feed: WebSocket clients subscribe to series selectors and receive a snapshot, then the
+// points each flush appends, plus events and a heartbeat. A slow client's updates are coalesced
+// to the latest point per series; past a bound it is closed with 1013 so it cannot hold memory.
+
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { RadiatorError } from '../../../shared/errors.ts';
+import {
+  FEED_CLOSE,
+  FEED_PROTOCOL_VERSION,
+  type AppendMessage,
+  type ClientMessage,
+  type FeedSeries,
+  type ServerMessage,
+  type SnapshotMessage,
+} from '../../../shared/feed-protocol.ts';
+import {
+  FEED_HEARTBEAT_INTERVAL_MS,
+  FEED_HIGH_WATER_BYTES,
+  FEED_MAX_CLIENTS,
+  FEED_MAX_PAYLOAD_BYTES,
+  FEED_MAX_QUEUED_POINTS,
+  FEED_MAX_RANGE_MS,
+  FEED_MAX_SNAPSHOT_POINTS,
+  FEED_MAX_SUBSCRIPTIONS_PER_CLIENT,
+} from '../../../shared/limits.ts';
+import { EVENT_KINDS, labelsToObject, type EventKind, type RadiatorEvent } from '../../../shared/model.ts';
+import type { Guard } from '../http/guard.ts';
+import { compileMatcher, matchesSeries, parseSelector, type CompiledMatcher } from '../store/matchers.ts';
+import type { Store } from '../store/store.ts';
+import type { SampleBatch } from '../store/wal-codec.ts';
+
+interface SeriesSub {
+  id: string;
+  matchers: CompiledMatcher[];
+  known: Map<number, boolean>;
+  announced: Set<number>;
+  /** Points at or before these times were in the snapshot. */
+  snapshotLast: Map<number, number>;
+}
+
+interface EventSub {
+  id: string;
+  kinds: Set<string> | null;
+}
+
+class FeedClient {
+  readonly ws: WebSocket;
+  readonly subs = new Map<string, SeriesSub>();
+  readonly eventSubs = new Map<string, EventSub>();
+  /** Coalesced backlog while the socket is above the high-water mark: sub id → sid → point. */
+  backlog: Map<string, Map<number, [number, number | null]>> | null = null;
+  backlogPoints = 0;
+  /** New-series announcements made while backlogged; they cannot be coalesced away. */
+  pendingSeries: FeedSeries[] = [];
+  alive = true;
+  constructor(ws: WebSocket) {
+    this.ws = ws;
+  }
+  send(msg: ServerMessage): void {
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(msg));
+  }
+}
+
+export interface FeedOptions {
+  store: Store;
+  guard: Guard;
+  flushIntervalMs: number;
+  now?: () => number;
+}
+
+const num = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+export class FeedServer {
+  private readonly wss: WebSocketServer;
+  private readonly clients = new Set<FeedClient>();
+  private readonly opts: FeedOptions;
+  private readonly now: () => number;
+  private heartbeat: NodeJS.Timeout | null = null;
+  closedSlow = 0;
+
+  constructor(opts: FeedOptions) {
+    this.opts = opts;
+    this.now = opts.now ?? Date.now;
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: FEED_MAX_PAYLOAD_BYTES, perMessageDeflate: false });
+    this.heartbeat = setInterval(() => this.beat(), FEED_HEARTBEAT_INTERVAL_MS);
+    this.heartbeat.unref();
+  }
+
+  get clientCount(): number {
+    return this.clients.size;
+  }
+
+  /** Called by the HTTP server for `GET /feed` with `Upgrade: websocket`. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void {
+    try {
+      this.opts.guard.check(req, url);
+      if (this.clients.size >= FEED_MAX_CLIENTS) throw new RadiatorError('SHUTTING_DOWN', 'too many feed clients');
+    } catch (e) {
+      const err = e instanceof RadiatorError ? e : new RadiatorError('INTERNAL', String(e));
+      const body = JSON.stringify(err.toBody());
+      socket.end(
+        `HTTP/1.1 ${err.status} ${err.code}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws));
+  }
+
+  private onConnection(ws: WebSocket): void {
+    const c = new FeedClient(ws);
+    this.clients.add(c);
+    ws.on('pong', () => (c.alive = true));
+    ws.on('message', (data, isBinary) => this.onMessage(c, isBinary ? null : data.toString()));
+    ws.on('close', () => this.clients.delete(c));
+    ws.on('error', () => ws.terminate());
+    c.send({
+      type: 'hello',
+      protocol: FEED_PROTOCOL_VERSION,
+      serverTime: this.now(),
+      flushIntervalMs: this.opts.flushIntervalMs,
+      heartbeatIntervalMs: FEED_HEARTBEAT_INTERVAL_MS,
+    });
+  }
+
+  private onMessage(c: FeedClient, text: string | null): void {
+    let msg: ClientMessage;
+    try {
+      if (text === null) throw new Error('binary frames are not part of the protocol');
+      msg = JSON.parse(text) as ClientMessage;
+      if (typeof msg !== 'object' || msg === null || typeof msg.id !== 'string' || msg.id.length > 200) {
+        throw new Error('every message needs a string "id"');
+      }
+    } catch (e) {
+      return c.send({ type: 'error', code: 'BAD_MESSAGE', message: (e as Error).message });
+    }
+    try {
+      switch (msg.type) {
+        case 'subscribe':
+          return this.subscribe(c, msg.id, msg.query, msg.rangeMs);
+        case 'subscribeEvents':
+          return this.subscribeEvents(c, msg.id, msg.rangeMs, msg.kinds);
+        case 'unsubscribe':
+          c.subs.delete(msg.id);
+          c.eventSubs.delete(msg.id);
+          return;
+        default:
+          throw new Error(`unknown message type ${JSON.stringify((msg as { type: unknown }).type)}`);
+      }
+    } catch (e) {
+      c.send({ type: 'error', id: msg.id, code: 'BAD_SUBSCRIPTION', message: (e as Error).message });
+    }
+  }
+
+  private range(rangeMs: unknown): number {
+    if (typeof rangeMs !== 'number' || !Number.isFinite(rangeMs) || rangeMs < 0) throw new Error('"rangeMs" must be a number of ms >= 0');
+    return Math.min(rangeMs, FEED_MAX_RANGE_MS);
+  }
+
+  private subscribe(c: FeedClient, id: string, query: unknown, rangeMs: unknown): void {
+    if (typeof query !== 'string') throw new Error('"query" must be a series selector string');
+    if (!c.subs.has(id) && c.subs.size + c.eventSubs.size >= FEED_MAX_SUBSCRIPTIONS_PER_CLIENT) {
+      throw new Error(`at most ${FEED_MAX_SUBSCRIPTIONS_PER_CLIENT} subscriptions per connection`);
+    }
+    const range = this.range(rangeMs);
+    const matchers = parseSelector(query).map(compileMatcher);
+    const to = this.now();
+    const from = to - range;
+    const found = this.opts.store.select(matchers, from, to);
+    let points = 0;
+    for (const f of found) points += f.ts.length;
+    if (points > FEED_MAX_SNAPSHOT_POINTS) {
+      throw new Error(`the snapshot would hold ${points} points (limit ${FEED_MAX_SNAPSHOT_POINTS}); narrow the selector or the range`);
+    }
+    const sub: SeriesSub = { id, matchers, known: new Map(), announced: new Set(), snapshotLast: new Map() };
+    const snap: SnapshotMessage = { type: 'snapshot', id, from, to, series: [] };
+    for (const f of found) {
+      const s = f.series;
+      sub.known.set(s.id, true);
+      sub.announced.add(s.id);
+      sub.snapshotLast.set(s.id, f.ts[f.ts.length - 1]!);
+      snap.series.push({
+        sid: s.id,
+        labels: labelsToObject(s),
+        ts: Array.from(f.ts),
+        values: Array.from(f.values, num),
+        lastChangeTs: s.lastChangeTs,
+      });
+    }
+    c.subs.set(id, sub);
+    c.send(snap);
+  }
+
+  private subscribeEvents(c: FeedClient, id: string, rangeMs: unknown, kinds: unknown): void {
+    const range = this.range(rangeMs);
+    let kindSet: Set<string> | null = null;
+    if (kinds !== undefined) {
+      if (!Array.isArray(kinds) || !kinds.every((k) => (EVENT_KINDS as readonly string[]).includes(k))) {
+        throw new Error(`"kinds" must be a list of ${EVENT_KINDS.join(', ')}`);
+      }
+      kindSet = new Set(kinds as string[]);
+    }
+    c.eventSubs.set(id, { id, kinds: kindSet });
+    const now = this.now();
+    const events = this.opts.store.events.query({ from: now - range, to: now + 86_400_000, kinds: kindSet ? ([...kindSet] as EventKind[]) : undefined });
+    c.send({ type: 'events', id, events });
+  }
+
+  /** Send what one flush committed to every subscriber it concerns. */
+  publish(batch: SampleBatch): void {
+    if (batch.ids.length === 0 || this.clients.size === 0) return;
+    const index = this.opts.store.index;
+    for (const c of this.clients) {
+      for (const sub of c.subs.values()) {
+        const points: Array<[number, number, number | null]> = [];
+        const series: FeedSeries[] = [];
+        for (let i = 0; i < batch.ids.length; i++) {
+          const sid = batch.ids[i]!;
+          let m = sub.known.get(sid);
+          if (m === undefined) {
+            const s = index.byId(sid);
+            m = s !== undefined && matchesSeries(sub.matchers, s.name, s.labels);
+            sub.known.set(sid, m);
+          }
+          if (!m) continue;
+          const ts = batch.ts[i]!;
+          const snapLast = sub.snapshotLast.get(sid);
+          if (snapLast !== undefined) {
+            if (ts <= snapLast) continue;
+            sub.snapshotLast.delete(sid);
+          }
+          if (!sub.announced.has(sid)) {
+            sub.announced.add(sid);
+            const s = index.byId(sid)!;
+            series.push({ sid, labels: labelsToObject(s) });
+          }
+          points.push([sid, ts, num(batch.values[i]!)]);
+        }
+        if (points.length === 0 && series.length === 0) continue;
+        this.deliver(c, { type: 'append', id: sub.id, series, points, coalesced: false });
+      }
+    }
+  }
+
+  private deliver(c: FeedClient, msg: AppendMessage): void {
+    if (c.backlog === null && c.ws.bufferedAmount <= FEED_HIGH_WATER_BYTES) return c.send(msg);
+    // Slow client: keep only the latest point per series until the socket drains.
+    if (c.backlog === null) c.backlog = new Map();
+    let m = c.backlog.get(msg.id);
+    if (!m) c.backlog.set(msg.id, (m = new Map()));
+    for (const [sid, ts, v] of msg.points) {
+      if (!m.has(sid)) c.backlogPoints++;
+      m.set(sid, [ts, v]);
+    }
+    c.pendingSeries.push(...msg.series);
+    if (c.backlogPoints > FEED_MAX_QUEUED_POINTS) {
+      this.closedSlow++;
+      c.backlog = null;
+      c.ws.close(FEED_CLOSE.TOO_SLOW, 'client too slow');
+      return;
+    }
+    if (c.ws.bufferedAmount <= FEED_HIGH_WATER_BYTES) this.drain(c);
+  }
+
+  private drain(c: FeedClient): void {
+    const backlog = c.backlog;
+    if (!backlog) return;
+    c.backlog = null;
+    c.backlogPoints = 0;
+    const pending = c.pendingSeries;
+    c.pendingSeries = [];
+    for (const [id, m] of backlog) {
+      const points: Array<[number, number, number | null]> = [];
+      for (const [sid, [ts, v]] of m) points.push([sid, ts, v]);
+      const series = pending.filter((s) => m.has(s.sid));
+      c.send({ type: 'append', id, series, points, coalesced: true });
+    }
+  }
+
+  publishEvent(ev: RadiatorEvent): void {
+    for (const c of this.clients) {
+      for (const sub of c.eventSubs.values()) {
+        if (sub.kinds && !sub.kinds.has(ev.kind)) continue;
+        c.send({ type: 'event', id: sub.id, event: ev });
+      }
+    }
+  }
+
+  private beat(): void {
+    const now = this.now();
+    for (const c of this.clients) {
+      if (!c.alive) {
+        c.ws.terminate();
+        continue;
+      }
+      c.alive = false;
+      c.ws.ping();
+      if (c.backlog && c.ws.bufferedAmount <= FEED_HIGH_WATER_BYTES) this.drain(c);
+      c.send({ type: 'heartbeat', serverTime: now });
+    }
+  }
+
+  close(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+    for (const c of this.clients) c.ws.close(FEED_CLOSE.GOING_AWAY, 'server stopping');
+    this.clients.clear();
+    this.wss.close();
+  }
+}

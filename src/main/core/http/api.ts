@@ -1,0 +1,172 @@
+// The routes of the HTTP API (port 7070) and of the Pushgateway-compatible port (9091).
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RadiatorError } from '../../../shared/errors.ts';
+import { MAX_BODY_BYTES } from '../../../shared/limits.ts';
+import { EVENT_KINDS, labelsToObject, type EventKind, type NewEvent, type RadiatorEvent } from '../../../shared/model.ts';
+import type { Settings } from '../../../shared/settings.ts';
+import type { MetricSample } from '../collector/host-metrics.ts';
+import type { JsonIngest } from '../collector/json.ts';
+import { parseTimestamp, validateEvent } from '../collector/json.ts';
+import type { PushReceiver } from '../collector/push.ts';
+import { renderExposition } from '../collector/self-metrics.ts';
+import { parseSelector } from '../store/matchers.ts';
+import { SelectLimitError, type Store } from '../store/store.ts';
+import { toUplotColumns } from '../store/uplot.ts';
+import { mediaType, parseJsonBody, readBody } from './body.ts';
+import { sendJson, sendText } from './respond.ts';
+import { serveStatic } from './static-files.ts';
+
+export interface ApiContext {
+  settings: Settings;
+  store: Store;
+  json: JsonIngest;
+  push: PushReceiver;
+  rendererDir: string | null;
+  version: string;
+  startedAt: number;
+  listeners: () => string[];
+  selfMetrics: () => MetricSample[];
+  pushedMetrics: () => MetricSample[];
+  addEvent: (e: NewEvent) => RadiatorEvent;
+  now: () => number;
+}
+
+const PUSH_PREFIX = '/metrics/job';
+
+function requireMethod(req: IncomingMessage, ...allowed: string[]): void {
+  if (!allowed.includes(req.method ?? '')) {
+    throw new RadiatorError('METHOD_NOT_ALLOWED', `${req.method} is not allowed here; use ${allowed.join(' or ')}`);
+  }
+}
+
+function requireJson(req: IncomingMessage): void {
+  const t = mediaType(req);
+  if (t !== 'application/json') {
+    throw new RadiatorError('UNSUPPORTED_MEDIA_TYPE', `Content-Type must be application/json (got ${t === '' ? 'none' : `"${t}"`})`);
+  }
+}
+
+/** ms from `1700000000000`, an ISO-8601 string, or a relative `-1h` / `now`. */
+function timeParam(url: URL, name: string, now: number, fallback: number): number {
+  const raw = url.searchParams.get(name);
+  if (raw === null || raw === '') return fallback;
+  if (raw === 'now') return now;
+  const rel = /^-(\d+)(ms|s|m|h|d)$/.exec(raw);
+  if (rel) return now - Number(rel[1]) * { ms: 1, s: 1e3, m: 6e4, h: 3.6e6, d: 8.64e7 }[rel[2] as 'ms']!;
+  const t = /^\d+$/.test(raw) ? Number(raw) : parseTimestamp(raw);
+  if (t === undefined || !Number.isFinite(t)) {
+    throw new RadiatorError('INVALID_PARAMETER', `"${name}" must be ms since the epoch, an ISO-8601 time, "now" or like "-1h" (got "${raw}")`);
+  }
+  return t;
+}
+
+async function pushRoute(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const body = req.method === 'DELETE' ? Buffer.alloc(0) : await readBody(req, { limitBytes: MAX_BODY_BYTES });
+  const status = ctx.push.handle(req.method ?? 'GET', url.pathname.slice('/metrics'.length), body, req.headers['content-type']);
+  res.writeHead(status, { 'Content-Length': '0' });
+  res.end();
+}
+
+/** Port 7070: everything. */
+export function apiHandler(ctx: ApiContext) {
+  return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    const p = url.pathname;
+    if (p === PUSH_PREFIX || p.startsWith(PUSH_PREFIX + '/') || p.startsWith(PUSH_PREFIX + '@base64/')) return pushRoute(ctx, req, res, url);
+
+    switch (p) {
+      case '/api/v1/metrics': {
+        requireMethod(req, 'POST');
+        requireJson(req);
+        const body = parseJsonBody(await readBody(req, { limitBytes: MAX_BODY_BYTES }));
+        return sendJson(res, 200, ctx.json.ingest(body));
+      }
+      case '/api/v1/events': {
+        requireMethod(req, 'GET', 'POST');
+        if (req.method === 'POST') {
+          requireJson(req);
+          const body = parseJsonBody(await readBody(req, { limitBytes: MAX_BODY_BYTES }));
+          const ev = ctx.addEvent(validateEvent(body, ctx.now()));
+          return sendJson(res, 201, ev);
+        }
+        const now = ctx.now();
+        const from = timeParam(url, 'from', now, now - 86_400_000);
+        const to = timeParam(url, 'to', now, now + 86_400_000);
+        const kinds = (url.searchParams.get('kind') ?? '').split(',').filter(Boolean);
+        for (const k of kinds) {
+          if (!(EVENT_KINDS as readonly string[]).includes(k)) throw new RadiatorError('INVALID_PARAMETER', `"kind" must be among ${EVENT_KINDS.join(', ')} (got "${k}")`);
+        }
+        const tags = (url.searchParams.get('tags') ?? '').split(',').filter(Boolean);
+        const limitRaw = url.searchParams.get('limit');
+        const limit = limitRaw === null ? undefined : Number(limitRaw);
+        if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new RadiatorError('INVALID_PARAMETER', '"limit" must be a positive integer');
+        return sendJson(res, 200, { events: ctx.store.events.query({ from, to, kinds: kinds as EventKind[], tags, limit }) });
+      }
+      case '/api/v1/columns': {
+        // The store's read API over HTTP: uPlot-shaped columns for a selector.
+        requireMethod(req, 'GET');
+        const match = url.searchParams.get('match');
+        if (!match) throw new RadiatorError('INVALID_PARAMETER', '"match" (a series selector) is required');
+        let matchers;
+        try {
+          matchers = parseSelector(match);
+        } catch (e) {
+          throw new RadiatorError('INVALID_PARAMETER', `"match": ${(e as Error).message}`);
+        }
+        const now = ctx.now();
+        const to = timeParam(url, 'to', now, now);
+        const from = timeParam(url, 'from', now, to - 3_600_000);
+        try {
+          const found = ctx.store.select(matchers, from, to);
+          return sendJson(res, 200, { series: found.map((f) => labelsToObject(f.series)), columns: toUplotColumns(found) });
+        } catch (e) {
+          if (e instanceof SelectLimitError) throw new RadiatorError('INVALID_PARAMETER', e.message, { limit: e.limit });
+          throw e;
+        }
+      }
+      case '/api/v1/status': {
+        requireMethod(req, 'GET');
+        const st = ctx.store.getStats();
+        return sendJson(res, 200, {
+          version: ctx.version,
+          startedAt: ctx.startedAt,
+          serverTime: ctx.now(),
+          listeners: ctx.listeners(),
+          flushIntervalMs: ctx.settings.collector.flushInterval,
+          ports: {
+            http: ctx.settings.server.httpPort,
+            statsdUdp: ctx.settings.receivers.statsd.udpPort,
+            statsdTcp: ctx.settings.receivers.statsd.tcpPort,
+            push: ctx.settings.receivers.push.port,
+          },
+          store: st,
+        });
+      }
+      case '/metrics': {
+        requireMethod(req, 'GET');
+        return sendText(res, 200, renderExposition(ctx.selfMetrics()), 'text/plain; version=0.0.4; charset=utf-8');
+      }
+      case '/healthz':
+      case '/-/healthy':
+      case '/-/ready':
+        return sendText(res, 200, 'OK\n');
+    }
+    if (p.startsWith('/api/')) throw new RadiatorError('NOT_FOUND', `no such endpoint ${p}`);
+    requireMethod(req, 'GET', 'HEAD');
+    serveStatic(ctx.rendererDir, req, res, p);
+  };
+}
+
+/** Port 9091: what a Pushgateway answers. */
+export function pushHandler(ctx: ApiContext) {
+  return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    const p = url.pathname;
+    if (p === PUSH_PREFIX || p.startsWith(PUSH_PREFIX + '/') || p.startsWith(PUSH_PREFIX + '@base64/')) return pushRoute(ctx, req, res, url);
+    if (p === '/metrics') {
+      requireMethod(req, 'GET');
+      return sendText(res, 200, renderExposition(ctx.pushedMetrics()), 'text/plain; version=0.0.4; charset=utf-8');
+    }
+    if (p === '/-/healthy' || p === '/-/ready') return sendText(res, 200, 'OK\n');
+    throw new RadiatorError('NOT_FOUND', `no such endpoint ${p}; pushes go to /metrics/job/<job>`);
+  };
+}

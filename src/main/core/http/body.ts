@@ -1,0 +1,76 @@
+// Reading request bodies with a hard size limit, before and after gunzip.
+
+import type { IncomingMessage } from 'node:http';
+import { createGunzip } from 'node:zlib';
+import { RadiatorError } from '../../../shared/errors.ts';
+
+export interface BodyOptions {
+  limitBytes: number;
+}
+
+/** The whole body. 413 when it (or its gunzipped form) passes the limit; 415 for an encoding
+ * other than identity/gzip; 400 for gzip that does not inflate. */
+export function readBody(req: IncomingMessage, opts: BodyOptions): Promise<Buffer> {
+  const limit = opts.limitBytes;
+  const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase().trim();
+  if (encoding !== 'identity' && encoding !== 'gzip' && encoding !== '') {
+    req.resume();
+    return Promise.reject(
+      new RadiatorError('UNSUPPORTED_CONTENT_ENCODING', `Content-Encoding "${encoding}" is not supported; send identity or gzip`),
+    );
+  }
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    req.resume();
+    return Promise.reject(tooLarge(limit, `the body is ${declared} bytes`));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const fail = (e: Error) => {
+      if (done) return;
+      done = true;
+      req.unpipe();
+      req.resume(); // drain what is left so the reply can be sent
+      reject(e);
+    };
+    const source = encoding === 'gzip' ? req.pipe(createGunzip()) : req;
+    source.on('data', (c: Buffer) => {
+      if (done) return;
+      size += c.length;
+      if (size > limit) {
+        fail(tooLarge(limit, encoding === 'gzip' ? 'the body, once gunzipped, is larger' : 'the body is larger'));
+        if (source !== req) (source as ReturnType<typeof createGunzip>).destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    source.on('end', () => {
+      if (done) return;
+      done = true;
+      resolve(Buffer.concat(chunks, size));
+    });
+    source.on('error', (e: Error) =>
+      fail(encoding === 'gzip' ? new RadiatorError('MALFORMED_BODY', `the gzip body does not inflate: ${e.message}`) : e),
+    );
+    req.on('aborted', () => fail(new RadiatorError('MALFORMED_BODY', 'the client closed the connection before the body ended')));
+  });
+}
+
+function tooLarge(limit: number, what: string): RadiatorError {
+  return new RadiatorError('INGEST_BODY_TOO_LARGE', `${what} than the limit of ${limit} bytes`, { limit });
+}
+
+/** The media type without parameters, lower-cased: `application/json`. */
+export function mediaType(req: IncomingMessage): string {
+  return (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+export function parseJsonBody(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch (e) {
+    throw new RadiatorError('MALFORMED_BODY', `the body is not valid JSON: ${(e as Error).message}`);
+  }
+}

@@ -1,0 +1,29 @@
+// Writing replies: JSON bodies, and errors as `{code, message, limit?, retryable}`.
+
+import type { ServerResponse } from 'node:http';
+import { RadiatorError } from '../../../shared/errors.ts';
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+export function sendText(res: ServerResponse, status: number, text: string, contentType = 'text/plain; charset=utf-8'): void {
+  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+export function sendError(res: ServerResponse, e: unknown): void {
+  const err = e instanceof RadiatorError ? e : new RadiatorError('INTERNAL', e instanceof Error ? e.message : String(e));
+  if (err.code === 'INTERNAL') console.error('internal error:', e);
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const headers: Record<string, string> = {};
+  if (err.retryable) headers['Retry-After'] = '1';
+  // A body we did not read (413 on Content-Length) would otherwise stall the connection.
+  if (err.code === 'INGEST_BODY_TOO_LARGE' || err.code === 'UNSUPPORTED_CONTENT_ENCODING') headers.Connection = 'close';
+  sendJson(res, err.status, err.toBody(), headers);
+}

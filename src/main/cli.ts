@@ -1,0 +1,241 @@
+// `radiator serve`: the core without Electron. Prints each listener, serves the boards at
+// http://127.0.0.1:7070/, and flushes and exits cleanly on SIGINT/SIGTERM.
+// Runs from source under Node 24 (type stripping): `node src/main/cli.ts serve`.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import envPaths from 'env-paths';
+import { parseSettings, SettingsError, type Settings } from '../shared/settings.ts';
+import { startCore } from './core/core.ts';
+import { startDemo } from './core/demo/simulator.ts';
+import { parseDuration } from '../shared/settings.ts';
+
+const HELP = `Usage: radiator serve [options]
+
+Starts Radiator's collector, store and boards without Electron, and serves the boards at
+http://127.0.0.1:7070/ for any browser (a TV's, a Raspberry Pi's).
+
+Options:
+  --data-dir <dir>              Where the store lives (default: ${envPaths('radiator', { suffix: '' }).data})
+  --config <file>               Settings file, JSON (default: ${join(envPaths('radiator', { suffix: '' }).config, 'settings.json')}, if it exists)
+  --host <address>              Bind address of every listener (server.host; default 127.0.0.1).
+                                Anything but loopback needs --token.
+  --http-port <port>            HTTP API, Prometheus-style push, live feed, boards (server.httpPort; default 7070)
+  --statsd-port <port|off>      StatsD/DogStatsD over UDP (receivers.statsd.udpPort; default 8125)
+  --statsd-tcp-port <port|off>  StatsD over TCP, newline-framed (receivers.statsd.tcpPort; default 8125)
+  --push-port <port|off>        Pushgateway-compatible push (receivers.push.port; default 9091)
+  --flush-interval <duration>   How often received data is aggregated and stored (collector.flushInterval; default 1s)
+  --max-series <n>              Series cap; past it new series fold into an overflow series (store.maxSeries; default 100000)
+  --token <token>               Required from every client not on loopback (server.token; 16+ characters)
+  --no-host-metrics             Do not sample this machine's CPU, memory, disks and network
+  --set <path=value>            Any other setting, e.g. --set store.retention.raw=7d (repeatable; JSON values allowed)
+  --demo                        Simulate a team's apps, CI and an A/B test pushing data through the real receivers
+  --demo-history <duration>     History the demo backfills at start (default 6h; 0 for none)
+  --renderer-dir <dir>          Serve the boards from this directory (default: the built out/renderer)
+  -v, --version                 Print the version
+  -h, --help                    Print this help
+
+Durations: 1500 (ms), 90s, 5m, 3d. Settings precedence: defaults < settings file < flags.
+Exit codes: 0 after a clean stop; 2 for bad flags or settings; 1 when a listener cannot start.`;
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..', '..');
+
+function version(): string {
+  try {
+    return (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+function fail(message: string, code = 2): never {
+  process.stderr.write(`radiator: ${message}\n`);
+  process.exit(code);
+}
+
+/** Set `a.b.c` in a nested object. */
+function setPath(obj: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let cur = obj;
+  for (const p of parts.slice(0, -1)) {
+    if (p === '__proto__' || p === 'constructor' || p === 'prototype') fail(`--set ${path}: not a setting`);
+    const next = cur[p];
+    if (typeof next !== 'object' || next === null || Array.isArray(next)) cur[p] = {};
+    cur = cur[p] as Record<string, unknown>;
+  }
+  cur[parts[parts.length - 1]!] = value;
+}
+
+const portOrOff = (flag: string, v: string): number | false => {
+  if (v === 'off' || v === 'false') return false;
+  if (!/^\d+$/.test(v)) fail(`${flag} must be a port number or "off" (got "${v}")`);
+  return Number(v);
+};
+
+export interface ServeArgs {
+  settings: Settings;
+  dataDir: string;
+  rendererDir: string;
+  demo: boolean;
+  demoHistoryMs: number;
+}
+
+export function parseServeArgs(argv: string[]): ServeArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        'data-dir': { type: 'string' },
+        config: { type: 'string' },
+        host: { type: 'string' },
+        'http-port': { type: 'string' },
+        'statsd-port': { type: 'string' },
+        'statsd-tcp-port': { type: 'string' },
+        'push-port': { type: 'string' },
+        'flush-interval': { type: 'string' },
+        'max-series': { type: 'string' },
+        token: { type: 'string' },
+        'no-host-metrics': { type: 'boolean' },
+        set: { type: 'string', multiple: true },
+        demo: { type: 'boolean' },
+        'demo-history': { type: 'string' },
+        'renderer-dir': { type: 'string' },
+        version: { type: 'boolean', short: 'v' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    fail(`${(e as Error).message}\n\n${HELP}`);
+  }
+  const { values: f, positionals } = parsed;
+  if (f.help) {
+    process.stdout.write(HELP + '\n');
+    process.exit(0);
+  }
+  if (f.version) {
+    process.stdout.write(version() + '\n');
+    process.exit(0);
+  }
+  if (positionals.length > 0 && !(positionals.length === 1 && positionals[0] === 'serve')) {
+    fail(`unknown command "${positionals.join(' ')}"; the command is "serve"\n\n${HELP}`);
+  }
+
+  const paths = envPaths('radiator', { suffix: '' });
+  const configFile = f.config ?? join(paths.config, 'settings.json');
+  let input: Record<string, unknown> = {};
+  if (existsSync(configFile)) {
+    try {
+      input = JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>;
+    } catch (e) {
+      fail(`the settings file ${configFile} is not valid JSON: ${(e as Error).message}`);
+    }
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) fail(`the settings file ${configFile} must hold a JSON object`);
+  } else if (f.config) {
+    fail(`--config ${f.config}: no such file`);
+  }
+  const flagPaths: Array<[string, string]> = [];
+  const put = (flag: string, path: string, value: unknown) => {
+    setPath(input, path, value);
+    flagPaths.push([path, flag]);
+  };
+  if (f.host !== undefined) put('--host', 'server.host', f.host);
+  if (f['http-port'] !== undefined) put('--http-port', 'server.httpPort', portOrOff('--http-port', f['http-port']));
+  if (f['statsd-port'] !== undefined) put('--statsd-port', 'receivers.statsd.udpPort', portOrOff('--statsd-port', f['statsd-port']));
+  if (f['statsd-tcp-port'] !== undefined) put('--statsd-tcp-port', 'receivers.statsd.tcpPort', portOrOff('--statsd-tcp-port', f['statsd-tcp-port']));
+  if (f['push-port'] !== undefined) put('--push-port', 'receivers.push.port', portOrOff('--push-port', f['push-port']));
+  if (f['flush-interval'] !== undefined) put('--flush-interval', 'collector.flushInterval', f['flush-interval']);
+  if (f['max-series'] !== undefined) put('--max-series', 'store.maxSeries', /^\d+$/.test(f['max-series']) ? Number(f['max-series']) : f['max-series']);
+  if (f.token !== undefined) put('--token', 'server.token', f.token);
+  if (f['no-host-metrics']) put('--no-host-metrics', 'receivers.host.enabled', false);
+  for (const kv of f.set ?? []) {
+    const eq = kv.indexOf('=');
+    if (eq <= 0) fail(`--set takes path=value (got "${kv}")`);
+    const raw = kv.slice(eq + 1);
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      /* a bare string */
+    }
+    put('--set', kv.slice(0, eq), value);
+  }
+
+  let settings: Settings;
+  try {
+    settings = parseSettings(input);
+  } catch (e) {
+    if (!(e instanceof SettingsError)) throw e;
+    // Name the flag (or the file) each problem came from.
+    const lines = e.problems.map((p) => {
+      const hit = flagPaths.find(([path]) => p.startsWith(path + ' ') || p.startsWith(path + ':'));
+      return hit ? `${hit[1]}: ${p}` : existsSync(configFile) ? `${configFile}: ${p}` : p;
+    });
+    fail(`refusing to start, invalid settings:\n  ${lines.join('\n  ')}`);
+  }
+  let demoHistoryMs = 6 * 3_600_000;
+  if (f['demo-history'] !== undefined) {
+    const d = parseDuration(f['demo-history']);
+    if (d === undefined || d < 0 || d > 7 * 86_400_000) fail(`--demo-history must be a duration between 0 and 7d (got "${f['demo-history']}")`);
+    demoHistoryMs = d;
+  }
+  return {
+    settings,
+    dataDir: resolve(f['data-dir'] ?? paths.data),
+    rendererDir: resolve(f['renderer-dir'] ?? join(root, 'out', 'renderer')),
+    demo: f.demo ?? false,
+    demoHistoryMs,
+  };
+}
+
+async function main(): Promise<void> {
+  const args = parseServeArgs(process.argv.slice(2));
+  const v = version();
+  process.stdout.write(`radiator ${v} — data in ${args.dataDir}\n`);
+  let core;
+  try {
+    core = await startCore({ settings: args.settings, dataDir: args.dataDir, rendererDir: args.rendererDir, version: v });
+  } catch (e) {
+    fail(`cannot start: ${(e as Error).message}`, 1);
+  }
+  const ports = core.ports();
+  const boards = `http://${args.settings.server.host.includes(':') ? `[${args.settings.server.host}]` : args.settings.server.host}:${ports.http}/`;
+  if (!existsSync(join(args.rendererDir, 'index.html'))) {
+    process.stdout.write(`note: the boards are not built (${args.rendererDir}); run \`npm run build\` — the API and receivers work regardless\n`);
+  }
+  process.stdout.write(`boards: ${boards}\n`);
+  const demo = args.demo
+    ? await startDemo({
+        host: ['0.0.0.0', '::', 'localhost'].includes(args.settings.server.host) ? '127.0.0.1' : args.settings.server.host,
+        httpPort: ports.http,
+        statsdPort: ports.statsdUdp,
+        pushPort: ports.push,
+        historyMs: args.demoHistoryMs,
+        log: (l) => process.stdout.write(`demo: ${l}\n`),
+      })
+    : null;
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) {
+      process.stderr.write(`radiator: ${signal} again, exiting without waiting\n`);
+      process.exit(1);
+    }
+    stopping = true;
+    process.stdout.write(`radiator: ${signal}, flushing and stopping\n`);
+    await demo?.stop();
+    await core.stop();
+    process.stdout.write('radiator: stopped\n');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  void main();
+}

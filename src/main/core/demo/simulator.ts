@@ -1,0 +1,308 @@
+// `--demo`: a small simulated company pointed at the collector through its real receivers — its
+// apps speak StatsD/DogStatsD over UDP, its CI pushes to the Pushgateway port, and deploys,
+// builds and incidents are posted as JSON events. Every level of the seed's telemetry is covered:
+// business, application, client, infrastructure, pipeline, and an A/B experiment. One deploy
+// regresses checkout latency, an incident follows, and a rollback fixes it, on a loop.
+
+import dgram from 'node:dgram';
+
+export interface DemoOptions {
+  host: string;
+  httpPort: number;
+  /** null when StatsD is off; the demo then sends everything as JSON. */
+  statsdPort: number | null;
+  pushPort: number | null;
+  /** How much history to backfill at start (counters and gauges, through the JSON API). */
+  historyMs: number;
+  seed?: number;
+  now?: () => number;
+  log?: (line: string) => void;
+  /** Seconds of simulated time per tick (1 by default, the real rate). */
+  tickMs?: number;
+}
+
+export interface Demo {
+  stop(): Promise<void>;
+}
+
+/** mulberry32: small, seedable, good enough for a simulation. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Route {
+  route: string;
+  method: string;
+  share: number;
+  latencyMs: number;
+  errorRate: number;
+}
+
+export const ROUTES: readonly Route[] = [
+  { route: '/', method: 'GET', share: 0.3, latencyMs: 45, errorRate: 0.002 },
+  { route: '/product/:id', method: 'GET', share: 0.3, latencyMs: 70, errorRate: 0.003 },
+  { route: '/api/search', method: 'GET', share: 0.18, latencyMs: 110, errorRate: 0.005 },
+  { route: '/cart', method: 'POST', share: 0.12, latencyMs: 90, errorRate: 0.004 },
+  { route: '/checkout', method: 'POST', share: 0.1, latencyMs: 180, errorRate: 0.01 },
+];
+const PAGES = ['/', '/product', '/search', '/cart', '/checkout'];
+const SERVICES = ['web', 'api', 'payments', 'search', 'worker'];
+const PIPELINES = ['web', 'api', 'payments'];
+const DEPLOY_EVERY_MS = 12 * 60_000;
+const BUILD_EVERY_MS = 3 * 60_000;
+
+/** Requests per second across the shop at time t: a daily rhythm with a lunchtime bump. */
+export function trafficAt(t: number): number {
+  const hour = (t / 3_600_000) % 24;
+  const day = 0.55 + 0.45 * Math.sin(((hour - 9) / 24) * 2 * Math.PI);
+  const lunch = Math.exp(-((hour - 12.5) ** 2) / 2) * 0.25;
+  return 40 * (day + lunch);
+}
+
+/** The deploy cycle: every DEPLOY_EVERY_MS a version ships; every third one regresses checkout
+ * latency until a rollback six minutes later. */
+export function deployState(t: number): { n: number; version: string; bad: boolean; sinceMs: number } {
+  const n = Math.floor(t / DEPLOY_EVERY_MS);
+  const since = t - n * DEPLOY_EVERY_MS;
+  const bad = n % 3 === 0 && since < 6 * 60_000;
+  return { n, version: `1.${Math.floor(n / 10) % 100}.${n % 10}`, bad, sinceMs: since };
+}
+
+export async function startDemo(opts: DemoOptions): Promise<Demo> {
+  const now = opts.now ?? Date.now;
+  const log = opts.log ?? (() => {});
+  const rand = rng(opts.seed ?? 42);
+  const base = `http://${opts.host}:${opts.httpPort}`;
+  const socket = opts.statsdPort !== null ? dgram.createSocket(opts.host.includes(':') ? 'udp6' : 'udp4') : null;
+  const tickMs = opts.tickMs ?? 1_000;
+  let stopped = false;
+
+  const post = async (path: string, body: unknown) => {
+    const r = await fetch(base + path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    if (!r.ok) log(`POST ${path}: ${r.status} ${await r.text()}`);
+  };
+
+  // ── history ────────────────────────────────────────────────────────────────────────
+  if (opts.historyMs > 0) {
+    const step = 30_000;
+    const end = Math.floor(now() / step) * step - step;
+    const samples: unknown[] = [];
+    const events: unknown[] = [];
+    const flushSamples = async () => {
+      while (samples.length > 0) await post('/api/v1/metrics', samples.splice(0, 5_000));
+    };
+    for (let t = end - opts.historyMs; t <= end; t += step) {
+      const rps = trafficAt(t) * (0.9 + rand() * 0.2);
+      const dep = deployState(t);
+      for (const r of ROUTES) {
+        const n = Math.round(rps * r.share * (step / 1000));
+        const errRate = r.errorRate * (dep.bad && r.route === '/checkout' ? 6 : 1);
+        const errors = Math.round(n * errRate * (0.5 + rand()));
+        const labels = { route: r.route, method: r.method, service: r.route === '/checkout' ? 'payments' : 'web' };
+        samples.push({ name: 'http.requests', type: 'counter', value: n - errors, ts: t, labels: { ...labels, status: '200' } });
+        samples.push({ name: 'http.requests', type: 'counter', value: errors, ts: t, labels: { ...labels, status: '500' } });
+      }
+      const orders = Math.round(rps * 0.02 * (step / 1000) * (0.8 + rand() * 0.4));
+      const started = Math.round(orders / (dep.bad ? 0.22 : 0.34));
+      samples.push({ name: 'shop.orders', type: 'counter', value: orders, ts: t, labels: { channel: 'web' } });
+      samples.push({ name: 'shop.revenue_eur', type: 'counter', value: Math.round(orders * (38 + rand() * 20)), ts: t });
+      samples.push({ name: 'shop.signups', type: 'counter', value: Math.round(orders * 0.3 * rand()), ts: t });
+      samples.push({ name: 'checkout.started', type: 'counter', value: started, ts: t });
+      samples.push({ name: 'checkout.completed', type: 'counter', value: orders, ts: t });
+      samples.push({ name: 'queue.depth', type: 'gauge', value: Math.round(20 + 15 * Math.sin(t / 600_000) + rand() * 5), ts: t, labels: { queue: 'emails' } });
+      samples.push({ name: 'db.connections', type: 'gauge', value: Math.round(30 + rps / 3 + rand() * 4), ts: t, labels: { db: 'orders' } });
+      for (const v of ['control', 'treatment']) {
+        const exposures = Math.round(rps * 0.1 * (step / 1000));
+        const conv = Math.round(exposures * (v === 'control' ? 0.1 : 0.118) * (0.8 + rand() * 0.4));
+        const labels = { experiment: 'one_click_checkout', variant: v };
+        samples.push({ name: 'experiment.exposures', type: 'counter', value: exposures, ts: t, labels });
+        samples.push({ name: 'experiment.conversions', type: 'counter', value: conv, ts: t, labels });
+      }
+      for (const p of PAGES) {
+        samples.push({ name: 'client.js_errors', type: 'counter', value: rand() < 0.15 ? 1 : 0, ts: t, labels: { page: p, release: `1.${dep.n % 100}` } });
+      }
+      if (t % DEPLOY_EVERY_MS < step) {
+        events.push({ kind: 'deploy', title: `Deploy web ${dep.version}`, service: 'web', version: dep.version, ts: t, tags: ['env:prod', 'service:web'] });
+        if (dep.n % 3 === 0) {
+          events.push({ kind: 'incident', title: 'Checkout latency high', ts: t + 2 * 60_000, tsEnd: t + 6 * 60_000, service: 'payments', tags: ['severity:major', 'service:payments'] });
+          events.push({ kind: 'deploy', title: `Rollback web to ${deployState(t - DEPLOY_EVERY_MS).version}`, service: 'web', version: deployState(t - DEPLOY_EVERY_MS).version, ts: t + 6 * 60_000, tags: ['env:prod', 'service:web', 'rollback'] });
+        }
+      }
+      if (t % BUILD_EVERY_MS < step) {
+        const pipeline = PIPELINES[Math.floor(t / BUILD_EVERY_MS) % PIPELINES.length]!;
+        const ok = rand() > 0.15;
+        events.push({ kind: 'build', title: `${pipeline} #${Math.floor(t / BUILD_EVERY_MS) % 10_000} ${ok ? 'passed' : 'failed'}`, ts: t, tags: [`pipeline:${pipeline}`, `status:${ok ? 'success' : 'failure'}`] });
+      }
+      if (samples.length >= 5_000) await flushSamples();
+    }
+    await flushSamples();
+    // The last cycle's incident and rollback may lie ahead of now; the live loop posts those.
+    const past = events.filter((e) => (e as { ts: number }).ts <= now() && ((e as { tsEnd?: number }).tsEnd ?? 0) <= now());
+    for (const e of past) await post('/api/v1/events', e);
+    log(`backfilled ${Math.round(opts.historyMs / 60_000)} min of history and ${past.length} events`);
+  }
+
+  // ── live ───────────────────────────────────────────────────────────────────────────
+  let lines: string[] = [];
+  const sendStatsd = () => {
+    if (lines.length === 0) return;
+    if (socket) {
+      // Pack lines into datagrams under a typical MTU, as StatsD clients do.
+      let dg = '';
+      for (const l of lines) {
+        if (dg.length + l.length + 1 > 1400) {
+          socket.send(dg, opts.statsdPort!, opts.host);
+          dg = '';
+        }
+        dg += (dg ? '\n' : '') + l;
+      }
+      if (dg) socket.send(dg, opts.statsdPort!, opts.host);
+    }
+    lines = [];
+  };
+  const jsonFallback: unknown[] = [];
+  const metric = (name: string, value: number | number[], type: 'c' | 'g' | 'ms' | 'h' | 'd' | 's', tags: Record<string, string> = {}) => {
+    const tagStr = Object.entries(tags).map(([k, v]) => `${k}:${v}`).join(',');
+    const values = Array.isArray(value) ? value : [value];
+    if (values.length === 0) return;
+    if (socket) {
+      const suffix = `|${type}${tagStr ? `|#${tagStr}` : ''}`;
+      const fmt = (v: number) => Math.round(v * 1000) / 1000;
+      // Packed values (`name:1:2:3|ms`) are only for timings and distributions.
+      if (type === 'ms' || type === 'h' || type === 'd') lines.push(`${name}:${values.map(fmt).join(':')}${suffix}`);
+      else for (const v of values) lines.push(`${name}:${fmt(v)}${suffix}`);
+    } else {
+      const t = { c: 'counter', g: 'gauge', ms: 'timer', h: 'histogram', d: 'histogram', s: 'set' }[type];
+      for (const v of values) jsonFallback.push({ name, value: v, type: t, labels: tags });
+    }
+  };
+
+  let lastDeploy = deployState(now()).n;
+  let lastBuild = Math.floor(now() / BUILD_EVERY_MS);
+  let openIncident: number | null = null;
+  const gauss = () => {
+    // Box–Muller, for latencies with a long tail via exp().
+    const u = 1 - rand();
+    const v = rand();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  };
+
+  const tick = async () => {
+    const t = now();
+    const rps = trafficAt(t) * (0.9 + rand() * 0.2) * (tickMs / 1000);
+    const dep = deployState(t);
+    for (const r of ROUTES) {
+      const n = Math.max(0, Math.round(rps * r.share));
+      const slow = dep.bad && r.route === '/checkout' ? 3.2 : 1;
+      const errRate = r.errorRate * (dep.bad && r.route === '/checkout' ? 6 : 1);
+      const errors = [...Array(n)].filter(() => rand() < errRate).length;
+      const tags = { route: r.route, method: r.method, service: r.route === '/checkout' ? 'payments' : 'web' };
+      if (n - errors > 0) metric('http.requests', n - errors, 'c', { ...tags, status: '200' });
+      if (errors > 0) metric('http.requests', errors, 'c', { ...tags, status: '500' });
+      const lat = [...Array(Math.min(n, 25))].map(() => r.latencyMs * slow * Math.exp(0.45 * gauss()));
+      metric('http.request_duration', lat, 'ms', { route: r.route, method: r.method });
+    }
+    const orders = rand() < rps * 0.02 ? 1 + Math.floor(rand() * 2) : 0;
+    const conversion = dep.bad ? 0.22 : 0.34;
+    if (orders > 0) {
+      metric('shop.orders', orders, 'c', { channel: rand() < 0.8 ? 'web' : 'app' });
+      metric('shop.revenue_eur', Math.round(orders * (38 + rand() * 20)), 'c');
+      metric('checkout.completed', orders, 'c');
+      metric('checkout.started', Math.max(orders, Math.round(orders / conversion)), 'c');
+    }
+    if (rand() < 0.05) metric('shop.signups', 1, 'c');
+    metric('shop.active_users', Math.round(rps * 12 + gauss() * 5), 'g');
+    metric('queue.depth', Math.max(0, Math.round(20 + 15 * Math.sin(t / 600_000) + gauss() * 3)), 'g', { queue: 'emails' });
+    metric('db.connections', Math.round(30 + rps / 3 + gauss() * 2), 'g', { db: 'orders' });
+    metric('cache.hit_ratio', Math.min(1, 0.93 + gauss() * 0.01), 'g', { cache: 'product' });
+    metric('shop.visitors', [...Array(3)].map(() => Math.floor(rand() * 500)), 's');
+    // Client level: browser errors, page loads and Core Web Vitals per page.
+    for (const p of PAGES) {
+      if (rand() < 0.03 * (dep.bad && p === '/checkout' ? 4 : 1)) metric('client.js_errors', 1, 'c', { page: p, release: `1.${dep.n % 100}` });
+      metric('client.page_load', [...Array(2)].map(() => 900 * Math.exp(0.4 * gauss()) * (p === '/search' ? 1.4 : 1)), 'ms', { page: p });
+      metric('client.lcp', 1800 * Math.exp(0.3 * gauss()), 'd', { page: p });
+      metric('client.cls', Math.max(0, 0.05 + 0.03 * gauss()), 'd', { page: p });
+      metric('client.inp', 120 * Math.exp(0.4 * gauss()), 'd', { page: p });
+    }
+    // A/B test: one-click checkout against the current flow.
+    for (const v of ['control', 'treatment']) {
+      const exposures = Math.round(rps * 0.1 * (0.8 + rand() * 0.4));
+      if (exposures > 0) metric('experiment.exposures', exposures, 'c', { experiment: 'one_click_checkout', variant: v });
+      const conv = [...Array(exposures)].filter(() => rand() < (v === 'control' ? 0.1 : 0.118)).length;
+      if (conv > 0) metric('experiment.conversions', conv, 'c', { experiment: 'one_click_checkout', variant: v });
+    }
+    // Infrastructure: service health checks (DogStatsD service checks).
+    if (socket && Math.floor(t / tickMs) % 5 === 0) {
+      for (const s of SERVICES) {
+        const status = s === 'payments' && dep.bad && dep.sinceMs > 2 * 60_000 ? 1 : 0;
+        lines.push(`_sc|${s}.health|${status}|#service:${s}${status ? '|m:p95 latency above target' : ''}`);
+      }
+    }
+    sendStatsd();
+    if (jsonFallback.length) await post('/api/v1/metrics', jsonFallback.splice(0));
+
+    // Pipeline: deploys, the regression's incident and its rollback, builds pushed by CI.
+    if (dep.n !== lastDeploy) {
+      lastDeploy = dep.n;
+      await post('/api/v1/events', { kind: 'deploy', title: `Deploy web ${dep.version}`, service: 'web', version: dep.version, tags: ['env:prod', 'service:web'] });
+      if (socket) lines.push(`_e{${`Deploy ${dep.version}`.length},${'shipped by CI'.length}}:Deploy ${dep.version}|shipped by CI|#kind:deploy,service:web,version:${dep.version}`);
+    }
+    if (dep.bad && dep.sinceMs > 2 * 60_000 && openIncident === null) {
+      openIncident = t;
+      await post('/api/v1/events', { kind: 'incident', title: 'Checkout latency high', service: 'payments', tags: ['severity:major', 'service:payments'] });
+    }
+    if (!dep.bad && openIncident !== null) {
+      const prev = deployState(t - DEPLOY_EVERY_MS).version;
+      await post('/api/v1/events', { kind: 'deploy', title: `Rollback web to ${prev}`, service: 'web', version: prev, tags: ['env:prod', 'service:web', 'rollback'] });
+      await post('/api/v1/events', { kind: 'incident', title: 'Checkout latency high (resolved)', service: 'payments', ts: openIncident, tsEnd: t, tags: ['severity:major', 'service:payments', 'resolved'] });
+      openIncident = null;
+    }
+    const build = Math.floor(t / BUILD_EVERY_MS);
+    if (build !== lastBuild) {
+      lastBuild = build;
+      const pipeline = PIPELINES[build % PIPELINES.length]!;
+      const ok = rand() > 0.15;
+      const dur = 240 + gauss() * 40 + (pipeline === 'api' ? 120 : 0);
+      const tests = dur * 0.55;
+      const queue = Math.max(2, 20 + gauss() * 15);
+      await post('/api/v1/events', { kind: 'build', title: `${pipeline} #${build % 10_000} ${ok ? 'passed' : 'failed'}`, tags: [`pipeline:${pipeline}`, `status:${ok ? 'success' : 'failure'}`] });
+      const text =
+        `# TYPE ci_build_duration_seconds gauge\nci_build_duration_seconds{status="${ok ? 'success' : 'failure'}"} ${dur.toFixed(1)}\n` +
+        `# TYPE ci_test_duration_seconds gauge\nci_test_duration_seconds ${tests.toFixed(1)}\n` +
+        `# TYPE ci_queue_seconds gauge\nci_queue_seconds ${queue.toFixed(1)}\n` +
+        `# TYPE ci_last_build_success gauge\nci_last_build_success ${ok ? 1 : 0}\n` +
+        `# TYPE ci_last_build_timestamp_seconds gauge\nci_last_build_timestamp_seconds ${Math.floor(t / 1000)}\n`;
+      const port = opts.pushPort ?? opts.httpPort;
+      const r = await fetch(`http://${opts.host}:${port}/metrics/job/ci/pipeline/${pipeline}`, { method: 'PUT', body: text });
+      if (!r.ok) log(`push: ${r.status}`);
+      metric('ci.builds', 1, 'c', { pipeline, status: ok ? 'success' : 'failure' });
+      sendStatsd();
+    }
+  };
+
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<void> = Promise.resolve();
+  const loop = () => {
+    if (stopped) return;
+    running = tick().catch((e: Error) => log(`tick failed: ${e.message}`));
+    timer = setTimeout(loop, tickMs);
+  };
+  loop();
+  log('simulating a shop: StatsD → :' + (opts.statsdPort ?? 'off') + ', push → :' + (opts.pushPort ?? opts.httpPort) + ', events → :' + opts.httpPort);
+
+  return {
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+      socket?.close();
+    },
+  };
+}

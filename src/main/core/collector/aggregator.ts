@@ -68,6 +68,8 @@ export interface FlushResult {
 export class Aggregator {
   private readonly entries = new Map<string, Entry>();
   private dirtyList: Entry[] = [];
+  /** Sets written non-empty last flush: they write 0 at the next flush if nothing arrives. */
+  private setsToZero: Entry[] = [];
   private readonly sink: SeriesSink;
   private readonly opts: Required<AggregatorOptions>;
   private lateRejects = new Map<AppendResult, number>();
@@ -215,9 +217,12 @@ export class Aggregator {
     };
     const dirty = this.dirtyList;
     this.dirtyList = [];
+    for (const e of this.setsToZero) if (!e.dirty && !e.removed && e.setWasNonEmpty) emit(e, false);
+    this.setsToZero = [];
     for (const e of dirty) {
       e.dirty = false;
       if (!e.removed) emit(e, false);
+      if (e.kind === 'set' && e.setWasNonEmpty) this.setsToZero.push(e);
     }
     const due = ts - this.opts.repeatIntervalMs;
     for (const e of this.entries.values()) {

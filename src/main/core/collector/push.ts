@@ -54,7 +54,8 @@ export function parseGroupingPath(path: string): GroupingKey {
       }
     }
     if (!isValidLabelName(name) || name.startsWith('__')) throw new RadiatorError('PUSH_INVALID', `improper label name "${name}"`);
-    if (seen.has(name)) throw new RadiatorError('PUSH_INVALID', `duplicate label name "${name}" in the grouping key`);
+    // A repeated name keeps its first value, as the Pushgateway does.
+    if (seen.has(name)) continue;
     seen.add(name);
     out.push([name, value]);
   }
@@ -174,10 +175,9 @@ export class PushReceiver {
     const plan = new Map<string, Planned[]>();
     const seen = new Set<string>();
     let samples = 0;
+    // The Pushgateway keeps these two itself; pushed ones are dropped, not refused.
+    families = families.filter((f) => f.name !== 'push_time_seconds' && f.name !== 'push_failure_time_seconds');
     for (const fam of families) {
-      if (fam.name === 'push_time_seconds' || fam.name === 'push_failure_time_seconds') {
-        throw new RadiatorError('PUSH_INVALID', `pushed metrics must not be named ${fam.name}`);
-      }
       const prior = this.familyTypes.get(fam.name);
       const priorHere = existing?.families.has(fam.name) ?? false;
       if (prior && prior.type !== fam.type && !(priorHere && prior.groups === 1)) {

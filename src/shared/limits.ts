@@ -93,4 +93,6 @@ export const FEED_MAX_RANGE_MS = 24 * 3_600_000;
 export const FEED_HIGH_WATER_BYTES = 1024 * 1024;
 /** A slow client whose coalesced backlog passes this many points is closed with 1013. */
 export const FEED_MAX_QUEUED_POINTS = 200_000;
+/** …and so is one that stays behind for longer than this. */
+export const FEED_MAX_BACKLOG_MS = 30_000;
 export const FEED_MAX_SNAPSHOT_POINTS = 2_000_000;

@@ -18,6 +18,7 @@ import {
 import {
   FEED_HEARTBEAT_INTERVAL_MS,
   FEED_HIGH_WATER_BYTES,
+  FEED_MAX_BACKLOG_MS,
   FEED_MAX_CLIENTS,
   FEED_MAX_PAYLOAD_BYTES,
   FEED_MAX_QUEUED_POINTS,
@@ -52,6 +53,8 @@ class FeedClient {
   /** Coalesced backlog while the socket is above the high-water mark: sub id → sid → point. */
   backlog: Map<string, Map<number, [number, number | null]>> | null = null;
   backlogPoints = 0;
+  backlogSince = 0;
+  drainTimer: NodeJS.Timeout | null = null;
   /** New-series announcements made while backlogged; they cannot be coalesced away. */
   pendingSeries: FeedSeries[] = [];
   alive = true;
@@ -68,6 +71,10 @@ export interface FeedOptions {
   guard: Guard;
   flushIntervalMs: number;
   now?: () => number;
+  /** Backpressure bounds; the defaults come from limits.ts. */
+  highWaterBytes?: number;
+  maxQueuedPoints?: number;
+  maxBacklogMs?: number;
 }
 
 const num = (v: number): number | null => (Number.isFinite(v) ? v : null);
@@ -92,6 +99,13 @@ export class FeedServer {
     return this.clients.size;
   }
 
+  /** Clients currently behind (their updates are being coalesced). */
+  get slowClientCount(): number {
+    let n = 0;
+    for (const c of this.clients) if (c.backlog !== null) n++;
+    return n;
+  }
+
   /** Called by the HTTP server for `GET /feed` with `Upgrade: websocket`. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void {
     try {
@@ -113,7 +127,10 @@ export class FeedServer {
     this.clients.add(c);
     ws.on('pong', () => (c.alive = true));
     ws.on('message', (data, isBinary) => this.onMessage(c, isBinary ? null : data.toString()));
-    ws.on('close', () => this.clients.delete(c));
+    ws.on('close', () => {
+      if (c.drainTimer) clearInterval(c.drainTimer);
+      this.clients.delete(c);
+    });
     ws.on('error', () => ws.terminate());
     c.send({
       type: 'hello',
@@ -244,9 +261,18 @@ export class FeedServer {
   }
 
   private deliver(c: FeedClient, msg: AppendMessage): void {
-    if (c.backlog === null && c.ws.bufferedAmount <= FEED_HIGH_WATER_BYTES) return c.send(msg);
+    const highWater = this.opts.highWaterBytes ?? FEED_HIGH_WATER_BYTES;
+    if (c.backlog === null && c.ws.bufferedAmount <= highWater) return c.send(msg);
     // Slow client: keep only the latest point per series until the socket drains.
-    if (c.backlog === null) c.backlog = new Map();
+    if (c.backlog === null) {
+      c.backlog = new Map();
+      c.backlogSince = this.now();
+      // Catch the client up as soon as its socket drains, not at the next flush.
+      c.drainTimer = setInterval(() => {
+        if (c.ws.bufferedAmount <= highWater) this.drain(c);
+      }, 100);
+      c.drainTimer.unref();
+    }
     let m = c.backlog.get(msg.id);
     if (!m) c.backlog.set(msg.id, (m = new Map()));
     for (const [sid, ts, v] of msg.points) {
@@ -254,16 +280,25 @@ export class FeedServer {
       m.set(sid, [ts, v]);
     }
     c.pendingSeries.push(...msg.series);
-    if (c.backlogPoints > FEED_MAX_QUEUED_POINTS) {
+    const tooMany = c.backlogPoints > (this.opts.maxQueuedPoints ?? FEED_MAX_QUEUED_POINTS);
+    const tooLong = this.now() - c.backlogSince > (this.opts.maxBacklogMs ?? FEED_MAX_BACKLOG_MS);
+    if (tooMany || tooLong) {
       this.closedSlow++;
+      if (c.drainTimer) clearInterval(c.drainTimer);
+      c.drainTimer = null;
       c.backlog = null;
+      c.pendingSeries = [];
       c.ws.close(FEED_CLOSE.TOO_SLOW, 'client too slow');
+      // A client that stopped reading never completes the closing handshake.
+      setTimeout(() => c.ws.terminate(), 1_000).unref();
       return;
     }
-    if (c.ws.bufferedAmount <= FEED_HIGH_WATER_BYTES) this.drain(c);
+    if (c.ws.bufferedAmount <= highWater) this.drain(c);
   }
 
   private drain(c: FeedClient): void {
+    if (c.drainTimer) clearInterval(c.drainTimer);
+    c.drainTimer = null;
     const backlog = c.backlog;
     if (!backlog) return;
     c.backlog = null;
@@ -296,7 +331,7 @@ export class FeedServer {
       }
       c.alive = false;
       c.ws.ping();
-      if (c.backlog && c.ws.bufferedAmount <= FEED_HIGH_WATER_BYTES) this.drain(c);
+      if (c.backlog && c.ws.bufferedAmount <= (this.opts.highWaterBytes ?? FEED_HIGH_WATER_BYTES)) this.drain(c);
       c.send({ type: 'heartbeat', serverTime: now });
     }
   }

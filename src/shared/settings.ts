@@ -4,6 +4,7 @@
 
 import { z } from 'zod';
 import {
+  CHECKPOINT_INTERVAL_MS,
   DEFAULT_BIND_HOST,
   DEFAULT_EVENT_RETENTION_MS,
   DEFAULT_FLUSH_INTERVAL_MS,
@@ -59,14 +60,15 @@ const duration = (min: number, max: number) =>
       .max(max, { error: `must be at most ${formatDuration(max)}` }),
   );
 
+/** 0 asks the OS for any free port (the listener line says which it got). */
 const port = z
   .number({ error: 'must be a port number' })
   .int({ error: 'must be a whole number' })
-  .min(1, { error: 'must be between 1 and 65535' })
-  .max(65535, { error: 'must be between 1 and 65535' });
+  .min(0, { error: 'must be between 0 and 65535' })
+  .max(65535, { error: 'must be between 0 and 65535' });
 
 /** A port, or `false` for "this receiver is off". */
-const portOrOff = z.union([port, z.literal(false)], { error: 'must be a port number (1–65535) or false to turn it off' });
+const portOrOff = z.union([port, z.literal(false)], { error: 'must be a port number (0–65535) or false to turn it off' });
 
 const hostAddress = z
   .string()
@@ -129,8 +131,9 @@ export const SettingsSchema = z
     collector: z
       .object({
         flushInterval: duration(MIN_FLUSH_INTERVAL_MS, MAX_FLUSH_INTERVAL_MS).default(DEFAULT_FLUSH_INTERVAL_MS),
-        /** Current values are written again at least this often (must stay under PromQL's 5m lookback). */
-        repeatInterval: duration(1_000, 240_000).default(DEFAULT_REPEAT_INTERVAL_MS),
+        /** Current values are written again at least this often (must stay under PromQL's 5m
+         * lookback). Default: 15s, or the flush interval if that is longer. */
+        repeatInterval: duration(1_000, 240_000).optional(),
       })
       .strict()
       .prefault({}),
@@ -138,6 +141,8 @@ export const SettingsSchema = z
       .object({
         maxSeries: z.number().int().min(100, { error: 'must be at least 100' }).max(5_000_000, { error: 'must be at most 5000000' }).default(DEFAULT_MAX_SERIES),
         hotWindow: duration(5 * 60_000, 48 * 3_600_000).default(DEFAULT_HOT_WINDOW_MS),
+        /** How often open chunks are written out so the write-ahead log can be trimmed. */
+        checkpointInterval: duration(1_000, 3_600_000).default(CHECKPOINT_INTERVAL_MS),
         retention: z
           .object({
             raw: duration(3_600_000, 400 * 86_400_000).default(DEFAULT_RAW_RETENTION_MS),
@@ -153,7 +158,7 @@ export const SettingsSchema = z
   })
   .strict()
   .superRefine((s, ctx) => {
-    if (s.collector.repeatInterval < s.collector.flushInterval) {
+    if (s.collector.repeatInterval !== undefined && s.collector.repeatInterval < s.collector.flushInterval) {
       ctx.addIssue({ code: 'custom', path: ['collector', 'repeatInterval'], input: s.collector.repeatInterval, message: 'must be at least collector.flushInterval' });
     }
     const r = s.store.retention;
@@ -163,7 +168,11 @@ export const SettingsSchema = z
     if (!loopback && s.server.token === null) {
       ctx.addIssue({ code: 'custom', path: ['server', 'token'], input: null, message: `must be set when server.host is ${s.server.host} (not loopback): clients on the LAN authenticate with it` });
     }
-  });
+  })
+  .transform((s) => ({
+    ...s,
+    collector: { ...s.collector, repeatInterval: s.collector.repeatInterval ?? Math.max(DEFAULT_REPEAT_INTERVAL_MS, s.collector.flushInterval) },
+  }));
 
 export type Settings = z.output<typeof SettingsSchema>;
 export type SettingsInput = z.input<typeof SettingsSchema>;

@@ -68,6 +68,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     dir: opts.dataDir,
     maxSeries: settings.store.maxSeries,
     hotWindowMs: settings.store.hotWindow,
+    checkpointIntervalMs: settings.store.checkpointInterval,
     retention: {
       rawMs: settings.store.retention.raw,
       rollup5mMs: settings.store.retention.rollup5m,
@@ -123,6 +124,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     version: opts.version,
     startedAt: now(),
     listeners: () => receivers.map((r) => r.description),
+    ports: () => ({ http: api.port, statsdUdp: udp?.port ?? false, statsdTcp: tcp?.port ?? false, push: pushListener?.port ?? false }),
     selfMetrics: () => selfMetrics.collect(),
     pushedMetrics: () => push.current(),
     addEvent,

@@ -26,6 +26,8 @@ export interface ApiContext {
   version: string;
   startedAt: number;
   listeners: () => string[];
+  /** Bound ports; false where a receiver is off. */
+  ports: () => { http: number; statsdUdp: number | false; statsdTcp: number | false; push: number | false };
   selfMetrics: () => MetricSample[];
   pushedMetrics: () => MetricSample[];
   addEvent: (e: NewEvent) => RadiatorEvent;
@@ -133,12 +135,7 @@ export function apiHandler(ctx: ApiContext) {
           serverTime: ctx.now(),
           listeners: ctx.listeners(),
           flushIntervalMs: ctx.settings.collector.flushInterval,
-          ports: {
-            http: ctx.settings.server.httpPort,
-            statsdUdp: ctx.settings.receivers.statsd.udpPort,
-            statsdTcp: ctx.settings.receivers.statsd.tcpPort,
-            push: ctx.settings.receivers.push.port,
-          },
+          ports: ctx.ports(),
           store: st,
         });
       }

@@ -44,6 +44,7 @@ export interface StoreOptions {
   maxSeries: number;
   hotWindowMs: number;
   retention: RetentionOptions;
+  checkpointIntervalMs?: number;
   now?: () => number;
 }
 
@@ -388,7 +389,7 @@ export class Store {
   maintain(): void {
     const now = this.now();
     if (this.jobs.length === 0) {
-      if (now - this.lastCheckpoint >= CHECKPOINT_INTERVAL_MS) this.startCheckpoint();
+      if (now - this.lastCheckpoint >= (this.opts.checkpointIntervalMs ?? CHECKPOINT_INTERVAL_MS)) this.startCheckpoint();
       else if (this.lateBuckets.size > 0) this.rerollLate();
       else this.startRollups(now);
     }

@@ -1,0 +1,36 @@
+// Start `radiator serve` for a spec, on a port the spec can restart it on.
+import { createServer } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serve, type Served } from '../test/helpers/serve.ts';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export const dataDir = () => mkdtempSync(join(tmpdir(), 'radiator-e2e-'));
+
+export async function startServe(opts: { port: number; dir: string; demo?: boolean; extra?: string[] }): Promise<Served> {
+  return serve([
+    '--data-dir', opts.dir,
+    '--http-port', String(opts.port),
+    '--statsd-port', '0',
+    '--statsd-tcp-port', 'off',
+    '--push-port', '0',
+    ...(opts.demo ? ['--demo', '--demo-history', '30m'] : []),
+    ...(opts.extra ?? []),
+  ]);
+}
+
+export async function stop(s: Served): Promise<void> {
+  s.proc.kill('SIGTERM');
+  await s.exited;
+}

@@ -1,0 +1,179 @@
+// The live feed over a real WebSocket: snapshot, appends, events, heartbeat, refusals, and a slow
+// client closed with 1013.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { ServerMessage } from '../../../../src/shared/feed-protocol.ts';
+import { FeedServer } from '../../../../src/main/core/feed/feed-server.ts';
+import { Guard } from '../../../../src/main/core/http/guard.ts';
+import { startTestCore, waitFor, type TestCore } from '../../../helpers/core.ts';
+
+let t: TestCore;
+beforeAll(async () => {
+  t = await startTestCore({ collector: { flushInterval: 100 } });
+});
+afterAll(async () => {
+  await t.stop();
+});
+
+class Client {
+  readonly ws: WebSocket;
+  readonly messages: ServerMessage[] = [];
+  closeCode: number | null = null;
+  constructor(url: string, headers: Record<string, string> = {}) {
+    this.ws = new WebSocket(url, { headers });
+    this.ws.on('message', (d) => this.messages.push(JSON.parse(d.toString()) as ServerMessage));
+    this.ws.on('close', (code) => (this.closeCode = code));
+  }
+  opened(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.ws.once('open', () => resolve());
+      this.ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+      this.ws.once('error', reject);
+    });
+  }
+  send(m: unknown): void {
+    this.ws.send(JSON.stringify(m));
+  }
+  of<T extends ServerMessage['type']>(type: T, id?: string): Array<Extract<ServerMessage, { type: T }>> {
+    return this.messages.filter((m) => m.type === type && (id === undefined || (m as { id?: string }).id === id)) as Array<Extract<ServerMessage, { type: T }>>;
+  }
+}
+
+const post = (path: string, body: unknown) =>
+  fetch(t.url + path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+
+describe('feed', () => {
+  it('says hello, sends a snapshot, then the points each flush appends', async () => {
+    await post('/api/v1/metrics', { name: 'feed_gauge', value: 1, labels: { room: 'a' } });
+    await waitFor(() => (t.core.store.index.get('feed_gauge{room="a"}')?.lastTs ?? 0) > 0);
+    const c = new Client(`ws://127.0.0.1:${t.ports.http}/feed`);
+    await c.opened();
+    c.send({ type: 'subscribe', id: 's1', query: 'feed_gauge', rangeMs: 60_000 });
+    const snap = await waitFor(() => c.of('snapshot', 's1')[0]);
+    expect(c.messages[0]).toMatchObject({ type: 'hello', protocol: 1, flushIntervalMs: 100 });
+    expect(snap.series).toHaveLength(1);
+    expect(snap.series[0]).toMatchObject({ labels: { __name__: 'feed_gauge', room: 'a' }, values: [1] });
+
+    await post('/api/v1/metrics', [
+      { name: 'feed_gauge', value: 2, labels: { room: 'a' } },
+      { name: 'feed_gauge', value: 5, labels: { room: 'b' } },
+      { name: 'other_metric', value: 9 },
+    ]);
+    const appends = await waitFor(() => {
+      const a = c.of('append', 's1');
+      const pts = a.flatMap((m) => m.points);
+      return pts.length >= 2 ? a : null;
+    });
+    const points = appends.flatMap((m) => m.points);
+    const announced = appends.flatMap((m) => m.series);
+    expect(announced.map((s) => s.labels.room)).toEqual(['b']); // a was in the snapshot
+    expect(points.map((p) => p[2]).sort()).toEqual([2, 5]);
+    expect(points.every((p) => p[0] !== t.core.store.index.get('other_metric')?.id)).toBe(true);
+    c.ws.close();
+  });
+
+  it('streams events to event subscribers, filtered by kind', async () => {
+    const c = new Client(`ws://127.0.0.1:${t.ports.http}/feed`);
+    await c.opened();
+    c.send({ type: 'subscribeEvents', id: 'ev', rangeMs: 3_600_000, kinds: ['deploy'] });
+    await waitFor(() => c.of('events', 'ev')[0]);
+    await post('/api/v1/events', { kind: 'build', title: 'ignored build' });
+    await post('/api/v1/events', { kind: 'deploy', title: 'Deploy 2.0', version: '2.0' });
+    const ev = await waitFor(() => c.of('event', 'ev')[0]);
+    expect(ev.event).toMatchObject({ kind: 'deploy', title: 'Deploy 2.0', version: '2.0' });
+    expect(c.of('event', 'ev')).toHaveLength(1);
+    c.ws.close();
+  });
+
+  it('answers a bad subscription with an error and keeps the connection', async () => {
+    const c = new Client(`ws://127.0.0.1:${t.ports.http}/feed`);
+    await c.opened();
+    c.send({ type: 'subscribe', id: 'bad', query: 'x{', rangeMs: 1000 });
+    c.send('not json at all');
+    c.send({ type: 'subscribe', id: 'bad2', query: '{a=~".*"}', rangeMs: 1000 });
+    const errors = await waitFor(() => (c.of('error').length >= 3 ? c.of('error') : null));
+    expect(errors.map((e) => e.code)).toEqual(['BAD_SUBSCRIPTION', 'BAD_MESSAGE', 'BAD_SUBSCRIPTION']);
+    expect(errors[2]!.message).toMatch(/does not match the empty string/);
+    expect(c.ws.readyState).toBe(WebSocket.OPEN);
+    c.ws.close();
+  });
+
+  it('refuses an upgrade from a foreign Host or Origin', async () => {
+    await expect(new Client(`ws://127.0.0.1:${t.ports.http}/feed`, { Host: 'attacker.example' }).opened()).rejects.toThrow('HTTP 403');
+    await expect(new Client(`ws://127.0.0.1:${t.ports.http}/feed`, { Origin: 'https://attacker.example' }).opened()).rejects.toThrow('HTTP 403');
+  });
+
+  it('sets maxPayload: an oversized client message closes that client only', async () => {
+    const c = new Client(`ws://127.0.0.1:${t.ports.http}/feed`);
+    await c.opened();
+    c.ws.send('x'.repeat(100 * 1024));
+    await waitFor(() => c.closeCode);
+    expect(c.closeCode).toBe(1009);
+  });
+});
+
+describe('backpressure', () => {
+  async function slowSetup(maxQueuedPoints: number) {
+    // A feed with tiny bounds on the same store, so a test can reach them.
+    const feed = new FeedServer({
+      store: t.core.store,
+      guard: new Guard({ bindHost: '127.0.0.1', allowedHosts: [], corsOrigins: [], token: null }),
+      flushIntervalMs: 100,
+      highWaterBytes: 1,
+      maxQueuedPoints,
+      maxBacklogMs: 60_000,
+    });
+    const http = await import('node:http');
+    const server = http.createServer();
+    server.on('upgrade', (req, socket, head) => feed.handleUpgrade(req, socket, head, new URL(req.url ?? '/', 'http://x')));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as { port: number }).port;
+    const c = new Client(`ws://127.0.0.1:${port}/feed`);
+    await c.opened();
+    c.send({ type: 'subscribe', id: 'all', query: '{__name__=~"slow_.*"}', rangeMs: 1000 });
+    await waitFor(() => c.of('snapshot', 'all')[0]);
+    const socket = (c.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    const series = Array.from({ length: 2000 }, (_, i) => t.core.store.resolve(`slow_${i}`, [])!);
+    let ts = Date.now();
+    let round = 0;
+    /** Publish rounds while the client does not read, until the feed reacts. */
+    const flood = async (until: () => boolean, rounds = 400) => {
+      socket.pause();
+      for (const end = round + rounds; round < end && !until(); round++) {
+        ts += 1;
+        feed.publish({ ids: series.map((s) => s.id), ts: series.map(() => ts), values: series.map(() => round) });
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    };
+    const stop = () => {
+      feed.close();
+      server.close();
+    };
+    return { feed, c, socket, flood, stop, lastRound: () => round - 1 };
+  }
+
+  it('coalesces a slow client to the latest point per series, and catches it up', async () => {
+    const s = await slowSetup(100_000);
+    await s.flood(() => s.feed.slowClientCount > 0);
+    expect(s.feed.slowClientCount).toBe(1);
+    // Three more rounds land in the backlog, each replacing every series' point.
+    await s.flood(() => false, 3);
+    s.socket.resume();
+    const coalesced = await waitFor(() => s.c.of('append', 'all').find((m) => m.coalesced), 10_000);
+    expect(coalesced.points).toHaveLength(2000);
+    expect(new Set(coalesced.points.map((p) => p[0])).size).toBe(2000);
+    expect(new Set(coalesced.points.map((p) => p[2]))).toEqual(new Set([s.lastRound()]));
+    expect(s.feed.closedSlow).toBe(0);
+    s.stop();
+  });
+
+  it('closes a client that falls too far behind with 1013', async () => {
+    const s = await slowSetup(1_000);
+    await s.flood(() => s.feed.closedSlow > 0);
+    expect(s.feed.closedSlow).toBe(1);
+    s.socket.resume();
+    await waitFor(() => s.c.closeCode, 5_000);
+    expect(s.c.closeCode).toBe(1013);
+    s.stop();
+  });
+});

@@ -1,0 +1,224 @@
+// Bad input gets a clear, coded error and loses nothing else: the collector keeps serving.
+import dgram from 'node:dgram';
+import http from 'node:http';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_BODY_BYTES, MAX_JSON_BATCH_SAMPLES } from '../../../../src/shared/limits.ts';
+import { latest, startTestCore, waitFor, type TestCore } from '../../../helpers/core.ts';
+
+let t: TestCore;
+beforeAll(async () => {
+  t = await startTestCore({ collector: { flushInterval: 100 } });
+});
+afterAll(async () => {
+  await t.stop();
+});
+
+interface Reply {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+/** A raw request, so headers like Host can be anything. */
+function request(method: string, path: string, body: string | Buffer | null, headers: Record<string, string> = {}): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: t.ports.http, method, path, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString();
+        let parsed: Record<string, unknown> = {};
+        try {
+          parsed = JSON.parse(text) as Record<string, unknown>;
+        } catch {
+          parsed = { text };
+        }
+        resolve({ status: res.statusCode ?? 0, body: parsed });
+      });
+    });
+    req.on('error', reject);
+    if (body !== null) req.write(body);
+    req.end();
+  });
+}
+
+const json = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+  request('POST', path, typeof body === 'string' ? body : JSON.stringify(body), { 'Content-Type': 'application/json', ...headers });
+
+async function stillServing(): Promise<void> {
+  const r = await json('/api/v1/metrics', { name: 'alive', value: 1, type: 'counter' });
+  expect(r.status).toBe(200);
+}
+
+describe('HTTP bad input', () => {
+  it('413 for a body over the limit, with the limit', async () => {
+    const r = await json('/api/v1/metrics', 'x'.repeat(MAX_BODY_BYTES + 10));
+    expect(r.status).toBe(413);
+    expect(r.body).toMatchObject({ code: 'INGEST_BODY_TOO_LARGE', retryable: false, limit: MAX_BODY_BYTES });
+    await stillServing();
+  });
+
+  it('413 for a gzip body that inflates past the limit (checked after gunzip)', async () => {
+    const bomb = gzipSync(Buffer.alloc(MAX_BODY_BYTES * 3, 0x20));
+    expect(bomb.length).toBeLessThan(MAX_BODY_BYTES);
+    const r = await json('/api/v1/metrics', '', {});
+    expect(r.status).toBe(400); // empty body is not JSON
+    const g = await request('POST', '/api/v1/metrics', bomb, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' });
+    expect(g.status).toBe(413);
+    expect(g.body).toMatchObject({ code: 'INGEST_BODY_TOO_LARGE' });
+    await stillServing();
+  });
+
+  it('accepts a gzipped body', async () => {
+    const r = await request('POST', '/api/v1/metrics', gzipSync(JSON.stringify({ name: 'zipped', value: 3 })), {
+      'Content-Type': 'application/json',
+      'Content-Encoding': 'gzip',
+    });
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({ accepted: 1, rejected: [] });
+  });
+
+  it('400 for gzip that does not inflate; 415 for another encoding', async () => {
+    const bad = await request('POST', '/api/v1/metrics', Buffer.from('not gzip'), { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.code).toBe('MALFORMED_BODY');
+    const br = await request('POST', '/api/v1/metrics', Buffer.from('x'), { 'Content-Type': 'application/json', 'Content-Encoding': 'br' });
+    expect(br.status).toBe(415);
+    expect(br.body.code).toBe('UNSUPPORTED_CONTENT_ENCODING');
+  });
+
+  it('415 for the wrong content type', async () => {
+    const r = await request('POST', '/api/v1/metrics', '{"name":"a","value":1}', { 'Content-Type': 'text/plain' });
+    expect(r.status).toBe(415);
+    expect(r.body).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', retryable: false });
+    expect(String(r.body.message)).toContain('application/json');
+  });
+
+  it('400 for malformed JSON', async () => {
+    const r = await json('/api/v1/metrics', '{"name": ');
+    expect(r.status).toBe(400);
+    expect(r.body).toMatchObject({ code: 'MALFORMED_BODY', retryable: false });
+  });
+
+  it('413 for a batch over the sample limit', async () => {
+    const batch = Array.from({ length: MAX_JSON_BATCH_SAMPLES + 1 }, () => ({ name: 'a', value: 1 }));
+    const r = await json('/api/v1/metrics', batch);
+    expect(r.status).toBe(413);
+    expect(r.body).toMatchObject({ code: 'INGEST_BATCH_TOO_LARGE', limit: MAX_JSON_BATCH_SAMPLES });
+  });
+
+  it('refuses bad samples one by one and keeps the good ones in the batch', async () => {
+    const r = await json(
+      '/api/v1/metrics',
+      '[{"name":"good_one","value":1},{"name":"inf","value":1e400},{"name":"x","value":"NaN"},{"name":"' +
+        'n'.repeat(10_000) +
+        '","value":1},{"name":"p","value":1,"labels":{"__proto__":"x"}},{"name":"__proto__","value":2},{"name":"c","value":-1,"type":"counter"},{"name":"t","value":1,"type":"timer","ts":1}]',
+    );
+    expect(r.status).toBe(200);
+    expect(r.body.accepted).toBe(2);
+    const reasons = (r.body.rejected as Array<{ index: number; reason: string }>).map((x) => [x.index, x.reason]);
+    expect(reasons).toEqual([
+      [1, 'malformed_value'],
+      [2, 'malformed_value'],
+      [3, 'name_too_long'],
+      [4, 'label_name_reserved'],
+      [6, 'negative_counter'],
+      [7, 'ts_not_supported'],
+    ]);
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+    await waitFor(() => latest(t.core, '__proto__').size === 1);
+  });
+
+  it('400 with every reason when nothing in the request could be used', async () => {
+    const r = await json('/api/v1/metrics', { name: 'x', value: 'a lot' });
+    expect(r.status).toBe(400);
+    expect(r.body.code).toBe('INVALID_SAMPLE');
+    expect(r.body.message).toMatch(/"value" must be a finite number/);
+  });
+
+  it('400 for an invalid event, naming the field', async () => {
+    const r = await json('/api/v1/events', { kind: 'party', title: 'x' });
+    expect(r.status).toBe(400);
+    expect(r.body.code).toBe('INVALID_EVENT');
+    expect(r.body.message).toContain('"kind" must be one of deploy, change, incident, build, note');
+    const ok = await json('/api/v1/events', { kind: 'deploy', title: 'v1', tags: { service: 'web' } });
+    expect(ok.status).toBe(201);
+    expect(ok.body).toMatchObject({ kind: 'deploy', title: 'v1', tags: ['service:web'] });
+  });
+
+  it('400 for bad query parameters', async () => {
+    const r = await request('GET', '/api/v1/events?from=yesterday', null);
+    expect(r.status).toBe(400);
+    expect(r.body).toMatchObject({ code: 'INVALID_PARAMETER' });
+    const c = await request('GET', '/api/v1/columns?match=' + encodeURIComponent('{a=~".*"}'), null);
+    expect(c.status).toBe(400);
+    expect(String(c.body.message)).toContain('does not match the empty string');
+  });
+
+  it('404 and 405 as JSON', async () => {
+    expect((await request('GET', '/api/v1/nope', null)).body).toMatchObject({ code: 'NOT_FOUND' });
+    const m = await request('DELETE', '/api/v1/metrics', null);
+    expect(m.status).toBe(405);
+    expect(m.body.code).toBe('METHOD_NOT_ALLOWED');
+  });
+});
+
+describe('cardinality', () => {
+  it('folds a label explosion into an overflow series instead of growing without bound', async () => {
+    const batch = Array.from({ length: 500 }, (_, i) => ({ name: 'exploding', value: 1, type: 'counter', labels: { request_id: `r${i}` } }));
+    const small = await startTestCore({ collector: { flushInterval: 100 }, store: { maxSeries: 200 } });
+    try {
+      const r = await fetch(`${small.url}/api/v1/metrics`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(batch) });
+      expect(r.status).toBe(200);
+      const total = await waitFor(() => {
+        let sum = 0;
+        for (const v of latest(small.core, 'exploding').values()) sum += v;
+        return sum === 500 ? sum : null;
+      });
+      expect(total).toBe(500);
+      const m = latest(small.core, 'exploding');
+      const direct = m.size - 1; // the collector's own series share the cap
+      expect(direct).toBeLessThanOrEqual(200);
+      expect(m.get('exploding{radiator_overflow="true"}')).toBe(500 - direct);
+      expect(small.core.store.refusedSeries).toBeGreaterThanOrEqual(500 - direct);
+      expect(small.core.store.index.size).toBeLessThanOrEqual(200 + 50);
+    } finally {
+      await small.stop();
+    }
+  });
+
+});
+
+describe('who may talk to the collector', () => {
+  it('refuses a Host that is not this machine (DNS rebinding)', async () => {
+    const r = await request('GET', '/api/v1/status', null, { Host: 'evil.example:7070' });
+    expect(r.status).toBe(403);
+    expect(r.body.code).toBe('HOST_NOT_ALLOWED');
+    expect((await request('GET', '/api/v1/status', null, { Host: `localhost:${t.ports.http}` })).status).toBe(200);
+  });
+
+  it('refuses a cross-site browser request', async () => {
+    const r = await json('/api/v1/metrics', { name: 'csrf', value: 1 }, { Origin: 'https://evil.example' });
+    expect(r.status).toBe(403);
+    expect(r.body.code).toBe('ORIGIN_NOT_ALLOWED');
+    const same = await json('/api/v1/metrics', { name: 'same_origin', value: 1 }, { Origin: `http://127.0.0.1:${t.ports.http}`, Host: `127.0.0.1:${t.ports.http}` });
+    expect(same.status).toBe(200);
+  });
+});
+
+describe('StatsD bad input', () => {
+  it('survives random bytes and keeps counting the good lines around them', async () => {
+    const s = dgram.createSocket('udp4');
+    const send = (b: Buffer | string) => new Promise<void>((r) => s.send(b, t.ports.statsdUdp as number, '127.0.0.1', () => r()));
+    let seed = 1;
+    const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    for (let i = 0; i < 300; i++) {
+      const junk = Buffer.from(Array.from({ length: 1 + Math.floor(rnd() * 600) }, () => Math.floor(rnd() * 256)));
+      await send(Buffer.concat([Buffer.from('fuzz_ok:1|c\n'), junk, Buffer.from('\nfuzz_ok:1|c')]));
+    }
+    s.close();
+    await waitFor(() => latest(t.core, 'fuzz_ok').get('fuzz_ok') === 600, 10_000);
+    expect(t.core.stats.rejectedCount('statsd')).toBeGreaterThan(0);
+    await stillServing();
+  });
+});

@@ -5,7 +5,8 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 export default defineConfig({
   main: {
     build: {
-      rollupOptions: { input: { index: resolve('src/main/index.ts') } },
+      // The StatsD thread is its own entry: the core starts it from out/main/statsd-worker.js.
+      rollupOptions: { input: { index: resolve('src/main/index.ts'), 'statsd-worker': resolve('src/main/core/collector/statsd-worker.ts') } },
     },
   },
   preload: {

@@ -1,7 +1,7 @@
 // `npm test`: every suite, one after another, and one closing line summing them:
 //   N passed, N failed[, N skipped]
-// Suites: the type checks (tsc per process, svelte-check), the build, vitest (unit and
-// integration), Playwright in Debian's Chromium. Each type check and the build count as one test.
+// Suites: the type checks (tsc per process, svelte-check), the build (before the tests: some
+// check the bundle), vitest (unit and integration), Playwright in Debian's Chromium. Each type check and the build count as one test.
 // Flags: --only <suite> (types|build|unit|e2e), repeatable.
 
 import { spawnSync } from 'node:child_process';
@@ -47,6 +47,15 @@ if (want('types')) {
   check('svelte-check', bin('svelte-check'), ['--tsconfig', 'tsconfig.web.json', '--fail-on-warnings', '--output', 'human']);
 }
 
+let built = true;
+if (want('build') || want('e2e') || want('unit')) {
+  process.stdout.write('\n── build (electron-vite) ──\n');
+  built = run(bin('electron-vite'), ['build']) === 0;
+  if (built) total.passed++;
+  else total.failed++;
+  lines.push(`build: ${built ? 'passed' : 'FAILED'}`);
+}
+
 if (want('unit')) {
   process.stdout.write('\n── vitest (unit and integration) ──\n');
   const file = join(out, 'vitest.json');
@@ -63,15 +72,6 @@ if (want('unit')) {
     total.failed++;
     lines.push('vitest: no report (it did not run)');
   }
-}
-
-let built = true;
-if (want('build') || want('e2e')) {
-  process.stdout.write('\n── build (electron-vite) ──\n');
-  built = run(bin('electron-vite'), ['build']) === 0;
-  if (built) total.passed++;
-  else total.failed++;
-  lines.push(`build: ${built ? 'passed' : 'FAILED'}`);
 }
 
 if (want('e2e')) {

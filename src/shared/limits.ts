@@ -29,6 +29,8 @@ export const MAX_STATSD_PACKED_VALUES = 1_024;
 export const SUMMARY_RESERVOIR_SIZE = 512;
 /** Distinct members one StatsD set counts per flush interval; more are ignored. */
 export const MAX_SET_MEMBERS = 100_000;
+/** How far the StatsD parsing thread may fall behind before datagrams are dropped (`overload`). */
+export const MAX_STATSD_INFLIGHT_BYTES = 64 * 1024 * 1024;
 /** Raw StatsD keys remembered for the fast path; past it the cache starts over. */
 export const MAX_STATSD_KEY_CACHE = 250_000;
 /** A summary's quantiles cover this trailing window (statsd_exporter's default MaxAge). */

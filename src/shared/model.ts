@@ -56,14 +56,16 @@ export function labelsToObject(id: SeriesId): LabelObject {
 
 const escapeLabelValue = (v: string): string => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 
-/** The canonical text form, `name{a="1",b="2"}`; also the series' unique key. */
+/** The canonical text form, `name{a="1",b="2"}`; also the series' unique key. Built with join,
+ * which yields one flat string (concatenation would keep a rope of pieces alive per series). */
 export function seriesKey(name: string, labels: LabelPairs): string {
   if (labels.length === 0) return name;
-  let s = name + '{';
+  const parts: string[] = [name, '{'];
   for (let i = 0; i < labels.length; i++) {
     const [k, v] = labels[i]!;
-    if (i > 0) s += ',';
-    s += k + '="' + escapeLabelValue(v) + '"';
+    if (i > 0) parts.push(',');
+    parts.push(k, '="', escapeLabelValue(v), '"');
   }
-  return s + '}';
+  parts.push('}');
+  return parts.join('');
 }

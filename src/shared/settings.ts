@@ -102,6 +102,9 @@ export const SettingsSchema = z
           .object({
             udpPort: portOrOff.default(DEFAULT_STATSD_PORT),
             tcpPort: portOrOff.default(DEFAULT_STATSD_PORT),
+            /** Parse on a separate thread (the default), keeping line-by-line work off the thread
+             * that serves the API, the feed and the store. */
+            worker: z.boolean().default(true),
             recvBufferBytes: z
               .number()
               .int()

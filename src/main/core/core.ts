@@ -11,9 +11,9 @@ import { MetadataRegistry } from './collector/metadata.ts';
 import { PushReceiver } from './collector/push.ts';
 import type { Receiver } from './collector/receiver.ts';
 import { SelfMetrics } from './collector/self-metrics.ts';
-import { StatsdIngest } from './collector/statsd.ts';
+import { StatsdApplier } from './collector/statsd-apply.ts';
+import { InlineStatsdPipeline, WorkerStatsdPipeline, type StatsdPipeline } from './collector/statsd-pipeline.ts';
 import { StatsdTcpReceiver } from './collector/statsd-tcp.ts';
-import { StatsdUdpReceiver } from './collector/statsd-udp.ts';
 import { checkSeries } from './labels.ts';
 import { FeedServer } from './feed/feed-server.ts';
 import { apiHandler, pushHandler, type ApiContext } from './http/api.ts';
@@ -44,7 +44,7 @@ export interface Core {
   ports(): { http: number; statsdUdp: number | null; statsdTcp: number | null; push: number | null };
   addEvent(e: NewEvent): RadiatorEvent;
   /** Run one flush now (tests; the timer does it otherwise). */
-  flush(): void;
+  flush(): Promise<void>;
   /** Flush what is pending, close every listener and the store. Idempotent. */
   stop(): Promise<void>;
 }
@@ -95,14 +95,15 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     feed.publishEvent(ev);
     return ev;
   };
-  const statsd = new StatsdIngest(agg, stats, addEvent, now);
+  const statsdApply = new StatsdApplier(agg, stats, addEvent, now);
+  const statsd: StatsdPipeline = settings.receivers.statsd.worker ? new WorkerStatsdPipeline() : new InlineStatsdPipeline();
   const push = new PushReceiver(agg, stats, metadata, now);
   const json = new JsonIngest(agg, stats, metadata, now);
   const host = settings.receivers.host.enabled ? new HostMetrics([opts.dataDir]) : null;
 
   const receivers: Receiver[] = [];
   const s = settings.receivers.statsd;
-  const udp = s.udpPort === false ? null : new StatsdUdpReceiver({ host: settings.server.host, port: s.udpPort, recvBufferBytes: s.recvBufferBytes }, (b) => statsd.ingest(b));
+  const udp = s.udpPort === false ? null : statsd.udpReceiver({ host: settings.server.host, port: s.udpPort, recvBufferBytes: s.recvBufferBytes });
   const tcp = s.tcpPort === false ? null : new StatsdTcpReceiver({ host: settings.server.host, port: s.tcpPort }, (b) => statsd.ingest(b), (r) => statsd.reject(r));
 
   selfMetrics = new SelfMetrics({
@@ -162,6 +163,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     }
   } catch (e) {
     for (const r of receivers) await r.stop();
+    await statsd.stop();
     feed.close();
     selfMetrics.stop();
     store.close();
@@ -181,10 +183,12 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
 
   let lastFlushTs = 0;
   let stopped = false;
-  const flush = () => {
+  let flushing: Promise<void> = Promise.resolve();
+  const flushOnce = async () => {
     const t0 = performance.now();
     try {
-      statsd.syncStats();
+      const delta = await statsd.collect();
+      if (delta) statsdApply.apply(delta);
       let ts = Math.floor(now() / flushMs) * flushMs;
       if (ts <= lastFlushTs) ts = lastFlushTs + flushMs;
       lastFlushTs = ts;
@@ -200,6 +204,8 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     }
     selfMetrics.flushSeconds = (performance.now() - t0) / 1000;
   };
+  // One flush at a time: a timer flush and a requested one must not interleave.
+  const flush = () => (flushing = flushing.then(flushOnce));
 
   let flushTimer: NodeJS.Timeout | null = null;
   const scheduleFlush = () => {
@@ -207,10 +213,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     const t = now();
     // Fire just after each grid boundary so flush timestamps land on the grid.
     const wait = flushMs - (t % flushMs) + 5;
-    flushTimer = setTimeout(() => {
-      flush();
-      scheduleFlush();
-    }, wait);
+    flushTimer = setTimeout(() => void flush().then(scheduleFlush), wait);
   };
   scheduleFlush();
 
@@ -250,7 +253,8 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       clearInterval(machineTimer);
       // Stop taking input first, then write out everything that arrived.
       for (const r of [...receivers].reverse()) await r.stop();
-      flush();
+      await flush();
+      await statsd.stop();
       feed.close();
       selfMetrics.stop();
       store.close();

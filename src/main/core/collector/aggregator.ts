@@ -155,6 +155,11 @@ export class Aggregator {
     this.markDirty(e);
   }
 
+  observeMany(e: Entry, values: Float64Array, seen: number, weight: number, sum: number, now: number): void {
+    e.summary!.observeMany(values, seen, weight, sum, now);
+    this.markDirty(e);
+  }
+
   setAdd(e: Entry, member: string): void {
     const m = e.members!;
     if (m.size < MAX_SET_MEMBERS || m.has(member)) m.add(member);

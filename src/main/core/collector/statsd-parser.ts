@@ -1,5 +1,6 @@
 // The StatsD / DogStatsD line protocol, as pure functions. `scanStatsd` is the hot path: it walks
-// a datagram without building tag arrays and hands each metric to a sink in a reused object;
+// a datagram's bytes without making strings — names and tags are hashed in place and only decoded
+// when a key is seen for the first time — and hands each metric to a sink in a reused object;
 // `parseStatsd` wraps it into plain arrays for tests and tools.
 //
 // Accepted: `name:value|type[|@rate][|#k:v,flag][|T<unix s>][|c:<container>]` with types
@@ -33,24 +34,38 @@ export type StatsdRejectReason =
 
 /** One metric occurrence. The object is reused between calls: copy what you keep. */
 export interface ScannedMetric {
-  /** The raw name section, name tags (Influx/Librato/SignalFx) included. Latin-1 decoded. */
-  nameRaw: string;
+  /** The bytes the line is in, and where its raw name section (name tags included) sits. Names
+   * are not decoded on the hot path: `metricName(m)` does that when it is needed. */
+  bytes: Uint8Array;
+  nameStart: number;
+  nameEnd: number;
+  /** A 30-bit FNV-1a hash of the raw name, for lookups without a string, and a second,
+   * independent 32-bit hash: with the length they tell names apart without comparing bytes
+   * (both colliding is about 1 in 2^62). */
+  nameHash: number;
+  nameHash2: number;
   type: StatsdType;
   /** Parsed number; for timers still in ms. NaN for sets. */
   value: number;
-  /** The raw member for sets (`s`). */
+  /** The raw member for sets (`s`), Latin-1 decoded. */
   member: string;
   /** Gauge delta (`+n`/`-n`). */
   relative: boolean;
   /** 1 when absent. */
   sampleRate: number;
-  /** The raw DogStatsD tag section without `#`, '' when absent. */
-  tagsRaw: string;
-  containerId: string;
+  /** The first DogStatsD tag section (without `#`) as a byte range; start < 0 when absent. */
+  tagsStart: number;
+  tagsEnd: number;
+  /** Further `#` sections, joined with ',' (rare); '' normally. */
+  tagsExtra: string;
+  /** The `c:` container id as a byte range; start < 0 when absent. */
+  containerStart: number;
+  containerEnd: number;
+  /** A 32-bit hash and the total length of the tags and container id, for cache keys. */
+  tagsHash: number;
+  tagsLen: number;
   /** ms since the epoch, or -1 when the line carries no `|T`. */
   tsMs: number;
-  /** Aggregation cache key: name, type, tags and container; equal keys are the same series. */
-  key: string;
 }
 
 export interface StatsdEvent {
@@ -81,14 +96,6 @@ export interface StatsdSink {
   reject(reason: StatsdRejectReason): void;
 }
 
-const TYPES: ReadonlyMap<string, StatsdType> = new Map([
-  ['c', 'c'],
-  ['g', 'g'],
-  ['ms', 'ms'],
-  ['h', 'h'],
-  ['d', 'd'],
-  ['s', 's'],
-]);
 
 /** A decimal number: `[+-]digits[.digits][e[+-]digits]`. Refuses what `Number()` would quietly
  * accept: '', ' ', '0x10', 'Infinity', '1_000'. Returns NaN when malformed. */
@@ -158,99 +165,201 @@ export function latin1ToUtf8(s: string): string | null {
   }
 }
 
-/** Walk a datagram (or a TCP line batch). Lines are separated by `\n`. */
+/** Latin-1 text of `b[start, end)`: one char per byte, so byte lengths stay char lengths. */
+export function latin1(b: Uint8Array, start = 0, end = b.length): string {
+  return Buffer.from(b.buffer, b.byteOffset + start, end - start).toString('latin1');
+}
+
+/** Walk a datagram (or several, or a TCP line batch). Lines are separated by `\n`. A string is
+ * read as Latin-1 (one byte per char). */
 export function scanStatsd(input: string | Uint8Array, sink: StatsdSink, scratch: ScannedMetric = newScannedMetric()): void {
-  const text = typeof input === 'string' ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('latin1');
+  const b = typeof input === 'string' ? Buffer.from(input, 'latin1') : input;
+  const n = b.length;
   let start = 0;
-  const n = text.length;
   while (start < n) {
-    let end = text.indexOf('\n', start);
+    let end = b.indexOf(10, start);
     if (end < 0) end = n;
     let lineEnd = end;
-    if (lineEnd > start && text.charCodeAt(lineEnd - 1) === 13) lineEnd--;
+    if (lineEnd > start && b[lineEnd - 1] === 13) lineEnd--;
     if (lineEnd > start) {
       if (lineEnd - start > MAX_STATSD_LINE_BYTES) sink.reject('line_too_long');
-      else scanLine(text.slice(start, lineEnd), sink, scratch);
+      else scanLine(b, start, lineEnd, sink, scratch);
     }
     start = end + 1;
   }
 }
 
 export function newScannedMetric(): ScannedMetric {
-  return { nameRaw: '', type: 'c', value: 0, member: '', relative: false, sampleRate: 1, tagsRaw: '', containerId: '', tsMs: -1, key: '' };
+  return {
+    bytes: new Uint8Array(0),
+    nameStart: 0,
+    nameEnd: 0,
+    nameHash: 0,
+    nameHash2: 0,
+    type: 'c',
+    value: 0,
+    member: '',
+    relative: false,
+    sampleRate: 1,
+    tagsStart: -1,
+    tagsEnd: -1,
+    tagsExtra: '',
+    containerStart: -1,
+    containerEnd: -1,
+    tagsHash: 0,
+    tagsLen: 0,
+    tsMs: -1,
+  };
 }
 
-function scanLine(line: string, sink: StatsdSink, m: ScannedMetric): void {
-  const c0 = line.charCodeAt(0);
-  if (c0 === 95 /* _ */) {
+/** The raw name section of a scanned metric (Latin-1 decoded). */
+export const metricName = (m: ScannedMetric): string => latin1(m.bytes, m.nameStart, m.nameEnd);
+/** The raw DogStatsD tags of a scanned metric, '' when none. */
+export const metricTags = (m: ScannedMetric): string => {
+  const first = m.tagsStart < 0 ? '' : latin1(m.bytes, m.tagsStart, m.tagsEnd);
+  return m.tagsExtra === '' ? first : first === '' ? m.tagsExtra : first + ',' + m.tagsExtra;
+};
+export const metricContainer = (m: ScannedMetric): string => (m.containerStart < 0 ? '' : latin1(m.bytes, m.containerStart, m.containerEnd));
+
+/** The type section `b[start, end)`. */
+function typeAt(b: Uint8Array, start: number, end: number): StatsdType | '' | undefined {
+  const len = end - start;
+  if (len === 1) {
+    switch (b[start]) {
+      case 99:
+        return 'c';
+      case 103:
+        return 'g';
+      case 104:
+        return 'h';
+      case 100:
+        return 'd';
+      case 115:
+        return 's';
+    }
+    return undefined;
+  }
+  if (len === 2 && b[start] === 109 && b[start + 1] === 115) return 'ms';
+  return len === 0 ? '' : undefined;
+}
+
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+/** A decimal in `b[start, end)`. Plain forms are computed from the digits (an integer over a power
+ * of ten is correctly rounded, so the result equals Number()); exponents and very long numbers go
+ * through parseDecimal. NaN when malformed. */
+function decimalAt(b: Uint8Array, start: number, end: number): number {
+  let i = start;
+  const first = b[i];
+  const neg = first === 45;
+  if (neg || first === 43) i++;
+  let m = 0;
+  let digits = 0;
+  let frac = -1;
+  for (; i < end; i++) {
+    const c = b[i]!;
+    if (c >= 48 && c <= 57) {
+      m = m * 10 + (c - 48);
+      digits++;
+      if (frac >= 0) frac++;
+    } else if (c === 46 && frac < 0) frac = 0;
+    else break;
+  }
+  if (i === end && digits > 0 && digits <= 15) {
+    const v = frac > 0 ? m / POW10[frac]! : m;
+    return neg ? -v : v;
+  }
+  return parseDecimal(latin1(b, start, end));
+}
+
+function digitsAt(b: Uint8Array, start: number, end: number): number {
+  if (start >= end || end - start > 15) return NaN;
+  let v = 0;
+  for (let i = start; i < end; i++) {
+    const c = b[i]!;
+    if (c < 48 || c > 57) return NaN;
+    v = v * 10 + (c - 48);
+  }
+  return v;
+}
+
+/** One line, `b[start, end)`. The common form is read in place; the rare ones (events, service
+ * checks, packed values, legacy multi-metric lines) are decoded to text first. */
+function scanLine(b: Uint8Array, start: number, end: number, sink: StatsdSink, m: ScannedMetric): void {
+  if (b[start] === 95 /* _ */ && (b[start + 1] === 101 || b[start + 1] === 115)) {
+    const line = latin1(b, start, end);
     if (line.startsWith('_e{')) return scanEvent(line, sink);
     if (line.startsWith('_sc|')) return scanServiceCheck(line, sink);
   }
-  const colon = line.indexOf(':');
-  if (colon <= 0) return sink.reject('malformed_line');
-  const nameRaw = line.slice(0, colon);
-  const bar = line.indexOf('|', colon + 1);
-  if (bar < 0) return sink.reject('malformed_line');
-
-  // Fast path: one value, `name:value|type…` with no further ':' before the bar.
-  const valuesPart = line.slice(colon + 1, bar);
-  const rest = line.slice(bar + 1);
-  if (valuesPart.indexOf(':') < 0) {
-    // The legacy multi-metric form puts `:value|type` after the first sample's sections.
-    const legacy = rest.indexOf(':');
-    if (legacy >= 0 && rest.indexOf('|#') < 0 && rest.indexOf('|c:') < 0 && rest.indexOf('#') < 0) {
-      // `a:1|c:2|ms` → `a:1|c`, `a:2|ms`
-      for (const sample of line.slice(colon + 1).split(':')) {
-        const b = sample.indexOf('|');
-        if (b < 0) {
-          sink.reject('malformed_component');
-          continue;
-        }
-        scanSample(nameRaw, sample.slice(0, b), sample.slice(b + 1), sink, m);
-      }
-      return;
-    }
-    return scanSample(nameRaw, valuesPart, rest, sink, m);
+  // Find the ':' and hash the name on the way.
+  let h = 0x811c9dc5 | 0;
+  let h2 = 5381;
+  let colon = start;
+  for (; colon < end; colon++) {
+    const ch = b[colon]!;
+    if (ch === 58) break;
+    h = Math.imul(h ^ ch, 16777619);
+    h2 = Math.imul(h2, 33) ^ ch;
+  }
+  if (colon <= start || colon >= end) return sink.reject('malformed_line');
+  let bar = colon + 1;
+  while (bar < end && b[bar] !== 124) {
+    if (b[bar] === 58) return scanPacked(latin1(b, start, end), colon - start, sink, m);
+    bar++;
+  }
+  if (bar >= end) return sink.reject('malformed_line');
+  let typeEnd = bar + 1;
+  while (typeEnd < end && b[typeEnd] !== 124) typeEnd++;
+  const type = typeAt(b, bar + 1, typeEnd);
+  if (type === undefined || type === '') {
+    // `a:1|c:2|ms`: a ':' inside what should be the type section.
+    for (let i = bar + 1; i < typeEnd; i++) if (b[i] === 58) return scanLegacy(latin1(b, start, end), colon - start, sink, m);
+    return sink.reject(type === '' ? 'malformed_line' : 'unknown_type');
   }
 
-  // Packed values: `name:1:2:3|d`, only for the types that aggregate observations.
-  const typeEnd = rest.indexOf('|');
-  const typeStr = typeEnd < 0 ? rest : rest.slice(0, typeEnd);
-  if (typeStr !== 'ms' && typeStr !== 'h' && typeStr !== 'd') return sink.reject('invalid_packed_type');
-  const values = valuesPart.split(':');
-  if (values.length > MAX_STATSD_PACKED_VALUES) return sink.reject('too_many_packed_values');
-  for (const v of values) scanSample(nameRaw, v, rest, sink, m);
-}
-
-function scanSample(nameRaw: string, valueStr: string, rest: string, sink: StatsdSink, m: ScannedMetric): void {
-  let p = rest.indexOf('|');
-  const typeStr = p < 0 ? rest : rest.slice(0, p);
-  const type = TYPES.get(typeStr);
-  if (type === undefined) return sink.reject(typeStr === '' ? 'malformed_line' : 'unknown_type');
-
   let sampleRate = 1;
-  let tagsRaw = '';
-  let containerId = '';
+  let tagsStart = -1;
+  let tagsEnd = -1;
+  let tagsExtra = '';
+  let containerStart = -1;
+  let containerEnd = -1;
   let tsMs = -1;
-  while (p >= 0) {
-    const next = rest.indexOf('|', p + 1);
+  let th = 0x811c9dc5 | 0;
+  let tlen = 0;
+  let p = typeEnd;
+  while (p < end) {
     const sStart = p + 1;
-    const sEnd = next < 0 ? rest.length : next;
-    if (sEnd === sStart) return sink.reject('malformed_component');
-    const c = rest.charCodeAt(sStart);
+    let next = sStart;
+    while (next < end && b[next] !== 124) next++;
+    if (next === sStart) return sink.reject('malformed_component');
+    const c = b[sStart];
     if (c === 64 /* @ */) {
-      const r = parseDecimal(rest, sStart + 1, sEnd);
+      const r = decimalAt(b, sStart + 1, next);
       if (!(r > 0 && r <= 1)) return sink.reject('invalid_sample_rate');
       sampleRate = r;
     } else if (c === 35 /* # */) {
-      tagsRaw = tagsRaw === '' ? rest.slice(sStart + 1, sEnd) : tagsRaw + ',' + rest.slice(sStart + 1, sEnd);
+      if (tagsStart < 0) {
+        tagsStart = sStart + 1;
+        tagsEnd = next;
+      } else tagsExtra = tagsExtra === '' ? latin1(b, sStart + 1, next) : tagsExtra + ',' + latin1(b, sStart + 1, next);
+      for (let i = sStart + 1; i < next; i++) th = Math.imul(th ^ b[i]!, 16777619);
+      th = Math.imul(th ^ 44, 16777619);
+      tlen += next - sStart;
     } else if (c === 84 /* T */) {
-      if (!isAllDigits(rest, sStart + 1, sEnd)) return sink.reject('malformed_timestamp');
-      tsMs = Number(rest.slice(sStart + 1, sEnd)) * 1000;
-      if (!Number.isSafeInteger(tsMs)) return sink.reject('malformed_timestamp');
-    } else if (c === 99 /* c */ && rest.charCodeAt(sStart + 1) === 58 /* : */ && sEnd > sStart + 2) {
-      containerId = rest.slice(sStart + 2, sEnd);
+      const secs = digitsAt(b, sStart + 1, next);
+      if (Number.isNaN(secs)) return sink.reject('malformed_timestamp');
+      tsMs = secs * 1000;
+    } else if (c === 99 /* c */ && b[sStart + 1] === 58 /* : */ && next > sStart + 2) {
+      containerStart = sStart + 2;
+      containerEnd = next;
+      th = Math.imul(th ^ 255, 16777619);
+      for (let i = containerStart; i < next; i++) th = Math.imul(th ^ b[i]!, 16777619);
+      tlen += next - sStart + 1000;
     } else {
+      // A ':' further on, with no tags or container: the legacy multi-metric form.
+      if (tagsStart < 0 && containerStart < 0) {
+        for (let i = sStart; i < end; i++) if (b[i] === 58) return scanLegacy(latin1(b, start, end), colon - start, sink, m);
+      }
       return sink.reject('malformed_component');
     }
     p = next;
@@ -259,29 +368,68 @@ function scanSample(nameRaw: string, valueStr: string, rest: string, sink: Stats
   let value = NaN;
   let relative = false;
   let member = '';
+  const vStart = colon + 1;
   if (type === 's') {
-    if (valueStr === '') return sink.reject('malformed_value');
-    member = valueStr;
+    if (bar === vStart) return sink.reject('malformed_value');
+    member = latin1(b, vStart, bar);
   } else {
-    value = parseDecimal(valueStr);
-    if (Number.isNaN(value)) return sink.reject(NON_FINITE.test(valueStr) ? 'non_finite_value' : 'malformed_value');
-    if (!Number.isFinite(value)) return sink.reject('non_finite_value');
-    const first = valueStr.charCodeAt(0);
+    const first = b[vStart];
     relative = type === 'g' && (first === 43 || first === 45);
+    value = decimalAt(b, vStart, bar);
+    if (Number.isNaN(value)) return sink.reject(NON_FINITE.test(latin1(b, vStart, bar)) ? 'non_finite_value' : 'malformed_value');
+    if (!Number.isFinite(value)) return sink.reject('non_finite_value');
     if (type === 'c' && value < 0) return sink.reject('negative_counter');
   }
-
-  m.nameRaw = nameRaw;
+  m.bytes = b;
+  m.nameStart = start;
+  m.nameEnd = colon;
+  m.nameHash = h & 0x3fffffff;
+  m.nameHash2 = h2 | 0;
   m.type = type;
   m.value = value;
   m.member = member;
   m.relative = relative;
   m.sampleRate = sampleRate;
-  m.tagsRaw = tagsRaw;
-  m.containerId = containerId;
+  m.tagsStart = tagsStart;
+  m.tagsEnd = tagsEnd;
+  m.tagsExtra = tagsExtra;
+  m.containerStart = containerStart;
+  m.containerEnd = containerEnd;
+  m.tagsHash = th | 0;
+  m.tagsLen = tlen;
   m.tsMs = tsMs;
-  m.key = containerId === '' ? nameRaw + '|' + typeStr + '|' + tagsRaw : nameRaw + '|' + typeStr + '|' + tagsRaw + '|' + containerId;
   sink.metric(m);
+}
+
+/** `a:1|c:2|ms` → `a:1|c`, `a:2|ms` (statsd_exporter's legacy multi-metric form). */
+function scanLegacy(line: string, colon: number, sink: StatsdSink, m: ScannedMetric): void {
+  const name = line.slice(0, colon);
+  for (const sample of line.slice(colon + 1).split(':')) {
+    if (sample.indexOf('|') < 0) {
+      sink.reject('malformed_component');
+      continue;
+    }
+    const one = Buffer.from(name + ':' + sample, 'latin1');
+    scanLine(one, 0, one.length, sink, m);
+  }
+}
+
+/** Packed values: `name:1:2:3|d`, only for the types that aggregate observations. */
+function scanPacked(line: string, colon: number, sink: StatsdSink, m: ScannedMetric): void {
+  const bar = line.indexOf('|', colon + 1);
+  if (bar < 0) return sink.reject('malformed_line');
+  let typeEnd = line.indexOf('|', bar + 1);
+  if (typeEnd < 0) typeEnd = line.length;
+  const t = line.slice(bar + 1, typeEnd);
+  if (t !== 'ms' && t !== 'h' && t !== 'd') return sink.reject('invalid_packed_type');
+  const values = line.slice(colon + 1, bar).split(':');
+  if (values.length > MAX_STATSD_PACKED_VALUES) return sink.reject('too_many_packed_values');
+  const name = line.slice(0, colon);
+  const rest = line.slice(bar);
+  for (const v of values) {
+    const one = Buffer.from(name + ':' + v + rest, 'latin1');
+    scanLine(one, 0, one.length, sink, m);
+  }
 }
 
 /** `_e{<title bytes>,<text bytes>}:<title>|<text>|d:…|h:…|p:…|t:…|k:…|s:…|#tags` */
@@ -375,7 +523,7 @@ export interface ResolvedName {
 
 /** Split a scanned metric's name and tag sections into a name and tag pairs. Only needed once
  * per distinct `key`; the aggregator caches the result. Returns a reject reason on failure. */
-export function resolveName(m: Pick<ScannedMetric, 'nameRaw' | 'tagsRaw' | 'containerId'>): ResolvedName | StatsdRejectReason {
+export function resolveName(m: { nameRaw: string; tagsRaw: string; containerId: string }): ResolvedName | StatsdRejectReason {
   const nameRaw = latin1ToUtf8(m.nameRaw);
   const tagsRaw = latin1ToUtf8(m.tagsRaw);
   if (nameRaw === null || tagsRaw === null) return 'invalid_utf8';
@@ -443,10 +591,10 @@ export interface ParsedStatsd {
 export function parseStatsd(input: string | Uint8Array): ParsedStatsd {
   const out: ParsedStatsd = { metrics: [], events: [], checks: [], rejects: new Map() };
   const reject = (r: StatsdRejectReason) => out.rejects.set(r, (out.rejects.get(r) ?? 0) + 1);
-  const text = typeof input === 'string' ? Buffer.from(input, 'utf8').toString('latin1') : input;
-  scanStatsd(text, {
+  const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
+  scanStatsd(bytes, {
     metric(m) {
-      const r = resolveName(m);
+      const r = resolveName({ nameRaw: metricName(m), tagsRaw: metricTags(m), containerId: metricContainer(m) });
       if (typeof r === 'string') return reject(r);
       for (let i = 0; i < r.badTags; i++) reject('malformed_tag');
       out.metrics.push({

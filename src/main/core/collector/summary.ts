@@ -60,6 +60,33 @@ export class SlidingSummary {
     }
   }
 
+  /** A batch sampled elsewhere: `values` are up to a reservoir's worth of `seen` observations
+   * whose weights add up to `weight` and whose weighted sum is `sum`. */
+  observeMany(values: Float64Array, seen: number, weight: number, sum: number, now: number): void {
+    this.sum += sum;
+    this.count += weight;
+    const n = values.length;
+    if (n === 0) return;
+    const b = this.bucketFor(now);
+    const seenEach = seen / n;
+    const weightEach = weight / n;
+    for (let i = 0; i < n; i++) {
+      b.seen += seenEach;
+      b.weight += weightEach;
+      if (b.stored < SUMMARY_RESERVOIR_SIZE) {
+        if (b.stored === b.values.length) {
+          const next = new Float64Array(Math.min(b.values.length * 2, SUMMARY_RESERVOIR_SIZE));
+          next.set(b.values);
+          b.values = next;
+        }
+        b.values[b.stored++] = values[i]!;
+      } else {
+        const j = Math.floor(this.random() * b.seen);
+        if (j < SUMMARY_RESERVOIR_SIZE) b.values[j] = values[i]!;
+      }
+    }
+  }
+
   /** φ-quantiles over the window ending at `now`: the smallest observation whose cumulative
    * weight reaches φ of the total. NaN for every φ when the window is empty, as Prometheus's
    * summaries report. */

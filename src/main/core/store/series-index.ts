@@ -5,11 +5,35 @@ import type { LabelMatcher } from '../../../shared/model.ts';
 import { compileMatcher, matchesSeries, type CompiledMatcher } from './matchers.ts';
 import type { Series } from './series.ts';
 
+/** A posting list: most (name or label value) → series lists hold one series, so one series is
+ * stored bare and a Set only appears for two or more — a Set per series would dominate memory. */
+type Posting = Series | Set<Series>;
+
+function addTo<K>(m: Map<K, Posting>, k: K, s: Series): void {
+  const p = m.get(k);
+  if (p === undefined) m.set(k, s);
+  else if (p instanceof Set) p.add(s);
+  else if (p !== s) m.set(k, new Set([p, s]));
+}
+
+function removeFrom<K>(m: Map<K, Posting>, k: K, s: Series): void {
+  const p = m.get(k);
+  if (p === s) m.delete(k);
+  else if (p instanceof Set) {
+    p.delete(s);
+    if (p.size === 1) m.set(k, p.values().next().value!);
+  }
+}
+
+const sizeOf = (p: Posting): number => (p instanceof Set ? p.size : 1);
+const listOf = (p: Posting): Iterable<Series> => (p instanceof Set ? p : [p]);
+
 export class SeriesIndex {
   private readonly byKey = new Map<string, Series>();
-  private readonly byIdMap = new Map<number, Series>();
-  private readonly byName = new Map<string, Set<Series>>();
-  private readonly postings = new Map<string, Map<string, Set<Series>>>();
+  /** Series by id; ids are dense, so an array. */
+  private readonly byIdList: Array<Series | undefined> = [];
+  private readonly byName = new Map<string, Posting>();
+  private readonly postings = new Map<string, Map<string, Posting>>();
 
   get size(): number {
     return this.byKey.size;
@@ -20,7 +44,7 @@ export class SeriesIndex {
   }
 
   byId(id: number): Series | undefined {
-    return this.byIdMap.get(id);
+    return this.byIdList[id];
   }
 
   all(): IterableIterator<Series> {
@@ -29,32 +53,25 @@ export class SeriesIndex {
 
   add(s: Series): void {
     this.byKey.set(s.key, s);
-    this.byIdMap.set(s.id, s);
-    let n = this.byName.get(s.name);
-    if (!n) this.byName.set(s.name, (n = new Set()));
-    n.add(s);
+    this.byIdList[s.id] = s;
+    addTo(this.byName, s.name, s);
     for (const [k, v] of s.labels) {
       let byValue = this.postings.get(k);
       if (!byValue) this.postings.set(k, (byValue = new Map()));
-      let set = byValue.get(v);
-      if (!set) byValue.set(v, (set = new Set()));
-      set.add(s);
+      addTo(byValue, v, s);
     }
   }
 
   remove(s: Series): void {
     if (this.byKey.get(s.key) !== s) return;
     this.byKey.delete(s.key);
-    this.byIdMap.delete(s.id);
-    const n = this.byName.get(s.name);
-    n?.delete(s);
-    if (n?.size === 0) this.byName.delete(s.name);
+    this.byIdList[s.id] = undefined;
+    removeFrom(this.byName, s.name, s);
     for (const [k, v] of s.labels) {
       const byValue = this.postings.get(k);
-      const set = byValue?.get(v);
-      set?.delete(s);
-      if (set?.size === 0) byValue!.delete(v);
-      if (byValue?.size === 0) this.postings.delete(k);
+      if (!byValue) continue;
+      removeFrom(byValue, v, s);
+      if (byValue.size === 0) this.postings.delete(k);
     }
   }
 
@@ -69,11 +86,11 @@ export class SeriesIndex {
     let smallest = Infinity;
     for (const m of compiled) {
       if (m.op !== '=' || m.value === '') continue;
-      const set = m.name === '__name__' ? this.byName.get(m.value) : this.postings.get(m.name)?.get(m.value);
-      if (!set) return [];
-      if (set.size < smallest) {
-        smallest = set.size;
-        candidates = set;
+      const p = m.name === '__name__' ? this.byName.get(m.value) : this.postings.get(m.name)?.get(m.value);
+      if (!p) return [];
+      if (sizeOf(p) < smallest) {
+        smallest = sizeOf(p);
+        candidates = listOf(p);
       }
     }
     const out: Series[] = [];

@@ -4,7 +4,8 @@ import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Aggregator } from '../../../../src/main/core/collector/aggregator.ts';
 import { IngestStats } from '../../../../src/main/core/collector/ingest-stats.ts';
-import { StatsdIngest } from '../../../../src/main/core/collector/statsd.ts';
+import { StatsdAccumulator } from '../../../../src/main/core/collector/statsd-accumulator.ts';
+import { StatsdApplier } from '../../../../src/main/core/collector/statsd-apply.ts';
 import { Store } from '../../../../src/main/core/store/store.ts';
 import { parseSelector } from '../../../../src/main/core/store/matchers.ts';
 import type { NewEvent } from '../../../../src/shared/model.ts';
@@ -25,9 +26,11 @@ function setup(opts: { maxSeries?: number } = {}) {
   const agg = new Aggregator(store, { repeatIntervalMs: 15_000, random: () => 0.5 });
   const stats = new IngestStats();
   const events: NewEvent[] = [];
-  const statsd = new StatsdIngest(agg, stats, (e) => events.push(e), () => now);
+  // The same two halves the core runs (parse-and-fold on its thread, apply on the main one).
+  const statsd = new StatsdAccumulator(() => 0.5);
+  const applier = new StatsdApplier(agg, stats, (e: NewEvent) => events.push(e), () => now);
   const flush = () => {
-    statsd.syncStats();
+    applier.apply(statsd.drain());
     const r = agg.flush(now);
     store.commit();
     return r;

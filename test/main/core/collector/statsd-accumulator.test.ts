@@ -1,0 +1,77 @@
+// The per-line half of StatsD on its own: window deltas, and keys told apart by hashes.
+import { Worker } from 'node:worker_threads';
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { StatsdAccumulator } from '../../../../src/main/core/collector/statsd-accumulator.ts';
+
+function fnv30(s: string): number {
+  let h = 0x811c9dc5 | 0;
+  for (const b of Buffer.from(s, 'latin1')) h = Math.imul(h ^ b, 16777619);
+  return h & 0x3fffffff;
+}
+
+describe('StatsdAccumulator', () => {
+  it('folds a window into one delta per key: increments summed, gauge set then moved', () => {
+    const acc = new StatsdAccumulator(() => 0.5);
+    acc.ingest('c:1|c\nc:2|c\nc:4|c|@0.5\ng:+5|g\ng:10|g\ng:-3|g\nt:100|ms\nt:300|ms\ns:a|s\ns:a|s\ns:b|s');
+    const d = acc.drain();
+    const id = (name: string) => d.newKeys.find((k) => k.name === name)!.id;
+    expect(d.newKeys.map((k) => [k.name, k.kind])).toEqual([
+      ['c', 'counter'],
+      ['g', 'gauge'],
+      ['t', 'summary'],
+      ['s', 'set'],
+    ]);
+    expect([...d.counters.ids]).toEqual([id('c')]);
+    expect([...d.counters.incs]).toEqual([11]);
+    expect([...d.counters.lines]).toEqual([3]);
+    // A set wipes the earlier move; the later move applies on top.
+    expect([...d.gauges.sets]).toEqual([10]);
+    expect([...d.gauges.adds]).toEqual([-3]);
+    expect(d.summaries[0]).toMatchObject({ id: id('t'), seen: 2, weight: 2, sum: 0.4 });
+    expect([...d.summaries[0]!.values]).toEqual([0.1, 0.3]);
+    expect(d.sets[0]!.members.sort()).toEqual(['a', 'b']);
+    expect(d.received).toBe(11);
+    const next = acc.drain();
+    expect(next.newKeys).toEqual([]);
+    expect(next.counters.ids.length).toBe(0);
+  });
+
+  it('refuses a second type for a name in the parsing thread, counting each line', () => {
+    const acc = new StatsdAccumulator();
+    acc.ingest('x:1|c\nx:1|g\nx:2|g');
+    const d = acc.drain();
+    expect(d.rejects).toEqual([['type_conflict', 2]]);
+  });
+
+  it('keeps names apart whose 30-bit hashes collide', () => {
+    const seen = new Map<number, string>();
+    let pair: [string, string] | null = null;
+    for (let i = 0; !pair; i++) {
+      const name = `m${i}`;
+      const h = fnv30(name);
+      const other = seen.get(h);
+      if (other) pair = [other, name];
+      seen.set(h, name);
+    }
+    const acc = new StatsdAccumulator();
+    acc.ingest(`${pair[0]}:1|c\n${pair[1]}:5|c\n${pair[0]}:1|c`);
+    const d = acc.drain();
+    expect(d.newKeys.map((k) => k.name)).toEqual(pair);
+    expect([...d.counters.incs]).toEqual([2, 5]);
+  });
+});
+
+describe.skipIf(!existsSync('out/main/statsd-worker.js'))('the bundled StatsD thread (out/main, what the desktop app runs)', () => {
+  it('starts, takes lines and drains them', async () => {
+    const processed = new Int32Array(new SharedArrayBuffer(4));
+    const w = new Worker(new URL('../../../../out/main/statsd-worker.js', import.meta.url), { workerData: { processed: processed.buffer } });
+    const buf = new TextEncoder().encode('bundled:3|c');
+    w.postMessage({ type: 'data', buf: buf.buffer }, [buf.buffer]);
+    w.postMessage({ type: 'drain', seq: 1 });
+    const reply = await new Promise<{ delta: { newKeys: Array<{ name: string }>; counters: { incs: Float64Array } } }>((resolve) => w.once('message', resolve));
+    await w.terminate();
+    expect(reply.delta.newKeys[0]!.name).toBe('bundled');
+    expect([...reply.delta.counters.incs]).toEqual([3]);
+  });
+});

@@ -1,0 +1,352 @@
+// StatsD ingest: the highest offered rate each receiver takes with < 0.1 % loss, at 1 and 10
+// metrics per datagram and 10 and 10,000 distinct series — Radiator (with its store and a live
+// feed subscriber running), Etsy's statsd daemon, and a bare Node dgram receiver that only splits
+// lines, all with the same receive-buffer size, in one run. Then JSON ingest samples/s and RSS
+// with 100,000 series. Prints a table and writes bench/results/statsd-ingest-<time>.json.
+//
+//   npm run bench:statsd [-- --quick] [-- --recv-buffer 8388608] [-- --trial-ms 2000]
+//
+// The load comes from bench/peers/udp-blaster.c (compiled here with cc): paced sendmmsg from
+// its own process, so the sender does not cap the rate or steal the receiver's event loop.
+
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import WebSocket from 'ws';
+
+const { values: opt } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    'recv-buffer': { type: 'string', default: String(8 * 1024 * 1024) },
+    'trial-ms': { type: 'string', default: '2000' },
+    only: { type: 'string' },
+  },
+});
+const ROOT = resolve(import.meta.dirname, '..');
+const RECV_BUFFER = Number(opt['recv-buffer']);
+const TRIAL_MS = Number(opt['trial-ms']);
+const LOSS_LIMIT = 0.001;
+const work = mkdtempSync(join(tmpdir(), 'radiator-bench-'));
+const log = (s: string) => process.stdout.write(s + '\n');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => res(p));
+    });
+  });
+}
+
+// ── the load generator ──────────────────────────────────────────────────────────────
+const blaster = join(work, 'udp-blaster');
+{
+  const cc = spawnSync('cc', ['-O2', '-o', blaster, join(ROOT, 'bench/peers/udp-blaster.c')], { stdio: 'inherit' });
+  if (cc.status !== 0) throw new Error('could not compile bench/peers/udp-blaster.c (is a C compiler installed?)');
+}
+
+/** Datagrams of `perDatagram` counter lines cycling over `series` names, length-prefixed. */
+function payloadFile(perDatagram: number, series: number): string {
+  const datagrams = Math.max(1, Math.ceil(series / perDatagram));
+  const parts: Buffer[] = [];
+  for (let d = 0; d < datagrams; d++) {
+    const lines: string[] = [];
+    for (let k = 0; k < perDatagram; k++) lines.push(`bench.requests.s${(d * perDatagram + k) % series}:1|c`);
+    const body = Buffer.from(lines.join('\n'));
+    const len = Buffer.alloc(4);
+    len.writeUInt32LE(body.length);
+    parts.push(len, body);
+  }
+  const file = join(work, `payload-${perDatagram}-${series}.bin`);
+  writeFileSync(file, Buffer.concat(parts));
+  return file;
+}
+
+/** Datagrams sent; the rate actually offered is sent / duration. */
+function blast(port: number, rate: number, ms: number, file: string): Promise<number> {
+  return new Promise((res, rej) => {
+    const p = spawn(blaster, ['127.0.0.1', String(port), String(Math.round(rate)), String(ms), file]);
+    let out = '';
+    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    p.stderr.on('data', (d: Buffer) => process.stderr.write(d));
+    p.on('exit', (code) => (code === 0 ? res(Number(out.trim().split(' ')[0])) : rej(new Error(`blaster exited ${code}`))));
+  });
+}
+
+// ── receivers ───────────────────────────────────────────────────────────────────────
+interface Receiver {
+  name: string;
+  port: number;
+  /** Metrics (lines) received so far, once the receiver has caught up. */
+  count(): Promise<number>;
+  /** How long after a blast counts are complete (a flush, for the daemons that count at flush). */
+  settleMs: number;
+  rss(): Promise<number | null>;
+  stop(): Promise<void>;
+}
+
+function lastCount(proc: ChildProcess): () => number {
+  let n = 0;
+  let buf = '';
+  proc.stdout!.on('data', (d: Buffer) => {
+    buf += d.toString();
+    const lines = buf.split('\n');
+    buf = lines.pop()!;
+    for (const l of lines) if (l.startsWith('count ')) n = Number(l.slice(6));
+  });
+  return () => n;
+}
+
+function waitForLine(proc: ChildProcess, re: RegExp, what: string): Promise<RegExpMatchArray> {
+  return new Promise((res, rej) => {
+    let out = '';
+    const timer = setTimeout(() => rej(new Error(`${what} did not start:\n${out}`)), 20_000);
+    const on = (d: Buffer) => {
+      out += d.toString();
+      const m = re.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        proc.stdout!.off('data', on);
+        res(m);
+      }
+    };
+    proc.stdout!.on('data', on);
+    proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  });
+}
+
+function rssOf(pid: number | undefined): number | null {
+  if (!pid) return null;
+  const r = spawnSync('ps', ['-o', 'rss=', '-p', String(pid)]);
+  const kb = Number(r.stdout.toString().trim());
+  return Number.isFinite(kb) && kb > 0 ? kb * 1024 : null;
+}
+
+const stopProc = (p: ChildProcess) =>
+  new Promise<void>((res) => {
+    if (p.exitCode !== null) return res();
+    p.once('exit', () => res());
+    p.kill('SIGTERM');
+    setTimeout(() => p.kill('SIGKILL'), 5_000).unref();
+  });
+
+async function startBare(): Promise<Receiver> {
+  const port = await freePort();
+  const p = spawn(process.execPath, [join(ROOT, 'bench/peers/bare-receiver.ts'), String(port), String(RECV_BUFFER)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const ready = await waitForLine(p, /ready (\d+)/, 'bare receiver');
+  const count = lastCount(p);
+  return { name: 'bare dgram', port, settleMs: 400, count: async () => count(), rss: async () => rssOf(p.pid), stop: () => stopProc(p), granted: Number(ready[1]) } as Receiver;
+}
+
+async function startEtsy(): Promise<Receiver> {
+  const port = await freePort();
+  const mgmt = await freePort();
+  const config = join(work, 'etsy-config.js');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      port,
+      mgmt_port: mgmt,
+      mgmt_address: '127.0.0.1',
+      flushInterval: 1000,
+      backends: [join(ROOT, 'bench/peers/etsy-count-backend.cjs')],
+      servers: [{ server: join(ROOT, 'bench/peers/etsy-udp-server.cjs'), port, address: '127.0.0.1', recvBufferSize: RECV_BUFFER }],
+    }),
+  );
+  const p = spawn(process.execPath, ['--require', join(ROOT, 'bench/peers/util-log-shim.cjs'), join(ROOT, 'node_modules/statsd/stats.js'), config], { stdio: ['ignore', 'pipe', 'pipe'] });
+  await waitForLine(p, /server is up/, 'Etsy statsd');
+  const count = lastCount(p);
+  return { name: 'Etsy statsd', port, settleMs: 1_500, count: async () => count(), rss: async () => rssOf(p.pid), stop: () => stopProc(p) };
+}
+
+async function startRadiator(extra: string[] = []): Promise<Receiver & { http: number; ws: WebSocket; feedBytes: () => number }> {
+  const port = await freePort();
+  const http = await freePort();
+  const dir = mkdtempSync(join(work, 'radiator-'));
+  const p = spawn(
+    process.execPath,
+    [join(ROOT, 'src/main/cli.ts'), 'serve', '--data-dir', dir, '--http-port', String(http), '--statsd-port', String(port), '--statsd-tcp-port', 'off', '--push-port', 'off', '--no-host-metrics', '--set', `receivers.statsd.recvBufferBytes=${RECV_BUFFER}`, ...extra],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, XDG_CONFIG_HOME: work } },
+  );
+  await waitForLine(p, /boards:/, 'radiator');
+  // A live subscriber, so the feed does its work every flush.
+  let feedBytes = 0;
+  const ws = new WebSocket(`ws://127.0.0.1:${http}/feed`);
+  await new Promise((r) => ws.once('open', r));
+  ws.on('message', (d: Buffer) => (feedBytes += d.length));
+  ws.send(JSON.stringify({ type: 'subscribe', id: 'bench', query: '{__name__=~"bench_.*"}', rangeMs: 60_000 }));
+  const metric = async (name: string, label = ''): Promise<number> => {
+    const text = await (await fetch(`http://127.0.0.1:${http}/metrics`)).text();
+    const m = new RegExp(`^${name}${label ? `\\{[^}]*${label}[^}]*\\}` : '(?:\\{\\})?'} (\\S+)$`, 'm').exec(text);
+    return m ? Number(m[1]) : 0;
+  };
+  return {
+    name: 'Radiator',
+    port,
+    http,
+    ws,
+    feedBytes: () => feedBytes,
+    settleMs: 1_500,
+    count: () => metric('radiator_received_total', 'receiver="statsd"'),
+    rss: async () => rssOf(p.pid),
+    async stop() {
+      ws.close();
+      await stopProc(p);
+    },
+  };
+}
+
+// ── the search for the loss-free rate ───────────────────────────────────────────────
+interface Trial {
+  rate: number;
+  sent: number;
+  received: number;
+  loss: number;
+}
+
+async function trial(r: Receiver, rate: number, perDatagram: number, file: string): Promise<Trial> {
+  const before = await r.count();
+  const sent = await blast(r.port, rate, TRIAL_MS, file);
+  // Wait until the count stops moving (and at least one flush for the daemons that count at flush).
+  await sleep(r.settleMs);
+  let last = await r.count();
+  for (let i = 0; i < 20; i++) {
+    await sleep(250);
+    const c = await r.count();
+    if (c === last) break;
+    last = c;
+  }
+  const received = last - before;
+  const sentMetrics = sent * perDatagram;
+  // The rate offered is what the sender managed, which can be a little under the target.
+  return { rate: sent / (TRIAL_MS / 1000), sent: sentMetrics, received, loss: sentMetrics === 0 ? 0 : Math.max(0, 1 - received / sentMetrics) };
+}
+
+async function maxLossFree(r: Receiver, perDatagram: number, file: string): Promise<{ best: Trial | null; trials: Trial[] }> {
+  const trials: Trial[] = [];
+  let good: Trial | null = null;
+  let bad: number | null = null;
+  let rate = perDatagram === 1 ? 20_000 : 8_000;
+  const ceiling = 1_500_000;
+  while (rate <= ceiling) {
+    const t = await trial(r, rate, perDatagram, file);
+    trials.push(t);
+    log(`    ${r.name.padEnd(12)} ${String(Math.round(t.rate)).padStart(8)} dgram/s offered → loss ${(t.loss * 100).toFixed(3)} %`);
+    if (t.loss <= LOSS_LIMIT) {
+      good = t;
+      rate *= 1.6;
+    } else {
+      bad = rate;
+      break;
+    }
+  }
+  if (bad !== null) {
+    let lo = good?.rate ?? bad / 4;
+    let hi = bad;
+    for (let i = 0; i < (opt.quick ? 2 : 4); i++) {
+      const mid = (lo + hi) / 2;
+      const t = await trial(r, mid, perDatagram, file);
+      trials.push(t);
+      log(`    ${r.name.padEnd(12)} ${String(Math.round(t.rate)).padStart(8)} dgram/s offered → loss ${(t.loss * 100).toFixed(3)} %`);
+      if (t.loss <= LOSS_LIMIT) {
+        good = t;
+        lo = mid;
+      } else hi = mid;
+    }
+  }
+  return { best: good, trials };
+}
+
+// ── main ────────────────────────────────────────────────────────────────────────────
+interface Row {
+  perDatagram: number;
+  series: number;
+  receiver: string;
+  datagramsPerSec: number;
+  metricsPerSec: number;
+  rssMB: number | null;
+}
+const rows: Row[] = [];
+const configs: Array<[number, number]> = opt.quick ? [[10, 10_000]] : [[1, 10], [1, 10_000], [10, 10], [10, 10_000]];
+const starters: Array<[string, () => Promise<Receiver>]> = [
+  ['bare', startBare],
+  ['etsy', startEtsy],
+  ['radiator', () => startRadiator()],
+];
+log(`StatsD ingest, loss-free (< ${LOSS_LIMIT * 100} %) rate, ${TRIAL_MS} ms trials, receive buffer ${RECV_BUFFER} bytes asked\n`);
+for (const [perDatagram, series] of configs) {
+  const file = payloadFile(perDatagram, series);
+  log(`  ${perDatagram} metric(s) per datagram, ${series} series`);
+  for (const [key, start] of starters) {
+    if (opt.only && opt.only !== key) continue;
+    const r = await start();
+    await sleep(500);
+    const { best } = await maxLossFree(r, perDatagram, file);
+    const rss = await r.rss();
+    await r.stop();
+    const dps = best ? best.rate : 0;
+    rows.push({ perDatagram, series, receiver: r.name, datagramsPerSec: Math.round(dps), metricsPerSec: Math.round(dps * perDatagram), rssMB: rss === null ? null : Math.round(rss / 1e6) });
+  }
+}
+
+// JSON ingest samples/s: concurrent clients posting 1000-sample batches over 10,000 series.
+let jsonRate = 0;
+if (!opt.only || opt.only === 'radiator') {
+  const r = await startRadiator();
+  const batches = Array.from({ length: 10 }, (_, b) =>
+    JSON.stringify(Array.from({ length: 1000 }, (_, i) => ({ name: 'bench.json', type: 'counter', value: 1, labels: { s: `s${b * 1000 + i}` } }))),
+  );
+  let accepted = 0;
+  const t0 = performance.now();
+  const until = t0 + (opt.quick ? 3_000 : 6_000);
+  await Promise.all(
+    Array.from({ length: 4 }, async (_, w) => {
+      let k = w;
+      while (performance.now() < until) {
+        const res = await fetch(`http://127.0.0.1:${r.http}/api/v1/metrics`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: batches[k++ % batches.length] });
+        accepted += ((await res.json()) as { accepted: number }).accepted;
+      }
+    }),
+  );
+  jsonRate = Math.round(accepted / ((performance.now() - t0) / 1000));
+  await r.stop();
+}
+
+// RSS with 100,000 series.
+let rss100k: { rssMB: number; series: number; storeMemoryMB: number } | null = null;
+if (!opt.only || opt.only === 'radiator') {
+  const r = await startRadiator(['--max-series', '200000']);
+  const file = payloadFile(10, 100_000);
+  await blast(r.port, 10_000, 1_500, file); // 15,000 datagrams: every series at least once
+  await sleep(20_000); // one repeat interval, so every series has written twice
+  const text = await (await fetch(`http://127.0.0.1:${r.http}/metrics`)).text();
+  const get = (n: string) => Number(new RegExp(`^${n} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  rss100k = { rssMB: Math.round(get('process_resident_memory_bytes') / 1e6), series: get('radiator_series'), storeMemoryMB: Math.round(get('radiator_store_memory_bytes') / 1e5) / 10 };
+  await r.stop();
+}
+
+// ── report ──────────────────────────────────────────────────────────────────────────
+log('\n| metrics/datagram | series | receiver | loss-free datagrams/s | metrics/s | RSS MB |');
+log('|---:|---:|---|---:|---:|---:|');
+for (const r of rows) log(`| ${r.perDatagram} | ${r.series} | ${r.receiver} | ${r.datagramsPerSec.toLocaleString('en')} | ${r.metricsPerSec.toLocaleString('en')} | ${r.rssMB ?? '?'} |`);
+const pick = (recv: string) => rows.find((r) => r.perDatagram === 10 && r.series === 10_000 && r.receiver === recv)?.metricsPerSec ?? 0;
+const rad = pick('Radiator');
+const etsy = pick('Etsy statsd');
+const bare = pick('bare dgram');
+if (rad && etsy && bare) {
+  log(`\nAt 10 metrics/datagram and 10,000 series: Radiator ${(rad / etsy).toFixed(2)}× Etsy statsd (goal ≥ 2×), ${Math.round((rad / bare) * 100)} % of the bare receiver (goal ≥ 70 %).`);
+}
+if (jsonRate) log(`JSON ingest: ${jsonRate.toLocaleString('en')} samples/s (4 clients, 1000-sample batches, 10,000 series)`);
+if (rss100k) log(`RSS with ${rss100k.series.toLocaleString('en')} series: ${rss100k.rssMB} MB (store memory ${rss100k.storeMemoryMB} MB)`);
+mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+const outFile = join(ROOT, 'bench/results', `statsd-ingest-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+writeFileSync(outFile, JSON.stringify({ recvBufferBytes: RECV_BUFFER, trialMs: TRIAL_MS, rows, jsonSamplesPerSec: jsonRate, rss100k }, null, 2));
+log(`\nwritten ${outFile}`);
+rmSync(work, { recursive: true, force: true });
+process.exit(0);

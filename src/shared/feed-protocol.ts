@@ -12,10 +12,15 @@ export interface SubscribeMessage {
   type: 'subscribe';
   /** Chosen by the client; echoed on every message for this subscription. */
   id: string;
-  /** A series selector: `name{label="value",…}`. */
+  /** With `stepMs`: a PromQL expression, evaluated at every multiple of the step on `source`.
+   * Without: a series selector (`name{label="value",…}`) streamed sample by sample. */
   query: string;
   /** How much history the snapshot holds, ms (bounded by FEED_MAX_RANGE_MS). */
   rangeMs: number;
+  /** The evaluation step, ms (at least FEED_MIN_STEP_MS). */
+  stepMs?: number;
+  /** A data source id; the embedded store when absent. */
+  source?: string;
 }
 
 export interface SubscribeEventsMessage {
@@ -78,6 +83,16 @@ export interface EventMessage {
   event: RadiatorEvent;
 }
 
+/** A PromQL subscription's health: its source failed (the screen shows an error state, never an
+ * empty chart), or answers again. */
+export interface StatusMessage {
+  type: 'status';
+  id: string;
+  state: 'ok' | 'error';
+  code?: string;
+  message?: string;
+}
+
 export interface HeartbeatMessage {
   type: 'heartbeat';
   serverTime: number;
@@ -96,6 +111,7 @@ export type ServerMessage =
   | AppendMessage
   | EventsSnapshotMessage
   | EventMessage
+  | StatusMessage
   | HeartbeatMessage
   | ErrorMessage;
 

@@ -98,3 +98,7 @@ export const FEED_MAX_QUEUED_POINTS = 200_000;
 /** …and so is one that stays behind for longer than this. */
 export const FEED_MAX_BACKLOG_MS = 30_000;
 export const FEED_MAX_SNAPSHOT_POINTS = 2_000_000;
+/** The finest step a PromQL subscription may ask for. */
+export const FEED_MIN_STEP_MS = 1_000;
+/** A remote source is asked again no more often than this, whatever the step. */
+export const FEED_REMOTE_MIN_INTERVAL_MS = 5_000;

@@ -140,6 +140,40 @@ export const SettingsSchema = z
       })
       .strict()
       .prefault({}),
+    /** Prometheus-compatible servers panels, rules and feeds may read instead of the embedded store. */
+    sources: z
+      .array(
+        z
+          .object({
+            id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, { error: 'must be 1–64 lower-case letters, digits, - or _' }).refine((v) => v !== 'embedded', { error: '"embedded" is the built-in source' }),
+            name: z.string().min(1).max(100),
+            type: z.literal('prometheus').default('prometheus'),
+            url: z.string().regex(/^https?:\/\/[^\s]+$/, { error: 'must be an http(s) URL' }),
+            auth: z
+              .union([
+                z.object({ type: z.literal('bearer'), token: z.string().min(1) }).strict(),
+                z.object({ type: z.literal('basic'), username: z.string().min(1), password: z.string() }).strict(),
+              ])
+              .nullable()
+              .default(null),
+            timeout: duration(100, 120_000).default(10_000),
+          })
+          .strict(),
+      )
+      .max(32)
+      .default([])
+      .refine((list) => new Set(list.map((s) => s.id)).size === list.length, { error: 'source ids must be unique' }),
+    query: z
+      .object({
+        /** How far back an instant selector looks for a sample (Prometheus's lookback delta). */
+        lookbackDelta: duration(1_000, 3_600_000).default(5 * 60_000),
+        /** Evaluation time limit per query. */
+        timeout: duration(100, 600_000).default(30_000),
+        /** Samples one query may load. */
+        maxSamples: z.number().int().min(1_000).max(500_000_000).default(50_000_000),
+      })
+      .strict()
+      .prefault({}),
     store: z
       .object({
         maxSeries: z.number().int().min(100, { error: 'must be at least 100' }).max(5_000_000, { error: 'must be at most 5000000' }).default(DEFAULT_MAX_SERIES),

@@ -21,6 +21,9 @@ import { Guard } from './http/guard.ts';
 import { HttpListener } from './http/server.ts';
 import { FEED_PATH } from '../../shared/limits.ts';
 import { Store } from './store/store.ts';
+import { EMBEDDED_SOURCE_ID, EmbeddedSource } from './sources/embedded-source.ts';
+import { PrometheusSource } from './sources/prometheus-source.ts';
+import { SourceError, type DataSource } from './sources/source.ts';
 
 export interface CoreOptions {
   settings: Settings;
@@ -38,6 +41,8 @@ export interface Core {
   readonly stats: IngestStats;
   readonly metadata: MetadataRegistry;
   readonly feed: FeedServer;
+  /** The data sources: the embedded store and the configured Prometheus-compatible servers. */
+  readonly sources: ReadonlyMap<string, DataSource>;
   /** Where each listener is, e.g. "api http://127.0.0.1:7070". */
   listeners(): string[];
   /** The bound ports (useful when a setting asked for port 0 in tests). */
@@ -86,7 +91,22 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     corsOrigins: settings.server.corsOrigins,
     token: settings.server.token,
   });
-  const feed = new FeedServer({ store, guard, flushIntervalMs: flushMs, now });
+  const limits = { lookbackMs: settings.query.lookbackDelta, maxSamples: settings.query.maxSamples, timeoutMs: settings.query.timeout };
+  const sources = new Map<string, DataSource>([[EMBEDDED_SOURCE_ID, new EmbeddedSource(store, limits, opts.version)]]);
+  for (const s of settings.sources) sources.set(s.id, new PrometheusSource({ id: s.id, name: s.name, url: s.url, auth: s.auth, timeoutMs: s.timeout }));
+  const sourceOf = (id: string): DataSource => {
+    const src = sources.get(id);
+    if (!src) throw new SourceError(id, 'SOURCE_UNKNOWN', `no data source "${id}"; there are ${[...sources.keys()].join(', ')}`);
+    return src;
+  };
+  const feed = new FeedServer({
+    store,
+    guard,
+    flushIntervalMs: flushMs,
+    now,
+    evaluate: (source, query, start, end, step) => sourceOf(source).range(query, start, end, step),
+    isRemote: (source) => source !== EMBEDDED_SOURCE_ID,
+  });
 
   let selfMetrics: SelfMetrics;
   const addEvent = (e: NewEvent): RadiatorEvent => {
@@ -130,6 +150,13 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     pushedMetrics: () => push.current(),
     addEvent,
     now,
+    prom: {
+      store,
+      metadata,
+      version: opts.version,
+      limits,
+      now,
+    },
   };
   const api = new HttpListener({
     name: 'api',
@@ -197,6 +224,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       for (const [reason, n] of r.rejected) selfMetrics.samplesRefused.set(reason, (selfMetrics.samplesRefused.get(reason) ?? 0) + n);
       const batch = store.commit();
       feed.publish(batch);
+      feed.tick();
       store.maintain();
     } catch (e) {
       // Never let one bad flush take the collector down; the next one retries.
@@ -237,6 +265,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     stats,
     metadata,
     feed,
+    sources,
     listeners: () => receivers.map((r) => r.description),
     ports: () => ({
       http: api.port,

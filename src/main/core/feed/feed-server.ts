@@ -25,7 +25,10 @@ import {
   FEED_MAX_RANGE_MS,
   FEED_MAX_SNAPSHOT_POINTS,
   FEED_MAX_SUBSCRIPTIONS_PER_CLIENT,
+  FEED_MIN_STEP_MS,
+  FEED_REMOTE_MIN_INTERVAL_MS,
 } from '../../../shared/limits.ts';
+import type { RangeResult } from '../promql/engine.ts';
 import { EVENT_KINDS, labelsToObject, type EventKind, type RadiatorEvent } from '../../../shared/model.ts';
 import type { Guard } from '../http/guard.ts';
 import { compileMatcher, matchesSeries, parseSelector, type CompiledMatcher } from '../store/matchers.ts';
@@ -41,6 +44,22 @@ interface SeriesSub {
   snapshotLast: Map<number, number>;
 }
 
+/** A PromQL subscription: evaluated at aligned steps; each flush adds the steps that came due. */
+interface QuerySub {
+  id: string;
+  query: string;
+  source: string;
+  stepMs: number;
+  /** The last step evaluated and sent. */
+  lastStep: number;
+  /** labels → sid, stable for the subscription's life */
+  sids: Map<string, number>;
+  nextSid: number;
+  busy: boolean;
+  lastRemoteAt: number;
+  failing: boolean;
+}
+
 interface EventSub {
   id: string;
   kinds: Set<string> | null;
@@ -49,6 +68,7 @@ interface EventSub {
 class FeedClient {
   readonly ws: WebSocket;
   readonly subs = new Map<string, SeriesSub>();
+  readonly querySubs = new Map<string, QuerySub>();
   readonly eventSubs = new Map<string, EventSub>();
   /** Coalesced backlog while the socket is above the high-water mark: sub id → sid → point. */
   backlog: Map<string, Map<number, [number, number | null]>> | null = null;
@@ -66,8 +86,14 @@ class FeedClient {
   }
 }
 
+/** Evaluates PromQL on a named source (the core wires in its data sources). */
+export type RangeEvaluator = (source: string, query: string, startMs: number, endMs: number, stepMs: number) => Promise<RangeResult>;
+
 export interface FeedOptions {
   store: Store;
+  evaluate?: RangeEvaluator;
+  /** Whether a source is remote (asked at most every FEED_REMOTE_MIN_INTERVAL_MS). */
+  isRemote?: (source: string) => boolean;
   guard: Guard;
   flushIntervalMs: number;
   now?: () => number;
@@ -155,11 +181,13 @@ export class FeedServer {
     try {
       switch (msg.type) {
         case 'subscribe':
+          if (msg.stepMs !== undefined) return void this.subscribeQuery(c, msg.id, msg.query, msg.rangeMs, msg.stepMs, msg.source);
           return this.subscribe(c, msg.id, msg.query, msg.rangeMs);
         case 'subscribeEvents':
           return this.subscribeEvents(c, msg.id, msg.rangeMs, msg.kinds);
         case 'unsubscribe':
           c.subs.delete(msg.id);
+          c.querySubs.delete(msg.id);
           c.eventSubs.delete(msg.id);
           return;
         default:
@@ -177,7 +205,7 @@ export class FeedServer {
 
   private subscribe(c: FeedClient, id: string, query: unknown, rangeMs: unknown): void {
     if (typeof query !== 'string') throw new Error('"query" must be a series selector string');
-    if (!c.subs.has(id) && c.subs.size + c.eventSubs.size >= FEED_MAX_SUBSCRIPTIONS_PER_CLIENT) {
+    if (!c.subs.has(id) && c.subs.size + c.querySubs.size + c.eventSubs.size >= FEED_MAX_SUBSCRIPTIONS_PER_CLIENT) {
       throw new Error(`at most ${FEED_MAX_SUBSCRIPTIONS_PER_CLIENT} subscriptions per connection`);
     }
     const range = this.range(rangeMs);
@@ -207,6 +235,94 @@ export class FeedServer {
     }
     c.subs.set(id, sub);
     c.send(snap);
+  }
+
+  private async subscribeQuery(c: FeedClient, id: string, query: unknown, rangeMs: unknown, stepMs: unknown, source: unknown): Promise<void> {
+    try {
+      if (typeof query !== 'string' || query.length > 10_000) throw new Error('"query" must be a PromQL expression');
+      if (typeof stepMs !== 'number' || !Number.isFinite(stepMs) || stepMs < FEED_MIN_STEP_MS) throw new Error(`"stepMs" must be a number of ms >= ${FEED_MIN_STEP_MS}`);
+      if (source !== undefined && typeof source !== 'string') throw new Error('"source" must be a data source id');
+      if (!this.opts.evaluate) throw new Error('PromQL subscriptions are not available here');
+      if (!c.querySubs.has(id) && c.subs.size + c.querySubs.size + c.eventSubs.size >= FEED_MAX_SUBSCRIPTIONS_PER_CLIENT) {
+        throw new Error(`at most ${FEED_MAX_SUBSCRIPTIONS_PER_CLIENT} subscriptions per connection`);
+      }
+      const range = this.range(rangeMs);
+      const step = Math.round(stepMs);
+      const now = this.now();
+      const end = Math.floor(now / step) * step;
+      const start = end - Math.floor(range / step) * step;
+      const sub: QuerySub = { id, query, source: source ?? 'embedded', stepMs: step, lastStep: end, sids: new Map(), nextSid: 1, busy: true, lastRemoteAt: now, failing: false };
+      c.querySubs.set(id, sub);
+      const result = await this.opts.evaluate(sub.source, query, start, end, step);
+      if (c.querySubs.get(id) !== sub) return; // replaced or unsubscribed meanwhile
+      const snap: SnapshotMessage = { type: 'snapshot', id, from: start, to: end, series: [] };
+      for (const r of result.result) {
+        const ts = r.values.map((v) => v[0] * 1000);
+        const values = r.values.map((v) => num(Number(v[1])));
+        let lastChangeTs = ts[0] ?? 0;
+        for (let i = 1; i < values.length; i++) if (values[i] !== values[i - 1]) lastChangeTs = ts[i]!;
+        snap.series.push({ sid: this.sidOf(sub, r.metric), labels: r.metric, ts, values, lastChangeTs });
+      }
+      sub.busy = false;
+      c.send(snap);
+    } catch (e) {
+      const sub = c.querySubs.get(id);
+      if (sub) {
+        sub.busy = false;
+        sub.failing = true;
+      }
+      c.send({ type: 'error', id, code: (e as { code?: string }).code ?? 'BAD_SUBSCRIPTION', message: (e as Error).message });
+    }
+  }
+
+  private sidOf(sub: QuerySub, metric: Record<string, string>): number {
+    const key = JSON.stringify(Object.entries(metric).sort());
+    let sid = sub.sids.get(key);
+    if (sid === undefined) sub.sids.set(key, (sid = sub.nextSid++));
+    return sid;
+  }
+
+  /** Called every flush: evaluate the steps that came due for each PromQL subscription. */
+  tick(): void {
+    const now = this.now();
+    for (const c of this.clients) {
+      for (const sub of c.querySubs.values()) {
+        const due = Math.floor(now / sub.stepMs) * sub.stepMs;
+        if (sub.busy || due <= sub.lastStep) continue;
+        if (this.opts.isRemote?.(sub.source) && now - sub.lastRemoteAt < FEED_REMOTE_MIN_INTERVAL_MS) continue;
+        void this.advance(c, sub, due, now);
+      }
+    }
+  }
+
+  private async advance(c: FeedClient, sub: QuerySub, due: number, now: number): Promise<void> {
+    sub.busy = true;
+    sub.lastRemoteAt = now;
+    const start = sub.lastStep + sub.stepMs;
+    try {
+      const result = await this.opts.evaluate!(sub.source, sub.query, start, due, sub.stepMs);
+      if (c.querySubs.get(sub.id) !== sub) return;
+      const series: FeedSeries[] = [];
+      const points: Array<[number, number, number | null]> = [];
+      for (const r of result.result) {
+        const known = sub.sids.has(JSON.stringify(Object.entries(r.metric).sort()));
+        const sid = this.sidOf(sub, r.metric);
+        if (!known) series.push({ sid, labels: r.metric });
+        for (const [t, v] of r.values) points.push([sid, t * 1000, num(Number(v))]);
+      }
+      sub.lastStep = due;
+      if (sub.failing) {
+        sub.failing = false;
+        c.send({ type: 'status', id: sub.id, state: 'ok' });
+      }
+      this.deliver(c, { type: 'append', id: sub.id, series, points, coalesced: false });
+    } catch (e) {
+      // A failing source is an error state on the screen, never an empty chart.
+      sub.failing = true;
+      c.send({ type: 'status', id: sub.id, state: 'error', code: (e as { code?: string }).code ?? 'QUERY_FAILED', message: (e as Error).message });
+    } finally {
+      sub.busy = false;
+    }
   }
 
   private subscribeEvents(c: FeedClient, id: string, rangeMs: unknown, kinds: unknown): void {

@@ -14,6 +14,7 @@ import { parseSelector } from '../store/matchers.ts';
 import { SelectLimitError, type Store } from '../store/store.ts';
 import { toUplotColumns } from '../store/uplot.ts';
 import { mediaType, parseJsonBody, readBody } from './body.ts';
+import { federate, promApi, type PromApiContext } from './prom-api.ts';
 import { sendJson, sendText } from './respond.ts';
 import { serveStatic } from './static-files.ts';
 
@@ -32,6 +33,7 @@ export interface ApiContext {
   pushedMetrics: () => MetricSample[];
   addEvent: (e: NewEvent) => RadiatorEvent;
   now: () => number;
+  prom: PromApiContext;
 }
 
 const PUSH_PREFIX = '/metrics/job';
@@ -75,6 +77,11 @@ export function apiHandler(ctx: ApiContext) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const p = url.pathname;
     if (p === PUSH_PREFIX || p.startsWith(PUSH_PREFIX + '/') || p.startsWith(PUSH_PREFIX + '@base64/')) return pushRoute(ctx, req, res, url);
+    if (p.startsWith('/api/v1/') && (await promApi(ctx.prom, req, res, url))) return;
+    if (p === '/federate' || (p === '/metrics' && url.searchParams.has('federate'))) {
+      requireMethod(req, 'GET');
+      return sendText(res, 200, federate(ctx.store, url.searchParams.getAll('match[]'), ctx.now()), 'text/plain; version=0.0.4; charset=utf-8');
+    }
 
     switch (p) {
       case '/api/v1/metrics': {

@@ -23,6 +23,8 @@ export class Series implements SeriesId {
   /** Samples of `open` already written to disk by a checkpoint. */
   openPersisted = 0;
   lastTs = -Infinity;
+  /** The oldest sample anywhere (memory or disk); an import may only add before it or after lastTs. */
+  firstTs = Infinity;
   lastValue = NaN;
   /** When the value last differed from the one before (for staleness on the screen). */
   lastChangeTs = -Infinity;

@@ -210,6 +210,7 @@ export class Store {
       if (s.memFrom === Infinity) s.memFrom = ts;
     }
     enc.append(ts, value);
+    if (ts < s.firstTs) s.firstTs = ts;
     if (!Object.is(value, s.lastValue)) s.lastChangeTs = ts;
     s.lastTs = ts;
     s.lastValue = value;
@@ -234,6 +235,79 @@ export class Store {
       const bucket = Math.floor(ts / res) * res;
       this.lateBuckets.set(`${res}:${id}:${bucket}`, [res, id, bucket]);
     }
+  }
+
+  /** Bring in history (`POST /api/v1/import`): samples before the series' oldest one are written
+   * straight to disk as closed chunks (and rolled up), samples after its newest one are appended;
+   * samples in between would interleave with stored data and are refused. Samples older than the
+   * raw retention only feed the roll-ups. Input need not be sorted. */
+  importSamples(s: Series, tsIn: ArrayLike<number>, valuesIn: ArrayLike<number>): { imported: number; refused: number } {
+    const order = Array.from({ length: tsIn.length }, (_, i) => i).sort((a, b) => tsIn[a]! - tsIn[b]!);
+    const now = this.now();
+    const rawEdge = now - this.opts.retention.rawMs;
+    const hotEdge = now - this.opts.hotWindowMs;
+    const empty = s.lastTs === -Infinity;
+    const before: number[] = [];
+    const after: number[] = [];
+    let refused = 0;
+    let prev = -Infinity;
+    for (const i of order) {
+      const t = tsIn[i]!;
+      if (t === prev) {
+        refused++; // a second value for the same time
+        continue;
+      }
+      prev = t;
+      if (t > now + MAX_SAMPLE_FUTURE_MS) refused++;
+      else if (empty ? t < hotEdge : t < s.firstTs) before.push(i);
+      else if (t > s.lastTs && (!empty || t >= hotEdge)) after.push(i);
+      else refused++;
+    }
+    if (before.length > 0) {
+      // Straight to disk, in chunks, for the part still inside raw retention.
+      const raw = before.filter((i) => tsIn[i]! >= rawEdge);
+      this.transaction(() => {
+        for (let k = 0; k < raw.length; k += CHUNK_MAX_SAMPLES) {
+          const enc = new ChunkEncoder(64);
+          for (const i of raw.slice(k, k + CHUNK_MAX_SAMPLES)) enc.append(tsIn[i]!, valuesIn[i]!);
+          this.st.insertChunk.run(s.id, enc.tMin, enc.tMax, enc.count, 0, enc.snapshot());
+        }
+        // Roll-ups: from the imported samples where raw data will not be kept, else recomputed
+        // from raw by the late-bucket pass (which also merges with neighbouring stored data).
+        const old = before.filter((i) => tsIn[i]! < rawEdge);
+        for (const res of ROLLUP_RESOLUTIONS_MS) {
+          const buckets = new Map<number, RollupRow>();
+          for (const i of old) {
+            const t = tsIn[i]!;
+            const v = valuesIn[i]!;
+            const b = Math.floor(t / res) * res;
+            let r = buckets.get(b);
+            if (!r) buckets.set(b, (r = { ts: b, min: null, max: null, sum: null, count: 0, last: null }));
+            r.last = v;
+            if (Number.isNaN(v)) continue;
+            r.min = r.min === null ? v : Math.min(r.min, v);
+            r.max = r.max === null ? v : Math.max(r.max, v);
+            r.sum = (r.sum ?? 0) + v;
+            r.count++;
+          }
+          for (const r of buckets.values()) this.st.upsertRollup.run(res, s.id, r.ts, r.min, r.max, r.sum, r.count, nanToNull(r.last));
+        }
+      });
+      if (raw.length > 0) {
+        s.onDisk = true;
+        for (const i of raw) this.markLate(s.id, tsIn[i]!);
+      }
+      s.firstTs = Math.min(s.firstTs, tsIn[before[0]!]!);
+      if (empty) s.lastTs = Math.max(s.lastTs, tsIn[before[before.length - 1]!]!);
+    }
+    for (const i of after) {
+      if (tsIn[i]! <= s.lastTs) {
+        refused++;
+        continue;
+      }
+      this.appendUnchecked(s, tsIn[i]!, valuesIn[i]!, true);
+    }
+    return { imported: before.length + after.length, refused };
   }
 
   /** Write what was appended since the last commit, durably. Returns the committed batch (the
@@ -307,7 +381,7 @@ export class Store {
     const out: SeriesSamples[] = [];
     let points = 0;
     for (const s of found) {
-      if (s.lastTs < from) continue;
+      if (s.lastTs < from || s.firstTs > to) continue;
       const { ts, values } = this.readRaw(s, from, to);
       if (ts.length === 0) continue;
       points += ts.length;
@@ -561,12 +635,14 @@ export class Store {
       this.nextId = Math.max(this.nextId, row.id + 1);
     }
     // Last sample time of every series with data on disk (to keep appends in order).
-    for (const row of this.db.prepare('SELECT series_id, max(t_max) AS t FROM chunks GROUP BY series_id').iterate() as Iterable<{
+    for (const row of this.db.prepare('SELECT series_id, min(t_min) AS f, max(t_max) AS t FROM chunks GROUP BY series_id').iterate() as Iterable<{
       series_id: number;
+      f: number;
       t: number;
     }>) {
       const s = this.index.byId(row.series_id);
       if (s) {
+        s.firstTs = row.f;
         s.lastTs = row.t;
         s.onDisk = true;
       }

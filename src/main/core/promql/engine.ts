@@ -68,6 +68,15 @@ function makeCtx(base: Omit<Ctx, 'n' | 'times'>): Ctx {
   return { ...base, n, times };
 }
 
+/** Account for points held in memory (Prometheus's max-samples counts these, not just raw
+ * samples read), and fail past the limit. */
+function account(ctx: Ctx, points: number): void {
+  ctx.samples.loaded += points;
+  if (ctx.samples.loaded > ctx.limits.maxSamples) {
+    throw new PromQLError(`query processing would load too many samples into memory in query execution (limit ${ctx.limits.maxSamples})`, 'execution');
+  }
+}
+
 function checkTime(ctx: Ctx): void {
   if (performance.now() > ctx.deadline) throw new PromQLError(`query timed out in expression evaluation (limit ${ctx.limits.timeoutMs} ms)`, 'timeout');
 }
@@ -91,10 +100,7 @@ function loadSeries(ctx: Ctx, matchers: readonly LabelMatcher[], minT: number, m
   const found = ctx.q.select(matchers, minT, maxT);
   const out: RawSeries[] = [];
   for (const f of found) {
-    ctx.samples.loaded += f.ts.length;
-    if (ctx.samples.loaded > ctx.limits.maxSamples) {
-      throw new PromQLError(`query processing would load too many samples into memory in query execution (limit ${ctx.limits.maxSamples})`, 'execution');
-    }
+    account(ctx, f.ts.length);
     out.push({ name: f.series.name, labels: f.series.labels, ts: f.ts, values: f.values });
   }
   return out;
@@ -116,6 +122,8 @@ function evalVectorSelector(ctx: Ctx, vs: VectorSelector): StepSeries[] {
   const raw = loadSeries(ctx, vs.matchers, lo - ctx.limits.lookbackMs, hi);
   const out: StepSeries[] = [];
   for (const r of raw) {
+    checkTime(ctx);
+    account(ctx, ctx.n);
     const s = newStepSeries(r.name, r.labels, ctx.n);
     s.sampleTs = new Float64Array(ctx.n);
     let j = 0;
@@ -152,6 +160,7 @@ function evalSubquery(ctx: Ctx, sq: Subquery): Value {
   let start = step * Math.floor((lo - sq.range) / step);
   if (start < lo - sq.range) start += step;
   const inner = makeCtx({ ...ctx, start, end: hi, step: step > 0 ? step : 60_000 });
+  account(ctx, inner.n);
   const v = evaluate(inner, sq.expr);
   const stepSeries = v.kind === 'scalar' ? [{ name: null, labels: [], values: v.values, present: new Uint8Array(inner.n).fill(1) }] : asVector(v);
   const series: RawSeries[] = [];
@@ -193,6 +202,7 @@ function overWindows(
   const out: StepSeries[] = [];
   for (const r of m.series) {
     checkTime(ctx);
+    account(ctx, ctx.n);
     const s = newStepSeries(keepName ? r.name : null, r.labels, ctx.n);
     let lo = 0;
     let hi = 0;

@@ -371,18 +371,45 @@ export class Store {
     return { ts: outTs, values: outValues };
   }
 
-  /** Raw samples of every matching series in [from, to]. Series with no samples there are left
-   * out. Bounded by MAX_SELECT_SERIES and MAX_SELECT_POINTS. */
+  /** Samples of every matching series in [from, to]: raw where raw samples are kept; before the
+   * raw retention edge, each roll-up bucket's last value stands for it at the bucket's end (the
+   * 5-minute roll-up, then the 1-hour one further back) — as if that history had been scraped
+   * every 5 minutes or every hour. Series with no samples there are left out. Bounded by
+   * MAX_SELECT_SERIES and MAX_SELECT_POINTS. */
   select(matchers: readonly LabelMatcher[], from: number, to: number): SeriesSamples[] {
     const found = this.index.select(matchers);
     if (found.length > MAX_SELECT_SERIES) {
       throw new SelectLimitError(`the selector matches ${found.length} series; the limit is ${MAX_SELECT_SERIES}`, MAX_SELECT_SERIES);
     }
+    const now = this.now();
+    const r = this.opts.retention;
+    const rawEdge = now - r.rawMs;
+    const [res5m, res1h] = ROLLUP_RESOLUTIONS_MS as [number, number];
+    const edge5m = now - r.rollup5mMs;
     const out: SeriesSamples[] = [];
     let points = 0;
     for (const s of found) {
       if (s.lastTs < from || s.firstTs > to) continue;
-      const { ts, values } = this.readRaw(s, from, to);
+      let { ts, values } = this.readRaw(s, Math.max(from, rawEdge), to);
+      if (from < rawEdge) {
+        // Older than raw retention: roll-up buckets that end before the raw edge.
+        const older: Array<{ ts: number; last: number | null }> = [];
+        if (from < edge5m) older.push(...this.bucketEnds(s, res1h, from, Math.min(to, edge5m)));
+        older.push(...this.bucketEnds(s, res5m, Math.max(from, edge5m), Math.min(to, rawEdge)));
+        if (older.length > 0) {
+          const n = older.length + ts.length;
+          const t2 = new Float64Array(n);
+          const v2 = new Float64Array(n);
+          older.forEach((o, i) => {
+            t2[i] = o.ts;
+            v2[i] = o.last ?? NaN;
+          });
+          t2.set(ts, older.length);
+          v2.set(values, older.length);
+          ts = t2;
+          values = v2;
+        }
+      }
       if (ts.length === 0) continue;
       points += ts.length;
       if (points > MAX_SELECT_POINTS) {
@@ -391,6 +418,18 @@ export class Store {
       out.push({ series: s, ts, values });
     }
     out.sort((a, b) => (a.series.key < b.series.key ? -1 : 1));
+    return out;
+  }
+
+  /** Stored roll-up buckets of `res` whose end lies in [from, to), as (end time, last value). */
+  private bucketEnds(s: Series, res: number, from: number, to: number): Array<{ ts: number; last: number | null }> {
+    if (to <= from) return [];
+    const rows = this.st.readRollups.all(res, s.id, from - res, to - res) as unknown as RollupRow[];
+    const out: Array<{ ts: number; last: number | null }> = [];
+    for (const row of rows) {
+      const end = row.ts + res;
+      if (end >= from && end < to) out.push({ ts: end, last: row.last });
+    }
     return out;
   }
 

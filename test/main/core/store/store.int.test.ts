@@ -189,6 +189,31 @@ describe('store', () => {
     expect(ts.length).toBeLessThan(5 * 60);
   });
 
+  it('reads history older than raw retention from roll-ups, as the last value of each bucket at its end', () => {
+    const clock = { now: T0 };
+    const st = make(clock, { hotWindowMs: H, retention: { rawMs: 2 * H, rollup5mMs: 24 * H, rollup1hMs: 48 * H, eventsMs: 24 * H } });
+    const s = st.resolve('g', [])!;
+    for (let i = 0; i < 5 * 60; i++) {
+      clock.now = T0 + i * 60_000;
+      st.append(s, clock.now, i);
+      st.commit();
+      st.maintain();
+    }
+    clock.now = T0 + 5 * H;
+    for (let i = 0; i < 10; i++) st.maintain();
+    const [f] = st.select(parseSelector('g'), T0, clock.now);
+    const rawEdge = clock.now - 2 * H;
+    const old = [...f!.ts].filter((t) => t < rawEdge);
+    const recent = [...f!.ts].filter((t) => t >= rawEdge);
+    // every 5 minutes before the edge, every minute after it
+    expect(old.length).toBe(35); // the bucket ending at the edge itself is the raw sample there
+    expect(old.every((t) => t % 300_000 === 0)).toBe(true);
+    expect(recent.length).toBe(120);
+    // the bucket [T0, T0+5m) ends at T0+5m with its last value, 4
+    expect(f!.values[0]).toBe(4);
+    expect(f!.ts[0]).toBe(T0 + 300_000);
+  });
+
   it('caps the number of series, with a reserve for overflow series', () => {
     const clock = { now: T0 };
     const st = make(clock, { maxSeries: 3 });

@@ -1,0 +1,241 @@
+// Runs every detector on a series and combines them into one score in [0, 1] with a sentence a
+// person can read on the TV ("anomalous: 5 of 8 — KS, MAD, seasonal, EWMA, Grubbs").
+//
+// By default each detector is first judged by how unusual its score is for this series
+// (surprise.ts), the most surprised trusted detector sets the score, and after an anomaly the
+// series is held off for a while so one incident is reported once. docs/anomaly.md has the
+// benchmark that chose this over a plain vote or a mean.
+
+import { classifyDistribution, GAUSSIAN_ONLY_DETECTORS, type DistributionOptions } from './classify-distribution.ts';
+import { EWMA_DEFAULTS, EwmaDetector, type EwmaOptions } from './ewma-detector.ts';
+import { GRUBBS_DEFAULTS, GrubbsDetector, type GrubbsOptions } from './grubbs-detector.ts';
+import { HISTOGRAM_DEFAULTS, HistogramDetector, type HistogramOptions } from './histogram-detector.ts';
+import { KS_DEFAULTS, KsDetector, type KsOptions } from './ks-detector.ts';
+import { LEAST_SQUARES_DEFAULTS, LeastSquaresDetector, type LeastSquaresOptions } from './least-squares-detector.ts';
+import { MAD_DEFAULTS, MadDetector, type MadOptions } from './mad-detector.ts';
+import { PreFilters } from './pre-filters.ts';
+import { SEASONAL_DEFAULTS, SeasonalDetector, type SeasonalOptions } from './seasonal-detector.ts';
+import { SIGMA_DEFAULTS, SigmaDetector, type SigmaOptions } from './sigma-detector.ts';
+import { ratioScore } from './ratio-score.ts';
+import { SortedWindow } from './sorted-window.ts';
+import { Surprise, type SurpriseOptions } from './surprise.ts';
+import type { Band, Detector, DetectorOutput, Distribution, EnsembleOutput, Point, SkipReason } from './types.ts';
+
+export interface EnsembleOptions {
+  /** Ensemble score at or above which a point is anomalous. */
+  threshold: number;
+  /** Points before anything is judged (the too_short pre-filter); no detector scores sooner, some (histogram, KS, seasonal) wait longer. */
+  minHistory: number;
+  /** The trailing window, in points, of the window-based detectors (σ, MAD, Grubbs, histogram, the KS baseline). */
+  window: number;
+  /** The expected sampling interval in ms for the stale pre-filter; null learns it from the data. */
+  expectedIntervalMs: number | null;
+  /** A gap of more than this many intervals makes the series stale. */
+  staleFactor: number;
+  /** Points the distribution is judged on, and re-judged every classifyEvery points. */
+  distributionWindow: number;
+  classifyEvery: number;
+  /**
+   * How the detectors become one score. 'max': the most surprised trusted detector decides;
+   * 'vote': the share of trusted detectors voting; 'mean': the mean of their scores.
+   */
+  combine: 'max' | 'vote' | 'mean';
+  /** Judge each detector by how unusual its score is for this series (surprise.ts) rather than by its own threshold. */
+  calibrate: boolean;
+  surprise: Partial<SurpriseOptions>;
+  /** Decades of surprise (−log₁₀ p) that make a calibrated 'max' score 0.5. */
+  criticalSurprise: number;
+  /** Decades of surprise at which a calibrated detector's vote counts. */
+  voteSurprise: number;
+  /** Per-detector multipliers of surprise (by name); 1 when absent. */
+  weights: Partial<Record<string, number>>;
+  /** Stop trusting EWMA and LSQ on a series once it has a learned period… */
+  seasonalDistrustsLocal: boolean;
+  /** …that it repeats at with at least this autocorrelation. */
+  distrustLocalAbove: number;
+  /** After an anomalous point, the next holdOff points are not flagged again (Skyline's expiration); 0 turns it off. */
+  holdOff: number;
+  sigma: Partial<SigmaOptions>;
+  ewma: Partial<EwmaOptions>;
+  mad: Partial<MadOptions>;
+  grubbs: Partial<GrubbsOptions>;
+  lsq: Partial<LeastSquaresOptions>;
+  histogram: Partial<HistogramOptions>;
+  ks: Partial<KsOptions>;
+  seasonal: Partial<SeasonalOptions>;
+  distribution: Partial<DistributionOptions>;
+}
+
+export const ENSEMBLE_DEFAULTS: EnsembleOptions = {
+  threshold: 0.5,
+  minHistory: 30,
+  window: 1024,
+  expectedIntervalMs: null,
+  staleFactor: 10,
+  distributionWindow: 256,
+  classifyEvery: 32,
+  combine: 'max',
+  calibrate: true,
+  surprise: {},
+  criticalSurprise: 3.3,
+  voteSurprise: 2,
+  weights: {},
+  holdOff: 144,
+  seasonalDistrustsLocal: true,
+  distrustLocalAbove: 0.7,
+  sigma: {},
+  ewma: {},
+  mad: {},
+  grubbs: {},
+  lsq: {},
+  histogram: {},
+  ks: {},
+  seasonal: {},
+  distribution: {},
+};
+
+function withDefaults(opts: Partial<EnsembleOptions> = {}): EnsembleOptions {
+  return { ...ENSEMBLE_DEFAULTS, ...opts };
+}
+
+/** Detectors that judge a point only against the last few (a smoothed level, a local trend). */
+const LOCAL_DETECTORS: ReadonlySet<string> = new Set(['EWMA', 'LSQ']);
+
+/** The eight detectors, configured from the ensemble's options, in the order they are listed on a TV. */
+export function createDetectors(opts: Partial<EnsembleOptions> = {}): Detector[] {
+  const o = withDefaults(opts);
+  const common = { window: o.window, minHistory: o.minHistory };
+  return [
+    new SigmaDetector({ ...SIGMA_DEFAULTS, ...common, ...o.sigma }),
+    new EwmaDetector({ ...EWMA_DEFAULTS, minHistory: o.minHistory, ...o.ewma }),
+    new MadDetector({ ...MAD_DEFAULTS, ...common, ...o.mad }),
+    new GrubbsDetector({ ...GRUBBS_DEFAULTS, ...common, ...o.grubbs }),
+    new LeastSquaresDetector({ ...LEAST_SQUARES_DEFAULTS, minHistory: o.minHistory, ...o.lsq }),
+    new HistogramDetector({ ...HISTOGRAM_DEFAULTS, window: o.window, minHistory: Math.max(o.minHistory, HISTOGRAM_DEFAULTS.minHistory), ...o.histogram }),
+    new KsDetector({ ...KS_DEFAULTS, ...o.ks }),
+    new SeasonalDetector({ ...SEASONAL_DEFAULTS, ...o.seasonal }),
+  ];
+}
+
+export class Ensemble {
+  readonly detectors: readonly Detector[];
+  /** The score at or above which a point is anomalous. */
+  readonly threshold: number;
+  private readonly opts: EnsembleOptions;
+  private readonly filters: PreFilters;
+  private readonly recent: SortedWindow;
+  private readonly surprises: Surprise[];
+  private readonly weights: number[];
+  private distribution: Distribution = 'gaussian';
+  private sinceClassify = 0;
+  /** Points still held off after the last anomaly, and when that anomaly was. */
+  private holding = 0;
+  private heldSince = NaN;
+  private last: EnsembleOutput | null = null;
+
+  constructor(opts: Partial<EnsembleOptions> = {}) {
+    this.opts = withDefaults(opts);
+    this.threshold = this.opts.threshold;
+    this.detectors = createDetectors(this.opts);
+    this.filters = new PreFilters({ minHistory: this.opts.minHistory, expectedIntervalMs: this.opts.expectedIntervalMs, staleFactor: this.opts.staleFactor });
+    this.recent = new SortedWindow(this.opts.distributionWindow);
+    this.surprises = this.detectors.map(() => new Surprise(this.opts.surprise));
+    this.weights = this.detectors.map((d) => this.opts.weights[d.name] ?? 1);
+  }
+
+  /** Judges the next point. A point whose value is not a finite number is ignored (the last output is returned). */
+  update(p: Point): EnsembleOutput {
+    if (!Number.isFinite(p.v)) return this.last ?? this.skip('too_short', null);
+    // Every detector sees every point, judged or not, so none falls behind; so does its calibration.
+    const outputs = this.detectors.map((d) => d.update(p));
+    const surprise = outputs.map((o, i) => (o.ready === false ? 0 : this.surprises[i]!.update(o.score)));
+    this.recent.push(p.v);
+    if (--this.sinceClassify <= 0) {
+      this.sinceClassify = this.opts.classifyEvery;
+      this.distribution = classifyDistribution(this.recent.sorted, this.opts.distribution);
+    }
+    const skipped = this.filters.check(p, this.recent);
+    const held = this.holding > 0;
+    if (held) this.holding--;
+    if (skipped) return (this.last = this.skip(skipped, skipped === 'flat' ? { center: p.v, lower: p.v, upper: p.v } : null));
+    return (this.last = this.combine(p, outputs, surprise, held));
+  }
+
+  /**
+   * The state of the series at time now without a new point: stale (with score 0) once data
+   * has stopped arriving for longer than the stale limit, else the last output.
+   */
+  peek(now: number): EnsembleOutput {
+    if (this.filters.staleAt(now)) return this.skip('stale', null);
+    return this.last ?? this.skip('too_short', null);
+  }
+
+  private skip(reason: SkipReason, expected: Band | null): EnsembleOutput {
+    const why = reason === 'too_short' ? `too short (${this.filters.points} of ${this.opts.minHistory} points)` : reason === 'stale' ? 'stale (data stopped arriving)' : 'flat (constant series)';
+    return { score: 0, anomalous: false, votes: [], explanation: `skipped: ${why}`, expected, skipped: reason, distribution: this.distribution };
+  }
+
+  private combine(p: Point, outputs: DetectorOutput[], surprise: number[], held: boolean): EnsembleOutput {
+    const { calibrate } = this.opts;
+    // A series that clearly repeats itself repeats its steps and slopes every cycle, and detectors
+    // that only compare a point with the last few (EWMA, LSQ) would call each of them a break. A
+    // weak period (autocorrelation under distrustLocalAbove) is as likely chance, and is not
+    // enough reason to give them up.
+    const seasonal = this.detectors.some((d, i) => d instanceof SeasonalDetector && outputs[i]!.ready !== false && d.periodicity >= this.opts.distrustLocalAbove);
+    const trusted: number[] = [];
+    for (let i = 0; i < outputs.length; i++) {
+      const name = this.detectors[i]!.name;
+      if (outputs[i]!.ready === false) continue;
+      if (this.distribution !== 'gaussian' && GAUSSIAN_ONLY_DETECTORS.has(name)) continue;
+      if (seasonal && this.opts.seasonalDistrustsLocal && LOCAL_DETECTORS.has(name)) continue;
+      trusted.push(i);
+    }
+    const { criticalSurprise, voteSurprise, combine } = this.opts;
+    const evidence = (i: number): number => this.weights[i]! * surprise[i]!;
+    const votes = (i: number): boolean => (calibrate ? evidence(i) >= voteSurprise : outputs[i]!.anomalous);
+    const strength = (i: number): number => (calibrate ? evidence(i) : outputs[i]!.score);
+    const voters = trusted.filter(votes).sort((a, b) => strength(b) - strength(a));
+    let raw = 0;
+    if (trusted.length > 0) {
+      if (combine === 'vote') raw = voters.length / trusted.length;
+      else {
+        let sum = 0;
+        let max = 0;
+        for (const i of trusted) {
+          const s = calibrate ? ratioScore(evidence(i) / criticalSurprise) : outputs[i]!.score;
+          sum += s;
+          if (s > max) max = s;
+        }
+        raw = combine === 'mean' ? sum / trusted.length : max;
+      }
+    }
+    const score = held ? 0 : raw;
+    const anomalous = score >= this.threshold;
+    if (anomalous && this.opts.holdOff > 0) {
+      this.holding = this.opts.holdOff;
+      this.heldSince = p.t;
+    }
+    const names = voters.map((i) => this.detectors[i]!.name);
+    const verdict = anomalous ? 'anomalous' : held && raw >= this.threshold ? 'ongoing' : 'normal';
+    const since = verdict === 'ongoing' ? ` (since ${new Date(this.heldSince).toISOString()})` : '';
+    return {
+      score,
+      anomalous,
+      votes: names,
+      explanation: `${verdict}: ${names.length} of ${trusted.length}${names.length ? ' — ' + names.join(', ') : ''}${since}`,
+      expected: this.band(outputs, trusted),
+      distribution: this.distribution,
+      trusted: trusted.map((i) => this.detectors[i]!.name),
+      rawScore: raw,
+    };
+  }
+
+  /** The seasonal expectation when there is one, else mean ± kσ for Gaussian data, else the MAD band. */
+  private band(outputs: DetectorOutput[], trusted: number[]): Band | null {
+    const byName = (name: string): Band | undefined => {
+      const i = trusted.find((j) => this.detectors[j]!.name === name);
+      return i === undefined ? undefined : outputs[i]!.expected;
+    };
+    return byName('seasonal') ?? byName('σ') ?? byName('MAD') ?? null;
+  }
+}

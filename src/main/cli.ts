@@ -7,7 +7,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import envPaths from 'env-paths';
-import { parseSettings, SettingsError, type Settings } from '../shared/settings.ts';
+import { SettingsError, type Settings } from '../shared/settings.ts';
+import { SettingsStore } from './core/settings/settings-store.ts';
+import { JsonFilePersistence } from './core/settings/file-persistence.ts';
 import { startCore } from './core/core.ts';
 import { startDemo } from './core/demo/simulator.ts';
 import { parseDuration } from '../shared/settings.ts';
@@ -19,7 +21,9 @@ http://127.0.0.1:7070/ for any browser (a TV's, a Raspberry Pi's).
 
 Options:
   --data-dir <dir>              Where the store lives (default: ${envPaths('radiator', { suffix: '' }).data})
-  --config <file>               Settings file, JSON (default: ${join(envPaths('radiator', { suffix: '' }).config, 'settings.json')}, if it exists)
+  --config <file>               Settings file, JSON (default: ${join(envPaths('radiator', { suffix: '' }).config, 'settings.json')}).
+                                Boards, playlists, display, alert rules and sources edited while
+                                running are saved back to it (flags are not).
   --host <address>              Bind address of every listener (server.host; default 127.0.0.1).
                                 Anything but loopback needs --token.
   --http-port <port>            HTTP API, Prometheus-style push, live feed, boards (server.httpPort; default 7070)
@@ -77,6 +81,8 @@ const portOrOff = (flag: string, v: string): number | false => {
 
 export interface ServeArgs {
   settings: Settings;
+  /** The settings file with the flags on top; edits from the boards' settings are saved to the file. */
+  settingsStore: SettingsStore;
   dataDir: string;
   rendererDir: string;
   demo: boolean;
@@ -136,11 +142,13 @@ export function parseServeArgs(argv: string[]): ServeArgs {
     }
     if (typeof input !== 'object' || input === null || Array.isArray(input)) fail(`the settings file ${configFile} must hold a JSON object`);
   } else if (f.config) {
-    fail(`--config ${f.config}: no such file`);
+    if (!existsSync(dirname(resolve(f.config)))) fail(`--config ${f.config}: no such directory`);
+    process.stdout.write(`note: ${f.config} does not exist yet; starting from the defaults, and edits made while running are saved there\n`);
   }
   const flagPaths: Array<[string, string]> = [];
+  const flags: Record<string, unknown> = {};
   const put = (flag: string, path: string, value: unknown) => {
-    setPath(input, path, value);
+    setPath(flags, path, value);
     flagPaths.push([path, flag]);
   };
   if (f.host !== undefined) put('--host', 'server.host', f.host);
@@ -165,9 +173,9 @@ export function parseServeArgs(argv: string[]): ServeArgs {
     put('--set', kv.slice(0, eq), value);
   }
 
-  let settings: Settings;
+  let settingsStore: SettingsStore;
   try {
-    settings = parseSettings(input);
+    settingsStore = new SettingsStore(input, flags, new JsonFilePersistence(configFile));
   } catch (e) {
     if (!(e instanceof SettingsError)) throw e;
     // Name the flag (or the file) each problem came from.
@@ -184,7 +192,8 @@ export function parseServeArgs(argv: string[]): ServeArgs {
     demoHistoryMs = d;
   }
   return {
-    settings,
+    settings: settingsStore.current,
+    settingsStore,
     dataDir: resolve(f['data-dir'] ?? paths.data),
     rendererDir: resolve(f['renderer-dir'] ?? join(root, 'out', 'renderer')),
     demo: f.demo ?? false,
@@ -198,7 +207,7 @@ async function main(): Promise<void> {
   process.stdout.write(`radiator ${v} — data in ${args.dataDir}\n`);
   let core;
   try {
-    core = await startCore({ settings: args.settings, dataDir: args.dataDir, rendererDir: args.rendererDir, version: v });
+    core = await startCore({ settingsStore: args.settingsStore, dataDir: args.dataDir, rendererDir: args.rendererDir, version: v });
   } catch (e) {
     fail(`cannot start: ${(e as Error).message}`, 1);
   }

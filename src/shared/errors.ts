@@ -65,6 +65,11 @@ export const ERROR_CODES = {
     retryable: false,
     meaning: 'The number of push groups is at its limit (`limit`); delete old groups first.',
   },
+  INVALID_SETTINGS: {
+    status: 400,
+    retryable: false,
+    meaning: 'A settings change does not validate; `problems` lists each bad value with its setting and rule. Nothing was saved.',
+  },
   HOST_NOT_ALLOWED: {
     status: 403,
     retryable: false,

@@ -3,6 +3,8 @@
 // flush; it may also subscribe to events. Heartbeats come every few seconds so a screen can tell
 // a quiet collector from a lost one. Timestamps are ms; NaN values travel as null.
 
+import type { AlertInstance } from './alert-rules.ts';
+import type { Board, Display, Playlist } from './boards.ts';
 import type { LabelObject, RadiatorEvent } from './model.ts';
 
 export const FEED_PROTOCOL_VERSION = 1;
@@ -30,12 +32,23 @@ export interface SubscribeEventsMessage {
   kinds?: string[];
 }
 
+export interface SubscribeAlertsMessage {
+  type: 'subscribeAlerts';
+  id: string;
+}
+
+/** Boards, playlists and display settings: sent on subscribe and on every change. */
+export interface SubscribeConfigMessage {
+  type: 'subscribeConfig';
+  id: string;
+}
+
 export interface UnsubscribeMessage {
   type: 'unsubscribe';
   id: string;
 }
 
-export type ClientMessage = SubscribeMessage | SubscribeEventsMessage | UnsubscribeMessage;
+export type ClientMessage = SubscribeMessage | SubscribeEventsMessage | SubscribeAlertsMessage | SubscribeConfigMessage | UnsubscribeMessage;
 
 // ── server → client ───────────────────────────────────────────────────────────────────
 export interface HelloMessage {
@@ -57,7 +70,12 @@ export interface SnapshotMessage {
   id: string;
   from: number;
   to: number;
-  series: Array<FeedSeries & { ts: number[]; values: Array<number | null>; lastChangeTs: number }>;
+  /** Selector subscriptions: `lastInputTs` is when input last arrived for the series (held values
+   * repeated by the collector do not count); null when never. */
+  series: Array<FeedSeries & { ts: number[]; values: Array<number | null>; lastChangeTs: number; lastInputTs?: number | null }>;
+  /** PromQL subscriptions: when input last arrived for any series the query reads; null when
+   * unknown (a remote source) — the screen then goes by the newest value's time. */
+  dataTs?: number | null;
 }
 
 export interface AppendMessage {
@@ -69,6 +87,8 @@ export interface AppendMessage {
   points: Array<[number, number, number | null]>;
   /** True when the client fell behind and only the latest point per series was kept. */
   coalesced: boolean;
+  /** As in the snapshot (PromQL subscriptions). */
+  dataTs?: number | null;
 }
 
 export interface EventsSnapshotMessage {
@@ -93,6 +113,29 @@ export interface StatusMessage {
   message?: string;
 }
 
+/** Every current (not normal) alert, sent on subscribe and whenever anything changes. */
+export interface AlertsMessage {
+  type: 'alerts';
+  id: string;
+  alerts: AlertInstance[];
+}
+
+/** What a screen draws from. */
+export interface ScreenConfig {
+  boards: Board[];
+  playlists: Playlist[];
+  display: Display;
+  /** The data sources a panel may name (the embedded one first). */
+  sources: Array<{ id: string; name: string }>;
+}
+
+export interface ConfigMessage {
+  type: 'config';
+  id: string;
+  /** Null only before the core has published its first configuration. */
+  config: ScreenConfig | null;
+}
+
 export interface HeartbeatMessage {
   type: 'heartbeat';
   serverTime: number;
@@ -112,6 +155,8 @@ export type ServerMessage =
   | EventsSnapshotMessage
   | EventMessage
   | StatusMessage
+  | AlertsMessage
+  | ConfigMessage
   | HeartbeatMessage
   | ErrorMessage;
 

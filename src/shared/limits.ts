@@ -100,5 +100,9 @@ export const FEED_MAX_BACKLOG_MS = 30_000;
 export const FEED_MAX_SNAPSHOT_POINTS = 2_000_000;
 /** The finest step a PromQL subscription may ask for. */
 export const FEED_MIN_STEP_MS = 1_000;
+/** PromQL subscriptions: the longest span (a board's 90-day panel) and the most steps per
+ * snapshot (Prometheus's own query_range bound). */
+export const FEED_MAX_QUERY_RANGE_MS = 90 * 86_400_000;
+export const FEED_MAX_QUERY_STEPS = 11_000;
 /** A remote source is asked again no more often than this, whatever the step. */
 export const FEED_REMOTE_MIN_INTERVAL_MS = 5_000;

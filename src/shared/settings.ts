@@ -3,6 +3,13 @@
 // names the setting, the value and the rule.
 
 import { z } from 'zod';
+import { durationSchema as duration, formatDuration, parseDuration } from './duration-schema.ts';
+import { RuleSchema, WebhookSchema } from './alert-rules.ts';
+import { DEFAULT_RULES } from './default-rules.ts';
+import { BoardSchema, DisplaySchema, PlaylistSchema } from './boards.ts';
+import { DEFAULT_BOARDS, DEFAULT_PLAYLISTS } from './default-boards.ts';
+
+export { formatDuration, parseDuration };
 import {
   CHECKPOINT_INTERVAL_MS,
   DEFAULT_BIND_HOST,
@@ -22,43 +29,6 @@ import {
   MAX_FLUSH_INTERVAL_MS,
   MIN_FLUSH_INTERVAL_MS,
 } from './limits.ts';
-
-const UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000, y: 365 * 86_400_000 };
-
-/** `1500`, `"1500ms"`, `"90s"`, `"5m"`, `"1h30m"`, `"3d"` → ms. Undefined when malformed. */
-export function parseDuration(v: unknown): number | undefined {
-  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
-  if (typeof v !== 'string') return undefined;
-  const s = v.trim();
-  if (/^\d+$/.test(s)) return Number(s);
-  const re = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w|y)/gy;
-  let total = 0;
-  let matched = 0;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(s))) {
-    total += Number(m[1]) * UNITS[m[2]!]!;
-    matched += m[0].length;
-  }
-  return matched === s.length && matched > 0 ? total : undefined;
-}
-
-export function formatDuration(ms: number): string {
-  for (const [u, n] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1_000]] as const) {
-    if (ms >= n && ms % n === 0) return `${ms / n}${u}`;
-  }
-  return `${ms}ms`;
-}
-
-/** A duration in ms, written as a number or a string like "5m". */
-const duration = (min: number, max: number) =>
-  z.preprocess(
-    (v) => parseDuration(v) ?? v,
-    z
-      .number({ error: 'must be a duration like 1500, "90s", "5m" or "3d"' })
-      .int()
-      .min(min, { error: `must be at least ${formatDuration(min)}` })
-      .max(max, { error: `must be at most ${formatDuration(max)}` }),
-  );
 
 /** 0 asks the OS for any free port (the listener line says which it got). */
 const port = z
@@ -140,6 +110,32 @@ export const SettingsSchema = z
       })
       .strict()
       .prefault({}),
+    boards: z
+      .array(BoardSchema)
+      .max(100)
+      .prefault(DEFAULT_BOARDS)
+      .refine((list) => new Set(list.map((b) => b.id)).size === list.length, { error: 'board ids must be unique' }),
+    playlists: z
+      .array(PlaylistSchema)
+      .max(50)
+      .prefault(DEFAULT_PLAYLISTS)
+      .refine((list) => new Set(list.map((p) => p.id)).size === list.length, { error: 'playlist ids must be unique' }),
+    display: DisplaySchema.prefault({}),
+    alerts: z
+      .object({
+        rules: z
+          .array(RuleSchema)
+          .max(500)
+          .prefault(DEFAULT_RULES)
+          .refine((list) => new Set(list.map((r) => r.id)).size === list.length, { error: 'rule ids must be unique' }),
+        webhooks: z
+          .array(WebhookSchema)
+          .max(32)
+          .default([])
+          .refine((list) => new Set(list.map((w) => w.id)).size === list.length, { error: 'webhook ids must be unique' }),
+      })
+      .strict()
+      .prefault({}),
     /** Prometheus-compatible servers panels, rules and feeds may read instead of the embedded store. */
     sources: z
       .array(
@@ -201,6 +197,19 @@ export const SettingsSchema = z
     const r = s.store.retention;
     if (r.rollup5m < r.raw) ctx.addIssue({ code: 'custom', path: ['store', 'retention', 'rollup5m'], input: r.rollup5m, message: 'must be at least store.retention.raw' });
     if (r.rollup1h < r.rollup5m) ctx.addIssue({ code: 'custom', path: ['store', 'retention', 'rollup1h'], input: r.rollup1h, message: 'must be at least store.retention.rollup5m' });
+    const boardIds = new Set(s.boards.map((b) => b.id));
+    s.playlists.forEach((p, i) =>
+      p.boards.forEach((b, j) => {
+        if (!boardIds.has(b)) ctx.addIssue({ code: 'custom', path: ['playlists', i, 'boards', j], input: b, message: 'no board has this id' });
+      }),
+    );
+    const playlistIds = new Set(s.playlists.map((p) => p.id));
+    if (!playlistIds.has(s.display.defaultPlaylist)) {
+      ctx.addIssue({ code: 'custom', path: ['display', 'defaultPlaylist'], input: s.display.defaultPlaylist, message: 'no playlist has this id' });
+    }
+    for (const [screen, pl] of Object.entries(s.display.screens)) {
+      if (!playlistIds.has(pl)) ctx.addIssue({ code: 'custom', path: ['display', 'screens', screen], input: pl, message: 'no playlist has this id' });
+    }
     const loopback = s.server.host === '127.0.0.1' || s.server.host === '::1' || s.server.host === 'localhost';
     if (!loopback && s.server.token === null) {
       ctx.addIssue({ code: 'custom', path: ['server', 'token'], input: null, message: `must be set when server.host is ${s.server.host} (not loopback): clients on the LAN authenticate with it` });

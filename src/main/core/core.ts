@@ -21,26 +21,42 @@ import { Guard } from './http/guard.ts';
 import { HttpListener } from './http/server.ts';
 import { FEED_PATH } from '../../shared/limits.ts';
 import { Store } from './store/store.ts';
+import { AlertEngine } from './alerts/engine.ts';
+import { Notifier, type NotificationKind } from './alerts/notifier.ts';
+import type { AlertInstance } from '../../shared/alert-rules.ts';
 import { EMBEDDED_SOURCE_ID, EmbeddedSource } from './sources/embedded-source.ts';
 import { PrometheusSource } from './sources/prometheus-source.ts';
 import { SourceError, type DataSource } from './sources/source.ts';
+import { SettingsStore } from './settings/settings-store.ts';
+import { configView } from './http/config-api.ts';
+import { queryProblems } from './settings/query-check.ts';
+import { QueryFreshness } from './feed/query-freshness.ts';
 
 export interface CoreOptions {
-  settings: Settings;
+  /** Fixed settings (tests, one-off runs); or pass `settingsStore` for settings that can change
+   * while running and are saved. */
+  settings?: Settings;
+  settingsStore?: SettingsStore;
   dataDir: string;
   /** The built renderer to serve at `/`; null serves none. */
   rendererDir: string | null;
   version: string;
   now?: () => number;
   log?: (line: string) => void;
+  /** Alert notifications (the desktop shell turns them into OS notifications). */
+  onNotify?: (kind: NotificationKind, alert: AlertInstance) => void;
 }
 
 export interface Core {
+  /** The settings as they were at start (live sections: see settingsStore.current). */
   readonly settings: Settings;
+  readonly settingsStore: SettingsStore;
   readonly store: Store;
   readonly stats: IngestStats;
   readonly metadata: MetadataRegistry;
   readonly feed: FeedServer;
+  readonly alerts: AlertEngine;
+  readonly notifier: Notifier;
   /** The data sources: the embedded store and the configured Prometheus-compatible servers. */
   readonly sources: ReadonlyMap<string, DataSource>;
   /** Where each listener is, e.g. "api http://127.0.0.1:7070". */
@@ -64,7 +80,9 @@ function describeListenError(e: unknown, what: string, setting: string): Error {
 }
 
 export async function startCore(opts: CoreOptions): Promise<Core> {
-  const { settings } = opts;
+  const settingsStore = opts.settingsStore ?? (opts.settings ? SettingsStore.fixed(opts.settings) : null);
+  if (!settingsStore) throw new Error('startCore needs settings or a settingsStore');
+  const settings = settingsStore.current;
   const now = opts.now ?? Date.now;
   const log = opts.log ?? ((l: string) => console.log(l));
   const flushMs = settings.collector.flushInterval;
@@ -93,12 +111,17 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   });
   const limits = { lookbackMs: settings.query.lookbackDelta, maxSamples: settings.query.maxSamples, timeoutMs: settings.query.timeout };
   const sources = new Map<string, DataSource>([[EMBEDDED_SOURCE_ID, new EmbeddedSource(store, limits, opts.version)]]);
-  for (const s of settings.sources) sources.set(s.id, new PrometheusSource({ id: s.id, name: s.name, url: s.url, auth: s.auth, timeoutMs: s.timeout }));
+  const setSources = (list: Settings['sources']) => {
+    for (const id of [...sources.keys()]) if (id !== EMBEDDED_SOURCE_ID) sources.delete(id);
+    for (const s of list) sources.set(s.id, new PrometheusSource({ id: s.id, name: s.name, url: s.url, auth: s.auth, timeoutMs: s.timeout }));
+  };
+  setSources(settings.sources);
   const sourceOf = (id: string): DataSource => {
     const src = sources.get(id);
     if (!src) throw new SourceError(id, 'SOURCE_UNKNOWN', `no data source "${id}"; there are ${[...sources.keys()].join(', ')}`);
     return src;
   };
+  const freshness = new QueryFreshness(store);
   const feed = new FeedServer({
     store,
     guard,
@@ -106,6 +129,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     now,
     evaluate: (source, query, start, end, step) => sourceOf(source).range(query, start, end, step),
     isRemote: (source) => source !== EMBEDDED_SOURCE_ID,
+    dataTs: (source, query) => (source === EMBEDDED_SOURCE_ID ? freshness.of(query) : null),
   });
 
   let selfMetrics: SelfMetrics;
@@ -115,6 +139,29 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     feed.publishEvent(ev);
     return ev;
   };
+  const notifier = new Notifier(settings.alerts.webhooks, { now, externalUrl: `http://${settings.server.host}:${settings.server.httpPort}`, log });
+  const alerts = new AlertEngine({
+    store,
+    sources: sourceOf,
+    notifier,
+    addEvent: (e) => addEvent(e),
+    now,
+    log,
+    onChange: (list) => feed.publishAlerts(list),
+    onNotify: (kind, alert) => opts.onNotify?.(kind, alert),
+  });
+  alerts.setRules(settings.alerts.rules);
+  feed.publishConfig(configView(settingsStore));
+  settingsStore.setCheck(queryProblems);
+  // Live sections take effect at once: screens redraw, rules and webhooks swap, sources reconnect.
+  const offSettings = settingsStore.onChange((next, section) => {
+    if (section === 'alerts') {
+      notifier.setTargets(next.alerts.webhooks);
+      alerts.setRules(next.alerts.rules);
+    }
+    if (section === 'sources') setSources(next.sources);
+    feed.publishConfig(configView(settingsStore));
+  });
   const statsdApply = new StatsdApplier(agg, stats, addEvent, now);
   const statsd: StatsdPipeline = settings.receivers.statsd.worker ? new WorkerStatsdPipeline() : new InlineStatsdPipeline();
   const push = new PushReceiver(agg, stats, metadata, now);
@@ -150,6 +197,8 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     pushedMetrics: () => push.current(),
     addEvent,
     now,
+    alerts,
+    settingsStore,
     prom: {
       store,
       metadata,
@@ -216,8 +265,11 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     try {
       const delta = await statsd.collect();
       if (delta) statsdApply.apply(delta);
-      let ts = Math.floor(now() / flushMs) * flushMs;
-      if (ts <= lastFlushTs) ts = lastFlushTs + flushMs;
+      // Flush times sit on the flush grid; a second flush inside one grid cell (a requested one)
+      // takes the next millisecond rather than a time in the future.
+      const t = now();
+      let ts = Math.floor(t / flushMs) * flushMs;
+      if (ts <= lastFlushTs) ts = Math.max(lastFlushTs + 1, Math.min(t, lastFlushTs + flushMs));
       lastFlushTs = ts;
       const r = agg.flush(ts);
       selfMetrics.samplesWritten += r.written;
@@ -257,15 +309,19 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   sampleMachine();
   const machineTimer = setInterval(sampleMachine, sampleEvery);
 
+  alerts.start();
   for (const r of receivers) log(`listening: ${r.description}`);
 
   return {
     settings,
+    settingsStore,
     store,
     stats,
     metadata,
     feed,
     sources,
+    alerts,
+    notifier,
     listeners: () => receivers.map((r) => r.description),
     ports: () => ({
       http: api.port,
@@ -280,6 +336,8 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       stopped = true;
       if (flushTimer) clearTimeout(flushTimer);
       clearInterval(machineTimer);
+      alerts.stop();
+      offSettings();
       // Stop taking input first, then write out everything that arrived.
       for (const r of [...receivers].reverse()) await r.stop();
       await flush();

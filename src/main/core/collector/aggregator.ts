@@ -21,7 +21,7 @@ export type EntryKind = 'counter' | 'gauge' | 'summary' | 'set' | 'value';
 /** The store as the aggregator sees it. */
 export interface SeriesSink {
   resolve(name: string, labels: LabelPairs, opts?: { overflow?: boolean }): Series | null;
-  append(s: Series, ts: number, value: number): AppendResult;
+  append(s: Series, ts: number, value: number, repeat?: boolean): AppendResult;
 }
 
 export interface AggregatorOptions {
@@ -186,12 +186,14 @@ export class Aggregator {
   flush(ts: number): FlushResult {
     const res: FlushResult = { written: 0, rejected: this.lateRejects };
     this.lateRejects = new Map();
+    let repeating = false;
     const write = (s: Series, v: number) => {
-      const r = this.sink.append(s, ts, v);
+      const r = this.sink.append(s, ts, v, repeating);
       if (r === 'ok') res.written++;
       else if (r !== 'duplicate') res.rejected.set(r, (res.rejected.get(r) ?? 0) + 1);
     };
     const emit = (e: Entry, repeat: boolean) => {
+      repeating = repeat;
       switch (e.kind) {
         case 'counter':
         case 'gauge':

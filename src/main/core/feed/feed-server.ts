@@ -27,8 +27,12 @@ import {
   FEED_MAX_SUBSCRIPTIONS_PER_CLIENT,
   FEED_MIN_STEP_MS,
   FEED_REMOTE_MIN_INTERVAL_MS,
+  FEED_MAX_QUERY_RANGE_MS,
+  FEED_MAX_QUERY_STEPS,
 } from '../../../shared/limits.ts';
 import type { RangeResult } from '../promql/engine.ts';
+import type { AlertInstance } from '../../../shared/alert-rules.ts';
+import type { ScreenConfig } from '../../../shared/feed-protocol.ts';
 import { EVENT_KINDS, labelsToObject, type EventKind, type RadiatorEvent } from '../../../shared/model.ts';
 import type { Guard } from '../http/guard.ts';
 import { compileMatcher, matchesSeries, parseSelector, type CompiledMatcher } from '../store/matchers.ts';
@@ -70,9 +74,13 @@ class FeedClient {
   readonly subs = new Map<string, SeriesSub>();
   readonly querySubs = new Map<string, QuerySub>();
   readonly eventSubs = new Map<string, EventSub>();
+  readonly alertSubs = new Set<string>();
+  readonly configSubs = new Set<string>();
   /** Coalesced backlog while the socket is above the high-water mark: sub id → sid → point. */
   backlog: Map<string, Map<number, [number, number | null]>> | null = null;
   backlogPoints = 0;
+  /** The newest `dataTs` per subscription while coalescing. */
+  readonly backlogDataTs = new Map<string, number | null>();
   backlogSince = 0;
   drainTimer: NodeJS.Timeout | null = null;
   /** New-series announcements made while backlogged; they cannot be coalesced away. */
@@ -94,6 +102,8 @@ export interface FeedOptions {
   evaluate?: RangeEvaluator;
   /** Whether a source is remote (asked at most every FEED_REMOTE_MIN_INTERVAL_MS). */
   isRemote?: (source: string) => boolean;
+  /** When input last arrived for any series a PromQL query reads (null: not known, a remote source). */
+  dataTs?: (source: string, query: string) => number | null;
   guard: Guard;
   flushIntervalMs: number;
   now?: () => number;
@@ -185,9 +195,17 @@ export class FeedServer {
           return this.subscribe(c, msg.id, msg.query, msg.rangeMs);
         case 'subscribeEvents':
           return this.subscribeEvents(c, msg.id, msg.rangeMs, msg.kinds);
+        case 'subscribeAlerts':
+          c.alertSubs.add(msg.id);
+          return c.send({ type: 'alerts', id: msg.id, alerts: this.currentAlerts });
+        case 'subscribeConfig':
+          c.configSubs.add(msg.id);
+          return c.send({ type: 'config', id: msg.id, config: this.currentConfig });
         case 'unsubscribe':
           c.subs.delete(msg.id);
           c.querySubs.delete(msg.id);
+          c.alertSubs.delete(msg.id);
+          c.configSubs.delete(msg.id);
           c.eventSubs.delete(msg.id);
           return;
         default:
@@ -231,6 +249,7 @@ export class FeedServer {
         ts: Array.from(f.ts),
         values: Array.from(f.values, num),
         lastChangeTs: s.lastChangeTs,
+        lastInputTs: Number.isFinite(s.lastInputTs) ? s.lastInputTs : null,
       });
     }
     c.subs.set(id, sub);
@@ -246,8 +265,11 @@ export class FeedServer {
       if (!c.querySubs.has(id) && c.subs.size + c.querySubs.size + c.eventSubs.size >= FEED_MAX_SUBSCRIPTIONS_PER_CLIENT) {
         throw new Error(`at most ${FEED_MAX_SUBSCRIPTIONS_PER_CLIENT} subscriptions per connection`);
       }
-      const range = this.range(rangeMs);
+      // A PromQL subscription is bounded by its steps, not its span: boards show up to 90 days.
+      if (typeof rangeMs !== 'number' || !Number.isFinite(rangeMs) || rangeMs < 0) throw new Error('"rangeMs" must be a number of ms >= 0');
       const step = Math.round(stepMs);
+      const range = Math.min(rangeMs, FEED_MAX_QUERY_RANGE_MS);
+      if (range / step > FEED_MAX_QUERY_STEPS) throw new Error(`rangeMs / stepMs is ${Math.ceil(range / step)} steps; at most ${FEED_MAX_QUERY_STEPS}`);
       const now = this.now();
       const end = Math.floor(now / step) * step;
       const start = end - Math.floor(range / step) * step;
@@ -255,7 +277,7 @@ export class FeedServer {
       c.querySubs.set(id, sub);
       const result = await this.opts.evaluate(sub.source, query, start, end, step);
       if (c.querySubs.get(id) !== sub) return; // replaced or unsubscribed meanwhile
-      const snap: SnapshotMessage = { type: 'snapshot', id, from: start, to: end, series: [] };
+      const snap: SnapshotMessage = { type: 'snapshot', id, from: start, to: end, series: [], dataTs: this.dataTs(sub) };
       for (const r of result.result) {
         const ts = r.values.map((v) => v[0] * 1000);
         const values = r.values.map((v) => num(Number(v[1])));
@@ -273,6 +295,11 @@ export class FeedServer {
       }
       c.send({ type: 'error', id, code: (e as { code?: string }).code ?? 'BAD_SUBSCRIPTION', message: (e as Error).message });
     }
+  }
+
+  private dataTs(sub: QuerySub): number | null {
+    const t = this.opts.dataTs?.(sub.source, sub.query) ?? null;
+    return t === null || !Number.isFinite(t) ? null : t;
   }
 
   private sidOf(sub: QuerySub, metric: Record<string, string>): number {
@@ -315,7 +342,7 @@ export class FeedServer {
         sub.failing = false;
         c.send({ type: 'status', id: sub.id, state: 'ok' });
       }
-      this.deliver(c, { type: 'append', id: sub.id, series, points, coalesced: false });
+      this.deliver(c, { type: 'append', id: sub.id, series, points, coalesced: false, dataTs: this.dataTs(sub) });
     } catch (e) {
       // A failing source is an error state on the screen, never an empty chart.
       sub.failing = true;
@@ -396,6 +423,7 @@ export class FeedServer {
       m.set(sid, [ts, v]);
     }
     c.pendingSeries.push(...msg.series);
+    if (msg.dataTs !== undefined) c.backlogDataTs.set(msg.id, msg.dataTs);
     const tooMany = c.backlogPoints > (this.opts.maxQueuedPoints ?? FEED_MAX_QUEUED_POINTS);
     const tooLong = this.now() - c.backlogSince > (this.opts.maxBacklogMs ?? FEED_MAX_BACKLOG_MS);
     if (tooMany || tooLong) {
@@ -425,8 +453,26 @@ export class FeedServer {
       const points: Array<[number, number, number | null]> = [];
       for (const [sid, [ts, v]] of m) points.push([sid, ts, v]);
       const series = pending.filter((s) => m.has(s.sid));
-      c.send({ type: 'append', id, series, points, coalesced: true });
+      const dataTs = c.backlogDataTs.get(id);
+      c.send({ type: 'append', id, series, points, coalesced: true, ...(dataTs !== undefined ? { dataTs } : {}) });
     }
+    c.backlogDataTs.clear();
+  }
+
+  private currentAlerts: AlertInstance[] = [];
+
+  /** The alert list changed: send it to every alert subscriber. */
+  publishAlerts(alerts: AlertInstance[]): void {
+    this.currentAlerts = alerts;
+    for (const c of this.clients) for (const id of c.alertSubs) c.send({ type: 'alerts', id, alerts });
+  }
+
+  private currentConfig: ScreenConfig | null = null;
+
+  /** Boards, playlists or display settings changed: send them to every screen that asked. */
+  publishConfig(config: ScreenConfig): void {
+    this.currentConfig = config;
+    for (const c of this.clients) for (const id of c.configSubs) c.send({ type: 'config', id, config });
   }
 
   publishEvent(ev: RadiatorEvent): void {

@@ -14,6 +14,10 @@ import { parseSelector } from '../store/matchers.ts';
 import { SelectLimitError, type Store } from '../store/store.ts';
 import { toUplotColumns } from '../store/uplot.ts';
 import { mediaType, parseJsonBody, readBody } from './body.ts';
+import type { AlertEngine } from '../alerts/engine.ts';
+import { alertsApi } from './alerts-api.ts';
+import { configApi } from './config-api.ts';
+import type { SettingsStore } from '../settings/settings-store.ts';
 import { federate, promApi, type PromApiContext } from './prom-api.ts';
 import { sendJson, sendText } from './respond.ts';
 import { serveStatic } from './static-files.ts';
@@ -34,9 +38,19 @@ export interface ApiContext {
   addEvent: (e: NewEvent) => RadiatorEvent;
   now: () => number;
   prom: PromApiContext;
+  alerts: AlertEngine;
+  settingsStore: SettingsStore;
 }
 
 const PUSH_PREFIX = '/metrics/job';
+
+/** Names this machine and Radiator itself produce; everything else came from an app. */
+const INTERNAL_SERIES = /^(radiator_|node_|process_|nodejs_)/;
+function countAppSeries(store: Store): number {
+  let n = 0;
+  for (const s of store.index.all()) if (!INTERNAL_SERIES.test(s.name)) n++;
+  return n;
+}
 
 function requireMethod(req: IncomingMessage, ...allowed: string[]): void {
   if (!allowed.includes(req.method ?? '')) {
@@ -78,6 +92,8 @@ export function apiHandler(ctx: ApiContext) {
     const p = url.pathname;
     if (p === PUSH_PREFIX || p.startsWith(PUSH_PREFIX + '/') || p.startsWith(PUSH_PREFIX + '@base64/')) return pushRoute(ctx, req, res, url);
     if (p.startsWith('/api/v1/') && (await promApi(ctx.prom, req, res, url))) return;
+    if (p.startsWith('/api/v1/') && (await alertsApi(ctx.alerts, req, res, url))) return;
+    if (p.startsWith('/api/v1/config') && (await configApi(ctx.settingsStore, req, res, url))) return;
     if (p === '/federate' || (p === '/metrics' && url.searchParams.has('federate'))) {
       requireMethod(req, 'GET');
       return sendText(res, 200, federate(ctx.store, url.searchParams.getAll('match[]'), ctx.now()), 'text/plain; version=0.0.4; charset=utf-8');
@@ -144,6 +160,9 @@ export function apiHandler(ctx: ApiContext) {
           flushIntervalMs: ctx.settings.collector.flushInterval,
           ports: ctx.ports(),
           store: st,
+          // Series from apps (not this machine's or Radiator's own): 0 means a fresh install, and
+          // the screens show "point your apps here" instead of empty charts.
+          appSeries: countAppSeries(ctx.store),
         });
       }
       case '/metrics': {

@@ -55,6 +55,14 @@ CREATE TABLE IF NOT EXISTS rollups (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS rollups_ts ON rollups (res, ts);
 
+-- Small durable state that is not time series: silences, acknowledgements, …
+CREATE TABLE IF NOT EXISTS kv (
+  ns    TEXT NOT NULL,
+  key   TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (ns, key)
+) WITHOUT ROWID;
+
 CREATE TABLE IF NOT EXISTS events (
   id      INTEGER PRIMARY KEY AUTOINCREMENT,
   ts      INTEGER NOT NULL,

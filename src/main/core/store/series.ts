@@ -26,8 +26,11 @@ export class Series implements SeriesId {
   /** The oldest sample anywhere (memory or disk); an import may only add before it or after lastTs. */
   firstTs = Infinity;
   lastValue = NaN;
-  /** When the value last differed from the one before (for staleness on the screen). */
+  /** When the value last differed from the one before. */
   lastChangeTs = -Infinity;
+  /** When input last arrived for this series — not a repeat of a held value (for staleness on
+   * the screen: a StatsD gauge or a pushed group is repeated forever after its sender stops). */
+  lastInputTs = -Infinity;
   /** The oldest timestamp memory holds for this series; older samples are read from disk. */
   memFrom = Infinity;
   /** Whether any sample of this series was ever written to disk (so a disk read can find it). */

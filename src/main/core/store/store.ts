@@ -190,7 +190,8 @@ export class Store {
 
   // ── writes ────────────────────────────────────────────────────────────────────────────
 
-  append(s: Series, ts: number, value: number): AppendResult {
+  /** `repeat`: the collector writing a held value again, not new input. */
+  append(s: Series, ts: number, value: number, repeat = false): AppendResult {
     if (ts <= s.lastTs) {
       if (ts === s.lastTs && Object.is(value, s.lastValue)) return 'duplicate';
       return 'out_of_order';
@@ -199,7 +200,15 @@ export class Store {
     if (ts < now - MAX_SAMPLE_AGE_MS) return 'too_old';
     if (ts > now + MAX_SAMPLE_FUTURE_MS) return 'too_new';
     this.appendUnchecked(s, ts, value, true);
+    if (!repeat && ts > s.lastInputTs) s.lastInputTs = ts;
     return 'ok';
+  }
+
+  /** The newest time input arrived for any series the matchers select (-Infinity for none). */
+  lastInput(matchers: readonly LabelMatcher[]): number {
+    let t = -Infinity;
+    for (const s of this.index.select(matchers)) if (s.lastInputTs > t) t = s.lastInputTs;
+    return t;
   }
 
   private appendUnchecked(s: Series, ts: number, value: number, log: boolean): void {
@@ -307,6 +316,7 @@ export class Store {
       }
       this.appendUnchecked(s, tsIn[i]!, valuesIn[i]!, true);
     }
+    if (s.lastTs > s.lastInputTs) s.lastInputTs = s.lastTs;
     return { imported: before.length + after.length, refused };
   }
 
@@ -733,6 +743,9 @@ export class Store {
       }
     }
     this.walSeq = maxSeq;
+    // Which stored samples were input and which repeats is not on disk: count the newest as input
+    // (a sender that had stopped shows as stale once the screen's max age passes after a restart).
+    for (const s of this.index.all()) s.lastInputTs = s.lastTs;
     // Chunks that closed during replay must reach disk before the WAL is trimmed.
     this.commit();
     for (const res of ROLLUP_RESOLUTIONS_MS) {
@@ -742,6 +755,21 @@ export class Store {
       if (!row) this.st.setMeta.run(`rollup_done_${res}`, String(done));
     }
     if (maxSeq > 0) this.lastCheckpoint = 0; // checkpoint soon so the replayed log can go
+  }
+
+  // ── small durable state ────────────────────────────────────────────────────────────────
+
+  /** JSON values by namespace and key (silences, acknowledgements). */
+  kvList<T>(ns: string): Array<[string, T]> {
+    return (this.db.prepare('SELECT key, value FROM kv WHERE ns = ? ORDER BY key').all(ns) as Array<{ key: string; value: string }>).map((r) => [r.key, JSON.parse(r.value) as T]);
+  }
+
+  kvSet(ns: string, key: string, value: unknown): void {
+    this.db.prepare('INSERT OR REPLACE INTO kv (ns, key, value) VALUES (?, ?, ?)').run(ns, key, JSON.stringify(value));
+  }
+
+  kvDelete(ns: string, key: string): void {
+    this.db.prepare('DELETE FROM kv WHERE ns = ? AND key = ?').run(ns, key);
   }
 
   // ── bookkeeping ───────────────────────────────────────────────────────────────────────

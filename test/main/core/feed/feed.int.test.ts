@@ -72,6 +72,39 @@ describe('feed', () => {
     c.ws.close();
   });
 
+  it('tells a PromQL subscriber when input last arrived, not when a held value was repeated', async () => {
+    const r = await startTestCore({ collector: { flushInterval: 100, repeatInterval: 1_000 } });
+    try {
+      const sent = Date.now();
+      await fetch(`${r.url}/api/v1/metrics`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'held_gauge', value: 7 }) });
+      await r.core.flush();
+      const input = r.core.store.index.get('held_gauge')!.lastInputTs;
+      expect(input).toBeGreaterThanOrEqual(sent - 200);
+      // The collector repeats the held value every flush; input stays where it was.
+      await waitFor(() => r.core.store.index.get('held_gauge')!.lastTs > input + 1_500, 5_000);
+      expect(r.core.store.index.get('held_gauge')!.lastInputTs).toBe(input);
+      const c = new Client(`ws://127.0.0.1:${r.ports.http}/feed`);
+      await c.opened();
+      c.send({ type: 'subscribe', id: 'q', query: 'sum(held_gauge) * 2', rangeMs: 60_000, stepMs: 1_000 });
+      const snap = await waitFor(() => c.of('snapshot', 'q')[0]);
+      expect(snap.dataTs).toBe(input);
+      expect(snap.series[0]!.values.at(-1)).toBe(14);
+      c.send({ type: 'subscribe', id: 'raw', query: 'held_gauge', rangeMs: 60_000 });
+      const raw = await waitFor(() => c.of('snapshot', 'raw')[0]);
+      expect(raw.series[0]!.lastInputTs).toBe(input);
+      expect(raw.series[0]!.ts.at(-1)).toBeGreaterThan(input);
+      // New input moves it.
+      await fetch(`${r.url}/api/v1/metrics`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'held_gauge', value: 7 }) });
+      await r.core.flush();
+      expect(r.core.store.index.get('held_gauge')!.lastInputTs).toBeGreaterThan(input);
+      c.send({ type: 'subscribe', id: 'none', query: 'vector(1)', rangeMs: 60_000, stepMs: 1_000 });
+      expect((await waitFor(() => c.of('snapshot', 'none')[0])).dataTs).toBeNull();
+      c.ws.close();
+    } finally {
+      await r.stop();
+    }
+  });
+
   it('streams events to event subscribers, filtered by kind', async () => {
     const c = new Client(`ws://127.0.0.1:${t.ports.http}/feed`);
     await c.opened();

@@ -1,0 +1,89 @@
+// The live settings: what the settings file says, with command-line flags on top, validated as
+// a whole. Sections that can change while running (boards, playlists, display, alert rules and
+// webhooks, data sources) are updated here — validated, written back to the file (flags are not
+// written), and announced to whoever listens (the feed, the alert engine).
+
+import { parseSettings, SettingsError, type Settings } from '../../../shared/settings.ts';
+
+export const LIVE_SECTIONS = ['boards', 'playlists', 'display', 'alerts', 'sources'] as const;
+export type LiveSection = (typeof LIVE_SECTIONS)[number];
+
+export interface SettingsPersistence {
+  /** Where the settings live, for messages. */
+  readonly location: string;
+  save(fileSettings: Record<string, unknown>): void;
+}
+
+function merge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const prev = out[k];
+    out[k] =
+      typeof v === 'object' && v !== null && !Array.isArray(v) && typeof prev === 'object' && prev !== null && !Array.isArray(prev)
+        ? merge(prev as Record<string, unknown>, v as Record<string, unknown>)
+        : v;
+  }
+  return out;
+}
+
+export class SettingsStore {
+  private file: Record<string, unknown>;
+  private readonly flags: Record<string, unknown>;
+  private readonly persistence: SettingsPersistence | null;
+  private settings: Settings;
+  private readonly listeners = new Set<(s: Settings, changed: LiveSection) => void>();
+  private check: ((s: Settings) => string[]) | null = null;
+
+  /** Throws SettingsError when file + flags do not validate. */
+  constructor(file: Record<string, unknown>, flags: Record<string, unknown> = {}, persistence: SettingsPersistence | null = null) {
+    this.file = file;
+    this.flags = flags;
+    this.persistence = persistence;
+    this.settings = parseSettings(merge(file, flags));
+  }
+
+  /** Settings that live only in memory (tests, `--config`-less one-off runs): edits apply but
+   * are not saved anywhere. */
+  static fixed(settings: Settings): SettingsStore {
+    return new SettingsStore(JSON.parse(JSON.stringify(settings)) as Record<string, unknown>);
+  }
+
+  get current(): Settings {
+    return this.settings;
+  }
+
+  /** Checks beyond the schema for edits (the core parses queries); problems refuse the edit. */
+  setCheck(fn: (s: Settings) => string[]): void {
+    this.check = fn;
+  }
+
+  onChange(fn: (s: Settings, changed: LiveSection) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** Replace one live section. The whole settings must still validate; nothing is saved or
+   * applied otherwise (SettingsError names every problem). */
+  update(section: LiveSection, value: unknown): Settings {
+    // A flag wins over the file; an edit it would hide is refused rather than silently lost.
+    if (section in this.flags) {
+      throw new SettingsError([`${section}: set on the command line (--set ${section}…), so it cannot be changed while running; drop the flag to edit it here`]);
+    }
+    const nextFile = { ...this.file, [section]: value };
+    const next = parseSettings(merge(nextFile, this.flags));
+    const problems = this.check?.(next) ?? [];
+    if (problems.length > 0) throw new SettingsError(problems);
+    this.file = nextFile;
+    this.settings = next;
+    this.persistence?.save(this.file);
+    for (const fn of this.listeners) fn(next, section);
+    return next;
+  }
+
+  /** The section as it stands (resolved, with defaults). */
+  section<K extends LiveSection>(k: K): Settings[K] {
+    return this.settings[k];
+  }
+}
+
+export { SettingsError };

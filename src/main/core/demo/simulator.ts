@@ -5,6 +5,10 @@
 // regresses checkout latency, an incident follows, and a rollback fixes it, on a loop.
 
 import dgram from 'node:dgram';
+import { demoHistory } from './history.ts';
+import { buildAt, buildExposition, deployState, lastBuilds, rng, trafficAt, BUILD_EVERY_MS, DEPLOY_EVERY_MS, PAGES, ROUTES, SERVICES } from './model.ts';
+
+export { rng, trafficAt, deployState, ROUTES } from './model.ts';
 
 export interface DemoOptions {
   host: string;
@@ -12,7 +16,7 @@ export interface DemoOptions {
   /** null when StatsD is off; the demo then sends everything as JSON. */
   statsdPort: number | null;
   pushPort: number | null;
-  /** How much history to backfill at start (counters and gauges, through the JSON API). */
+  /** How much history to backfill at start (through the import API). */
   historyMs: number;
   seed?: number;
   now?: () => number;
@@ -23,56 +27,6 @@ export interface DemoOptions {
 
 export interface Demo {
   stop(): Promise<void>;
-}
-
-/** mulberry32: small, seedable, good enough for a simulation. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-interface Route {
-  route: string;
-  method: string;
-  share: number;
-  latencyMs: number;
-  errorRate: number;
-}
-
-export const ROUTES: readonly Route[] = [
-  { route: '/', method: 'GET', share: 0.3, latencyMs: 45, errorRate: 0.002 },
-  { route: '/product/:id', method: 'GET', share: 0.3, latencyMs: 70, errorRate: 0.003 },
-  { route: '/api/search', method: 'GET', share: 0.18, latencyMs: 110, errorRate: 0.005 },
-  { route: '/cart', method: 'POST', share: 0.12, latencyMs: 90, errorRate: 0.004 },
-  { route: '/checkout', method: 'POST', share: 0.1, latencyMs: 180, errorRate: 0.01 },
-];
-const PAGES = ['/', '/product', '/search', '/cart', '/checkout'];
-const SERVICES = ['web', 'api', 'payments', 'search', 'worker'];
-const PIPELINES = ['web', 'api', 'payments'];
-const DEPLOY_EVERY_MS = 12 * 60_000;
-const BUILD_EVERY_MS = 3 * 60_000;
-
-/** Requests per second across the shop at time t: a daily rhythm with a lunchtime bump. */
-export function trafficAt(t: number): number {
-  const hour = (t / 3_600_000) % 24;
-  const day = 0.55 + 0.45 * Math.sin(((hour - 9) / 24) * 2 * Math.PI);
-  const lunch = Math.exp(-((hour - 12.5) ** 2) / 2) * 0.25;
-  return 40 * (day + lunch);
-}
-
-/** The deploy cycle: every DEPLOY_EVERY_MS a version ships; every third one regresses checkout
- * latency until a rollback six minutes later. */
-export function deployState(t: number): { n: number; version: string; bad: boolean; sinceMs: number } {
-  const n = Math.floor(t / DEPLOY_EVERY_MS);
-  const since = t - n * DEPLOY_EVERY_MS;
-  const bad = n % 3 === 0 && since < 6 * 60_000;
-  return { n, version: `1.${Math.floor(n / 10) % 100}.${n % 10}`, bad, sinceMs: since };
 }
 
 export async function startDemo(opts: DemoOptions): Promise<Demo> {
@@ -93,60 +47,14 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
   if (opts.historyMs > 0) {
     const step = 30_000;
     const end = Math.floor(now() / step) * step - step;
-    const samples: unknown[] = [];
-    const events: unknown[] = [];
-    const flushSamples = async () => {
-      while (samples.length > 0) await post('/api/v1/metrics', samples.splice(0, 5_000));
-    };
-    for (let t = end - opts.historyMs; t <= end; t += step) {
-      const rps = trafficAt(t) * (0.9 + rand() * 0.2);
-      const dep = deployState(t);
-      for (const r of ROUTES) {
-        const n = Math.round(rps * r.share * (step / 1000));
-        const errRate = r.errorRate * (dep.bad && r.route === '/checkout' ? 6 : 1);
-        const errors = Math.round(n * errRate * (0.5 + rand()));
-        const labels = { route: r.route, method: r.method, service: r.route === '/checkout' ? 'payments' : 'web' };
-        samples.push({ name: 'http.requests', type: 'counter', value: n - errors, ts: t, labels: { ...labels, status: '200' } });
-        samples.push({ name: 'http.requests', type: 'counter', value: errors, ts: t, labels: { ...labels, status: '500' } });
-      }
-      const orders = Math.round(rps * 0.02 * (step / 1000) * (0.8 + rand() * 0.4));
-      const started = Math.round(orders / (dep.bad ? 0.22 : 0.34));
-      samples.push({ name: 'shop.orders', type: 'counter', value: orders, ts: t, labels: { channel: 'web' } });
-      samples.push({ name: 'shop.revenue_eur', type: 'counter', value: Math.round(orders * (38 + rand() * 20)), ts: t });
-      samples.push({ name: 'shop.signups', type: 'counter', value: Math.round(orders * 0.3 * rand()), ts: t });
-      samples.push({ name: 'checkout.started', type: 'counter', value: started, ts: t });
-      samples.push({ name: 'checkout.completed', type: 'counter', value: orders, ts: t });
-      samples.push({ name: 'queue.depth', type: 'gauge', value: Math.round(20 + 15 * Math.sin(t / 600_000) + rand() * 5), ts: t, labels: { queue: 'emails' } });
-      samples.push({ name: 'db.connections', type: 'gauge', value: Math.round(30 + rps / 3 + rand() * 4), ts: t, labels: { db: 'orders' } });
-      for (const v of ['control', 'treatment']) {
-        const exposures = Math.round(rps * 0.1 * (step / 1000));
-        const conv = Math.round(exposures * (v === 'control' ? 0.1 : 0.118) * (0.8 + rand() * 0.4));
-        const labels = { experiment: 'one_click_checkout', variant: v };
-        samples.push({ name: 'experiment.exposures', type: 'counter', value: exposures, ts: t, labels });
-        samples.push({ name: 'experiment.conversions', type: 'counter', value: conv, ts: t, labels });
-      }
-      for (const p of PAGES) {
-        samples.push({ name: 'client.js_errors', type: 'counter', value: rand() < 0.15 ? 1 : 0, ts: t, labels: { page: p, release: `1.${dep.n % 100}` } });
-      }
-      if (t % DEPLOY_EVERY_MS < step) {
-        events.push({ kind: 'deploy', title: `Deploy web ${dep.version}`, service: 'web', version: dep.version, ts: t, tags: ['env:prod', 'service:web'] });
-        if (dep.n % 3 === 0) {
-          events.push({ kind: 'incident', title: 'Checkout latency high', ts: t + 2 * 60_000, tsEnd: t + 6 * 60_000, service: 'payments', tags: ['severity:major', 'service:payments'] });
-          events.push({ kind: 'deploy', title: `Rollback web to ${deployState(t - DEPLOY_EVERY_MS).version}`, service: 'web', version: deployState(t - DEPLOY_EVERY_MS).version, ts: t + 6 * 60_000, tags: ['env:prod', 'service:web', 'rollback'] });
-        }
-      }
-      if (t % BUILD_EVERY_MS < step) {
-        const pipeline = PIPELINES[Math.floor(t / BUILD_EVERY_MS) % PIPELINES.length]!;
-        const ok = rand() > 0.15;
-        events.push({ kind: 'build', title: `${pipeline} #${Math.floor(t / BUILD_EVERY_MS) % 10_000} ${ok ? 'passed' : 'failed'}`, ts: t, tags: [`pipeline:${pipeline}`, `status:${ok ? 'success' : 'failure'}`] });
-      }
-      if (samples.length >= 5_000) await flushSamples();
-    }
-    await flushSamples();
+    const gaussH = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+    const h = demoHistory(end - opts.historyMs, end, step, rand, gaussH);
+    const r = await fetch(`${base}/api/v1/import`, { method: 'POST', headers: { 'Content-Type': 'text/plain; version=0.0.4' }, body: h.text });
+    if (!r.ok) log(`import: ${r.status} ${await r.text()}`);
     // The last cycle's incident and rollback may lie ahead of now; the live loop posts those.
-    const past = events.filter((e) => (e as { ts: number }).ts <= now() && ((e as { tsEnd?: number }).tsEnd ?? 0) <= now());
+    const past = h.events.filter((e) => e.ts <= now() && (e.tsEnd ?? 0) <= now());
     for (const e of past) await post('/api/v1/events', e);
-    log(`backfilled ${Math.round(opts.historyMs / 60_000)} min of history and ${past.length} events`);
+    log(`backfilled ${Math.round(opts.historyMs / 60_000)} min of history (${h.text.length >> 10} KiB) and ${past.length} events`);
   }
 
   // ── live ───────────────────────────────────────────────────────────────────────────
@@ -185,7 +93,7 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
   };
 
   let lastDeploy = deployState(now()).n;
-  let lastBuild = Math.floor(now() / BUILD_EVERY_MS);
+  let lastBuild: number | null = null;
   let openIncident: number | null = null;
   const gauss = () => {
     // Box–Muller, for latencies with a long tail via exp().
@@ -266,24 +174,19 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
     }
     const build = Math.floor(t / BUILD_EVERY_MS);
     if (build !== lastBuild) {
+      // At start every pipeline's last build is pushed, so the screens show all of them at once.
+      const fresh = lastBuild === null ? lastBuilds(build) : [buildAt(build)];
+      const first = lastBuild === null;
       lastBuild = build;
-      const pipeline = PIPELINES[build % PIPELINES.length]!;
-      const ok = rand() > 0.15;
-      const dur = 240 + gauss() * 40 + (pipeline === 'api' ? 120 : 0);
-      const tests = dur * 0.55;
-      const queue = Math.max(2, 20 + gauss() * 15);
-      await post('/api/v1/events', { kind: 'build', title: `${pipeline} #${build % 10_000} ${ok ? 'passed' : 'failed'}`, tags: [`pipeline:${pipeline}`, `status:${ok ? 'success' : 'failure'}`] });
-      const text =
-        `# TYPE ci_build_duration_seconds gauge\nci_build_duration_seconds{status="${ok ? 'success' : 'failure'}"} ${dur.toFixed(1)}\n` +
-        `# TYPE ci_test_duration_seconds gauge\nci_test_duration_seconds ${tests.toFixed(1)}\n` +
-        `# TYPE ci_queue_seconds gauge\nci_queue_seconds ${queue.toFixed(1)}\n` +
-        `# TYPE ci_last_build_success gauge\nci_last_build_success ${ok ? 1 : 0}\n` +
-        `# TYPE ci_last_build_timestamp_seconds gauge\nci_last_build_timestamp_seconds ${Math.floor(t / 1000)}\n`;
       const port = opts.pushPort ?? opts.httpPort;
-      const r = await fetch(`http://${opts.host}:${port}/metrics/job/ci/pipeline/${pipeline}`, { method: 'PUT', body: text });
-      if (!r.ok) log(`push: ${r.status}`);
-      metric('ci.builds', 1, 'c', { pipeline, status: ok ? 'success' : 'failure' });
-      sendStatsd();
+      for (const b of fresh) {
+        const r = await fetch(`http://${opts.host}:${port}/metrics/job/ci/pipeline/${b.pipeline}`, { method: 'PUT', body: buildExposition(b, t) });
+        if (!r.ok) log(`push: ${r.status}`);
+        if (first) continue;
+        await post('/api/v1/events', { kind: 'build', title: `${b.pipeline} #${b.n % 10_000} ${b.ok ? 'passed' : 'failed'}`, tags: [`pipeline:${b.pipeline}`, `status:${b.ok ? 'success' : 'failure'}`] });
+        metric('ci.builds', 1, 'c', { pipeline: b.pipeline, status: b.ok ? 'success' : 'failure' });
+        sendStatsd();
+      }
     }
   };
 

@@ -2,7 +2,8 @@
 // backoff and jitter, re-subscribes after a reconnect, and tells its listener when the
 // connection is up, down, or silent for longer than two heartbeats.
 
-import type { AppendMessage, ClientMessage, ServerMessage, SnapshotMessage } from '../../../shared/feed-protocol.ts';
+import type { AppendMessage, ClientMessage, ScreenConfig, ServerMessage, SnapshotMessage, StatusMessage } from '../../../shared/feed-protocol.ts';
+import type { AlertInstance } from '../../../shared/alert-rules.ts';
 import type { RadiatorEvent } from '../../../shared/model.ts';
 
 export type ConnectionState = 'connecting' | 'open' | 'lost';
@@ -15,6 +16,9 @@ export interface FeedListener {
   event(id: string, event: RadiatorEvent): void;
   error(id: string | undefined, message: string): void;
   serverTime?(ms: number): void;
+  status?(m: StatusMessage): void;
+  alerts?(id: string, alerts: AlertInstance[]): void;
+  config?(id: string, config: ScreenConfig | null): void;
 }
 
 export interface FeedClientOptions {
@@ -136,6 +140,15 @@ export class FeedClient {
         break;
       case 'error':
         this.listener.error(msg.id, msg.message);
+        break;
+      case 'status':
+        this.listener.status?.(msg);
+        break;
+      case 'alerts':
+        this.listener.alerts?.(msg.id, msg.alerts);
+        break;
+      case 'config':
+        this.listener.config?.(msg.id, msg.config);
         break;
     }
   }

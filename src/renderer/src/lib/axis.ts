@@ -1,0 +1,38 @@
+// Axis ticks that read as round numbers in the panel's unit: a duration axis steps by 1 s, 30 s,
+// 5 min, 1 h, never "3.33 min"; a bytes axis by powers of two.
+
+import type { Panel } from '../../../shared/boards.ts';
+
+const decades = (lo: number, hi: number, mults: number[]): number[] => {
+  const out: number[] = [];
+  for (let e = lo; e <= hi; e++) for (const m of mults) out.push(m * 10 ** e);
+  return out;
+};
+
+const SECONDS = [
+  ...decades(-6, -1, [1, 2, 5]),
+  1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1_800, 3_600, 7_200, 10_800, 21_600, 43_200, 86_400, 172_800, 604_800,
+];
+
+export function axisIncrements(unit: Panel['unit']): number[] | undefined {
+  switch (unit) {
+    case 'seconds':
+      return SECONDS;
+    case 'ms':
+      return SECONDS.map((s) => s * 1000);
+    case 'bytes':
+    case 'bytes/s':
+      return Array.from({ length: 60 }, (_, i) => 2 ** i);
+    default:
+      return undefined;
+  }
+}
+
+/** "14:05" for a time within the chart's day, "Tue 14:05" across days, "12 Mar" across weeks. */
+export function timeLabel(sec: number, spanSec: number): string {
+  const d = new Date(sec * 1000);
+  const hm = d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false });
+  if (spanSec <= 86_400) return hm;
+  if (spanSec <= 7 * 86_400) return `${d.toLocaleDateString([], { weekday: 'short' })} ${hm}`;
+  return d.toLocaleDateString([], { day: 'numeric', month: 'short' });
+}

@@ -1,0 +1,149 @@
+// The playlist's clock, driven by made-up times: order, per-board dwell, keys, pause, edits, and
+// the priority hold while an alert fires.
+import { describe, expect, it } from 'vitest';
+import { Rotation, planOf, priorityBoards, type PlanItem } from '../../src/renderer/src/lib/rotation.ts';
+import { parseSettings } from '../../src/shared/settings.ts';
+import type { AlertInstance } from '../../src/shared/alert-rules.ts';
+
+const plan: PlanItem[] = [
+  { id: 'a', dwellMs: 10_000 },
+  { id: 'b', dwellMs: 30_000 },
+  { id: 'c', dwellMs: 5_000 },
+];
+
+function run(r: Rotation, from: number, to: number, step = 100): Array<[number, string]> {
+  const seen: Array<[number, string]> = [[from, r.current()!.id]];
+  for (let t = from; t <= to; t += step) if (r.tick(t)) seen.push([t, r.current()!.id]);
+  return seen;
+}
+
+const alert = (over: Partial<AlertInstance>): AlertInstance => ({
+  fingerprint: 'f' + Math.random(),
+  ruleId: 'r',
+  ruleName: 'R',
+  state: 'firing',
+  severity: 'critical',
+  labels: {},
+  summary: '',
+  runbookUrl: '',
+  value: 1,
+  since: 0,
+  firedAt: 0,
+  silencedBy: [],
+  ack: null,
+  board: 'b',
+  panel: null,
+  reason: '',
+  ...over,
+});
+
+describe('rotation', () => {
+  it('shows each board for its own dwell, in order, and wraps', () => {
+    const r = new Rotation(plan, 0);
+    expect(run(r, 0, 50_000)).toEqual([
+      [0, 'a'],
+      [10_000, 'b'],
+      [40_000, 'c'],
+      [45_000, 'a'],
+    ]);
+    expect(r.upcoming()!.id).toBe('b');
+  });
+
+  it('knows the next board before it is due, and the progress through this one', () => {
+    const r = new Rotation(plan, 0);
+    expect(r.upcoming()!.id).toBe('b');
+    expect(r.progress(2_500)).toBeCloseTo(0.25);
+    expect(r.dueIn(2_500)).toBe(7_500);
+  });
+
+  it('steps with the arrow keys and restarts the dwell', () => {
+    const r = new Rotation(plan, 0);
+    r.step(-1, 3_000);
+    expect(r.current()!.id).toBe('c');
+    expect(r.dueIn(3_000)).toBe(5_000);
+    r.step(1, 4_000);
+    r.step(1, 4_000);
+    expect(r.current()!.id).toBe('b');
+  });
+
+  it('pauses with space and resumes with the rest of the dwell', () => {
+    const r = new Rotation(plan, 0);
+    r.togglePause(4_000);
+    expect(r.dueIn(4_000)).toBeNull();
+    expect(r.tick(60_000)).toBe(false);
+    expect(r.progress(60_000)).toBeCloseTo(0.4);
+    r.togglePause(60_000);
+    expect(r.dueIn(60_000)).toBe(6_000);
+    expect(r.tick(66_000)).toBe(true);
+    expect(r.current()!.id).toBe('b');
+  });
+
+  it('keeps the board showing when the playlist is edited', () => {
+    const r = new Rotation(plan, 0);
+    r.tick(10_000);
+    expect(r.current()!.id).toBe('b');
+    r.setPlan([{ id: 'x', dwellMs: 5_000 }, { id: 'b', dwellMs: 20_000 }], 12_000);
+    expect(r.current()!.id).toBe('b');
+    expect(r.dueIn(12_000)).toBe(18_000); // the new dwell, from when b came on
+    r.setPlan([{ id: 'y', dwellMs: 5_000 }], 13_000);
+    expect(r.current()!.id).toBe('y');
+    expect(r.moving).toBe(false);
+  });
+
+  it('brings an alert’s board forward at once, holds it while it fires, then resumes', () => {
+    const r = new Rotation(plan, 0, (id) => plan.find((p) => p.id === id)?.dwellMs ?? 30_000);
+    r.tick(10_000); // b
+    r.tick(40_000); // c
+    r.setPriority(['a'], 41_000);
+    expect(r.mode).toBe('alert');
+    expect(r.current()!.id).toBe('a');
+    expect(r.dueIn(41_000)).toBeNull(); // held: one board
+    expect(r.tick(500_000)).toBe(false);
+    // A second alert's board comes to the front; the two then alternate.
+    r.setPriority(['a', 'b'], 500_000);
+    expect(r.current()!.id).toBe('b');
+    expect(r.tick(530_000)).toBe(true);
+    expect(r.current()!.id).toBe('a');
+    // Resolved: back to the rotation where it was (c), with a fresh dwell.
+    r.setPriority([], 600_000);
+    expect(r.mode).toBe('rotate');
+    expect(r.current()!.id).toBe('c');
+    expect(r.dueIn(600_000)).toBe(5_000);
+  });
+
+  it('plans enabled boards that exist, with per-playlist dwell overrides', () => {
+    const s = parseSettings({
+      boards: [
+        { id: 'one', title: 'One', dwell: '20s' },
+        { id: 'two', title: 'Two', enabled: false },
+        { id: 'three', title: 'Three' },
+      ],
+      playlists: [{ id: 'tv', name: 'TV', boards: ['three', 'two', 'one'], dwell: { three: '7s' } }],
+      display: { defaultPlaylist: 'tv' },
+    });
+    expect(planOf(s.playlists[0], s.boards)).toEqual([
+      { id: 'three', dwellMs: 7_000 },
+      { id: 'one', dwellMs: 20_000 },
+    ]);
+  });
+
+  it('brings forward only firing, unsilenced, unacknowledged alerts whose board exists, worst first', () => {
+    const boards = parseSettings({ boards: [{ id: 'b', title: 'B' }, { id: 'c', title: 'C' }], playlists: [{ id: 'default', name: 'D', boards: ['b'] }] }).boards;
+    expect(
+      priorityBoards(
+        [
+          alert({ board: 'b', severity: 'warning', firedAt: 1 }),
+          alert({ board: 'c', severity: 'critical', firedAt: 5 }),
+          alert({ board: 'nope' }),
+          alert({ board: 'b', state: 'pending' }),
+          alert({ board: 'c', silencedBy: ['s1'] }),
+          alert({ board: null }),
+        ],
+        boards,
+      ),
+    ).toEqual(['c', 'b']);
+    expect(priorityBoards([alert({ board: 'b', ack: { by: 'ana', at: 1, comment: '' } })], boards)).toEqual([]);
+    // keep_firing_for: a recovering alert still fires.
+    expect(priorityBoards([alert({ board: 'b', state: 'recovering' })], boards)).toEqual(['b']);
+  });
+});

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { DEFAULT_BOARDS } from '../src/shared/default-boards.ts';
+import { defaultSettings } from '../src/shared/settings.ts';
 import { dataDir, freePort, startServe, stop } from './helpers.ts';
 import type { Served } from '../test/helpers/serve.ts';
 
@@ -65,7 +65,8 @@ async function axe(page: Page): Promise<void> {
 // Panels that list what matches may legitimately list nothing (no refused input on a healthy demo).
 const MAY_BE_EMPTY = new Set(['collector/rejected']);
 
-for (const board of DEFAULT_BOARDS) {
+// The shipped boards, as the settings resolve them.
+for (const board of defaultSettings().boards) {
   test(`the ${board.title} board renders with data at 1920×1080 and 3840×2160`, async ({ page }) => {
     await page.goto(`${base}/?board=${board.id}`);
     await expect(page.getByTestId('board-title')).toHaveText(board.title);

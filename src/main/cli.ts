@@ -9,7 +9,8 @@ import { parseArgs } from 'node:util';
 import envPaths from 'env-paths';
 import { SettingsError, type Settings } from '../shared/settings.ts';
 import { SettingsStore } from './core/settings/settings-store.ts';
-import { JsonFilePersistence } from './core/settings/file-persistence.ts';
+import { ConfPersistence } from './core/settings/conf-persistence.ts';
+import { parseSettingsFile } from './core/settings/settings-file.ts';
 import { startCore } from './core/core.ts';
 import { startDemo } from './core/demo/simulator.ts';
 import { parseDuration } from '../shared/settings.ts';
@@ -135,12 +136,12 @@ export function parseServeArgs(argv: string[]): ServeArgs {
   const configFile = f.config ?? join(paths.config, 'settings.json');
   let input: Record<string, unknown> = {};
   if (existsSync(configFile)) {
-    try {
-      input = JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>;
-    } catch (e) {
-      fail(`the settings file ${configFile} is not valid JSON: ${(e as Error).message}`);
-    }
-    if (typeof input !== 'object' || input === null || Array.isArray(input)) fail(`the settings file ${configFile} must hold a JSON object`);
+    // Migrated from an older format if need be; a bad file stops the start (with why), never a
+    // silent reset.
+    const parsed = parseSettingsFile(readFileSync(configFile, 'utf8'));
+    if (!parsed.ok) fail(`the settings file ${configFile} cannot be used: ${parsed.problems.join('; ')}`);
+    input = parsed.file;
+    if (parsed.migratedFrom !== null) process.stdout.write(`note: ${configFile} is in the version ${parsed.migratedFrom} format; it is read as the current one and saved so on the next edit\n`);
   } else if (f.config) {
     if (!existsSync(dirname(resolve(f.config)))) fail(`--config ${f.config}: no such directory`);
     process.stdout.write(`note: ${f.config} does not exist yet; starting from the defaults, and edits made while running are saved there\n`);
@@ -175,7 +176,7 @@ export function parseServeArgs(argv: string[]): ServeArgs {
 
   let settingsStore: SettingsStore;
   try {
-    settingsStore = new SettingsStore(input, flags, new JsonFilePersistence(configFile));
+    settingsStore = new SettingsStore(input, flags, new ConfPersistence(configFile));
   } catch (e) {
     if (!(e instanceof SettingsError)) throw e;
     // Name the flag (or the file) each problem came from.
@@ -228,13 +229,16 @@ async function main(): Promise<void> {
       })
     : null;
 
-  let stopping = false;
+  let stopping = 0;
   const stop = async (signal: string) => {
     if (stopping) {
+      // conf's atomic writer (when-exit) re-raises the signal it caught at once; only a second
+      // signal from the user, a moment later, means "stop waiting".
+      if (Date.now() - stopping < 1_000) return;
       process.stderr.write(`radiator: ${signal} again, exiting without waiting\n`);
       process.exit(1);
     }
-    stopping = true;
+    stopping = Date.now();
     process.stdout.write(`radiator: ${signal}, flushing and stopping\n`);
     await demo?.stop();
     await core.stop();

@@ -3,6 +3,7 @@
 // names the setting, the value and the rule.
 
 import { z } from 'zod';
+import { ShellSettingsSchema } from './shell-settings.ts';
 import { durationSchema as duration, formatDuration, parseDuration } from './duration-schema.ts';
 import { RuleSchema, WebhookSchema } from './alert-rules.ts';
 import { DEFAULT_RULES } from './default-rules.ts';
@@ -45,9 +46,13 @@ const hostAddress = z
   .min(1)
   .refine((s) => /^[a-zA-Z0-9.:\-[\]%]+$/.test(s), { error: 'must be an IP address or a host name' });
 
+export const SETTINGS_VERSION = 1;
+
 export const SettingsSchema = z
   .object({
-    version: z.literal(1).default(1),
+    /** The settings file's format (see core/settings/migrations.ts); files from older versions are
+     * migrated when read. */
+    version: z.literal(SETTINGS_VERSION).default(SETTINGS_VERSION),
     server: z
       .object({
         /** Where every listener binds. 127.0.0.1 keeps Radiator on this machine. */
@@ -121,6 +126,8 @@ export const SettingsSchema = z
       .prefault(DEFAULT_PLAYLISTS)
       .refine((list) => new Set(list.map((p) => p.id)).size === list.length, { error: 'playlist ids must be unique' }),
     display: DisplaySchema.prefault({}),
+    /** The desktop app's own settings (kiosk, tray, start-up, remote). */
+    shell: ShellSettingsSchema.prefault({}),
     alerts: z
       .object({
         rules: z

@@ -36,7 +36,7 @@ describe('radiator serve', () => {
     expect(code).toBe(2);
     expect(out).toContain(`${file}: store.retention.raw = "forever": must be a duration`);
     writeFileSync(file, '{ not json');
-    expect((await runCli(['serve', '--config', file, '--data-dir', dir])).out).toContain('is not valid JSON');
+    expect((await runCli(['serve', '--config', file, '--data-dir', dir])).out).toContain('not valid JSON');
   });
 
   it('says which port is taken when it cannot listen', async () => {

@@ -43,6 +43,8 @@ export interface CoreOptions {
   version: string;
   now?: () => number;
   log?: (line: string) => void;
+  /** Browser origins allowed besides `server.corsOrigins` (the desktop app's app://radiator). */
+  extraCorsOrigins?: string[];
   /** Alert notifications (the desktop shell turns them into OS notifications). */
   onNotify?: (kind: NotificationKind, alert: AlertInstance) => void;
 }
@@ -106,7 +108,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   const guard = new Guard({
     bindHost: settings.server.host,
     allowedHosts: settings.server.allowedHosts,
-    corsOrigins: settings.server.corsOrigins,
+    corsOrigins: [...settings.server.corsOrigins, ...(opts.extraCorsOrigins ?? [])],
     token: settings.server.token,
   });
   const limits = { lookbackMs: settings.query.lookbackDelta, maxSamples: settings.query.maxSamples, timeoutMs: settings.query.timeout };
@@ -212,7 +214,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     host: settings.server.host,
     port: settings.server.httpPort,
     guard,
-    corsOrigins: settings.server.corsOrigins,
+    corsOrigins: [...settings.server.corsOrigins, ...(opts.extraCorsOrigins ?? [])],
     handler: apiHandler(ctx),
     onUpgrade: (req, socket, head, url) => {
       if (url.pathname === FEED_PATH) feed.handleUpgrade(req, socket, head, url);

@@ -46,10 +46,15 @@ const PUSH_PREFIX = '/metrics/job';
 
 /** Names this machine and Radiator itself produce; everything else came from an app. */
 const INTERNAL_SERIES = /^(radiator_|node_|process_|nodejs_)/;
-function countAppSeries(store: Store): number {
+function appInput(store: Store): { appSeries: number; lastAppInputAt: number | null } {
   let n = 0;
-  for (const s of store.index.all()) if (!INTERNAL_SERIES.test(s.name)) n++;
-  return n;
+  let last = -Infinity;
+  for (const s of store.index.all()) {
+    if (INTERNAL_SERIES.test(s.name)) continue;
+    n++;
+    if (s.lastInputTs > last) last = s.lastInputTs;
+  }
+  return { appSeries: n, lastAppInputAt: Number.isFinite(last) ? last : null };
 }
 
 function requireMethod(req: IncomingMessage, ...allowed: string[]): void {
@@ -161,8 +166,9 @@ export function apiHandler(ctx: ApiContext) {
           ports: ctx.ports(),
           store: st,
           // Series from apps (not this machine's or Radiator's own): 0 means a fresh install, and
-          // the screens show "point your apps here" instead of empty charts.
-          appSeries: countAppSeries(ctx.store),
+          // the screens show "point your apps here" instead of empty charts; when input from an
+          // app last arrived (the tray shows "stale" when that is long ago).
+          ...appInput(ctx.store),
         });
       }
       case '/metrics': {

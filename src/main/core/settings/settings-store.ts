@@ -5,7 +5,7 @@
 
 import { parseSettings, SettingsError, type Settings } from '../../../shared/settings.ts';
 
-export const LIVE_SECTIONS = ['boards', 'playlists', 'display', 'alerts', 'sources'] as const;
+export const LIVE_SECTIONS = ['boards', 'playlists', 'display', 'alerts', 'sources', 'shell'] as const;
 export type LiveSection = (typeof LIVE_SECTIONS)[number];
 
 export interface SettingsPersistence {

@@ -8,7 +8,7 @@ import WebSocket from 'ws';
 import type { ScreenConfig, ServerMessage } from '../../../../src/shared/feed-protocol.ts';
 import { startCore, type Core } from '../../../../src/main/core/core.ts';
 import { SettingsStore } from '../../../../src/main/core/settings/settings-store.ts';
-import { JsonFilePersistence } from '../../../../src/main/core/settings/file-persistence.ts';
+import { ConfPersistence } from '../../../../src/main/core/settings/conf-persistence.ts';
 import { queryProblems } from '../../../../src/main/core/settings/query-check.ts';
 import { parseSettings } from '../../../../src/shared/settings.ts';
 import { tempDir, waitFor } from '../../../helpers/core.ts';
@@ -26,7 +26,7 @@ async function start(): Promise<void> {
   } catch {
     /* first start: no file yet */
   }
-  const store = new SettingsStore(saved, flags, new JsonFilePersistence(file));
+  const store = new SettingsStore(saved, flags, new ConfPersistence(file));
   core = await startCore({ settingsStore: store, dataDir: join(dir, 'data'), rendererDir: null, version: 'test', log: () => {} });
   url = `http://127.0.0.1:${core.ports().http}`;
 }

@@ -14,15 +14,22 @@ export const CHROMIUM_ARGS = [
 
 export default defineConfig({
   testDir: 'e2e',
-  testIgnore: ['electron/**'],
   timeout: 60_000,
   workers: 1,
   fullyParallel: false,
   retries: 0,
   reporter: process.env.PW_JSON_OUT ? [['list'], ['json', { outputFile: process.env.PW_JSON_OUT }]] : [['list']],
-  use: {
-    browserName: 'chromium',
-    launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS },
-    viewport: { width: 1920, height: 1080 },
-  },
+  projects: [
+    {
+      name: 'chromium',
+      testIgnore: ['electron/**'],
+      use: {
+        browserName: 'chromium',
+        launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS },
+        viewport: { width: 1920, height: 1080 },
+      },
+    },
+    // The desktop app (skipped, with the reason, where no Electron binary is installed).
+    { name: 'electron', testMatch: ['electron/**/*.spec.ts'] },
+  ],
 });

@@ -1,8 +1,11 @@
 // `npm test`: every suite, one after another, and one closing line summing them:
 //   N passed, N failed[, N skipped]
 // Suites: the type checks (tsc per process, svelte-check), the build (before the tests: some
-// check the bundle), vitest (unit and integration), Playwright in Debian's Chromium. Each type check and the build count as one test.
-// Flags: --only <suite> (types|build|unit|e2e), repeatable.
+// check the bundle), the electronegativity gate on the built app, vitest (unit and
+// integration), Playwright in Debian's Chromium and the desktop app's Electron e2e (skipped, with
+// its reason, where no Electron binary is installed). Each type check, the build and the gate
+// count as one test.
+// Flags: --only <suite> (types|build|security|unit|e2e), repeatable.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -48,13 +51,16 @@ if (want('types')) {
 }
 
 let built = true;
-if (want('build') || want('e2e') || want('unit')) {
+if (want('build') || want('e2e') || want('unit') || want('security')) {
   process.stdout.write('\n── build (electron-vite) ──\n');
   built = run(bin('electron-vite'), ['build']) === 0;
   if (built) total.passed++;
   else total.failed++;
   lines.push(`build: ${built ? 'passed' : 'FAILED'}`);
 }
+
+// Electron's security checklist, checked on the built app (see scripts/electronegativity-gate.ts).
+if (want('security') && built) check('electronegativity (built app)', process.execPath, ['scripts/electronegativity-gate.ts']);
 
 if (want('unit')) {
   process.stdout.write('\n── vitest (unit and integration) ──\n');

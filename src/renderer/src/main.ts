@@ -1,6 +1,16 @@
-// The renderer's entry: one Svelte app, the same in Electron and in any browser.
+// The renderer's entry: one Svelte app, the same in Electron and in any browser. In the desktop
+// app the page comes from app://radiator and learns from the shell where the collector is; in a
+// browser it is served by the collector itself.
 import { mount } from 'svelte';
 import App from './App.svelte';
+import type { AppInfo, RadiatorBridge } from '../../shared/ipc-contract.ts';
 import './app.css';
 
-mount(App, { target: document.getElementById('app')! });
+const bridge = (window as unknown as { radiator?: RadiatorBridge }).radiator;
+const info: AppInfo | null = bridge ? await bridge.getInfo() : null;
+const params = new URLSearchParams(location.search);
+
+mount(App, {
+  target: document.getElementById('app')!,
+  props: { base: info?.apiUrl ?? location.origin, token: info?.token ?? params.get('token'), info, bridge: bridge ?? null },
+});

@@ -1,20 +1,21 @@
-// The security gate's own logic: electronegativity's CSV, and which findings still need fixing.
+// The security gate's own logic: electronegativity's findings, and which still need fixing.
 import { describe, expect, it } from 'vitest';
-import { parseCsv, unreviewed } from '../../scripts/electronegativity-gate.ts';
+import { fromScan, unreviewed } from '../../scripts/electronegativity-gate.ts';
 
-const csv = `issue, severity, confidence, filename, location, sample, description, url
-CONTEXT_ISOLATION_JS_CHECK,"HIGH","FIRM","main/index.js","10:2","new BrowserWindow({ a: 1, b: ""x"" })","Review the use of the contextIsolation option",https://x
-OPEN_EXTERNAL_JS_CHECK,"MEDIUM","TENTATIVE","main/index.js","20:9","await shell.openExternal(url);","Review",https://x
-CSP_GLOBAL_CHECK,"LOW","FIRM","renderer/index.html","6:0","default-src 'self'","CSP",https://x
-`;
+const issue = (id: string, severity: string, file: string, line: number, sample: string) => ({ id, severity: { name: severity }, confidence: { name: 'FIRM' }, file, location: { line, column: 2 }, sample });
+const scan = [
+  issue('CONTEXT_ISOLATION_JS_CHECK', 'HIGH', 'main/index.js', 10, 'new BrowserWindow({ a: 1, b: "x" })'),
+  issue('OPEN_EXTERNAL_JS_CHECK', 'MEDIUM', 'main/index.js', 20, 'await shell.openExternal(url);'),
+  issue('CSP_GLOBAL_CHECK', 'LOW', 'renderer/index.html', 6, "default-src 'self'"),
+];
 
 describe('electronegativity gate', () => {
-  const findings = parseCsv(csv);
-  it('reads the report, quotes and all', () => {
-    expect(findings.map((f) => [f.check, f.severity, f.file])).toEqual([
-      ['CONTEXT_ISOLATION_JS_CHECK', 'HIGH', 'main/index.js'],
-      ['OPEN_EXTERNAL_JS_CHECK', 'MEDIUM', 'main/index.js'],
-      ['CSP_GLOBAL_CHECK', 'LOW', 'renderer/index.html'],
+  const findings = fromScan(scan);
+  it('reads the scan', () => {
+    expect(findings.map((f) => [f.check, f.severity, f.file, f.location])).toEqual([
+      ['CONTEXT_ISOLATION_JS_CHECK', 'HIGH', 'main/index.js', '10:2'],
+      ['OPEN_EXTERNAL_JS_CHECK', 'MEDIUM', 'main/index.js', '20:2'],
+      ['CSP_GLOBAL_CHECK', 'LOW', 'renderer/index.html', '6:2'],
     ]);
     expect(findings[0]!.sample).toBe('new BrowserWindow({ a: 1, b: "x" })');
   });
@@ -23,6 +24,7 @@ describe('electronegativity gate', () => {
     const reviewed = [{ check: 'OPEN_EXTERNAL_JS_CHECK', file: 'main/index.js', sample: 'shell.openExternal(url)', reason: 'checked' }];
     expect(unreviewed(findings, reviewed).map((f) => f.check)).toEqual(['CONTEXT_ISOLATION_JS_CHECK']);
     // A review covers the code it names, not the check everywhere.
-    expect(unreviewed(parseCsv(csv.replace('await shell.openExternal(url);', 'shell.openExternal(anything)')), reviewed)).toHaveLength(2);
+    const elsewhere = fromScan(scan.map((i) => (i.id === 'OPEN_EXTERNAL_JS_CHECK' ? { ...i, sample: 'shell.openExternal(anything)' } : i)));
+    expect(unreviewed(elsewhere, reviewed)).toHaveLength(2);
   });
 });

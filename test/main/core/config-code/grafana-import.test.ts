@@ -1,0 +1,138 @@
+// The Grafana converter, on a dashboard in the shape Grafana 10 exports (schemaVersion 39): rows,
+// a collapsed row with nested panels, a heatmap and a Loki logs panel that cannot be converted.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { BoardSchema } from '../../../../src/shared/boards.ts';
+import { parsePromQL } from '../../../../src/main/core/promql/index.ts';
+import { convertGrafanaDashboard, rewriteExpr, stateOfColour } from '../../../../src/main/core/config-code/grafana-import.ts';
+
+const fixture = JSON.parse(readFileSync('test/fixtures/grafana/service-overview.json', 'utf8')) as Record<string, unknown>;
+
+describe('Grafana dashboard → board', () => {
+  const r = convertGrafanaDashboard(fixture);
+  const board = BoardSchema.parse(r.board);
+  const byTitle = new Map(board.panels.map((p) => [p.title, p]));
+
+  it('makes a valid board named after the dashboard, every query parsing', () => {
+    expect(board).toMatchObject({ id: 'service-overview', title: 'Service overview', columns: 12 });
+    for (const p of board.panels) for (const q of p.queries) expect(() => parsePromQL(q.expr)).not.toThrow();
+  });
+
+  it('converts each panel type it knows, including the old graph and those inside a collapsed row', () => {
+    expect([...byTitle].map(([t, p]) => [t, p.type])).toEqual([
+      ['Error ratio', 'stat'],
+      ['CPU busy', 'gauge'],
+      ['Busiest routes', 'bargauge'],
+      ['Requests by status', 'timeseries'],
+      ['Latency p95 (old graph)', 'timeseries'],
+      ['Memory by instance', 'table'],
+      ['Notes', 'text'],
+      ['Uptime', 'timeseries'],
+      ['Revenue last hour', 'stat'],
+    ]);
+    expect(byTitle.get('Notes')!.text).toContain('**#payments-oncall**');
+  });
+
+  it('lists what it could not convert, with the reason', () => {
+    expect(r.skipped).toEqual([
+      { title: 'Latency heatmap', reason: '"heatmap" panels have no Radiator equivalent' },
+      { title: 'Error logs', reason: '"logs" panels have no Radiator equivalent' },
+    ]);
+  });
+
+  it('maps 24 columns to 12 and keeps the layout without overlaps', () => {
+    expect(byTitle.get('Error ratio')).toMatchObject({ x: 0, y: 0, w: 3 });
+    expect(byTitle.get('CPU busy')).toMatchObject({ x: 3, w: 3 });
+    expect(byTitle.get('Busiest routes')).toMatchObject({ x: 6, w: 6 });
+    expect(byTitle.get('Latency p95 (old graph)')).toMatchObject({ x: 6, w: 6 });
+    const cells = new Set<string>();
+    for (const p of board.panels) {
+      expect(p.x + p.w).toBeLessThanOrEqual(12);
+      expect(p.y + p.h).toBeLessThanOrEqual(board.rows);
+      for (let x = p.x; x < p.x + p.w; x++) for (let y = p.y; y < p.y + p.h; y++) {
+        expect(cells.has(`${x},${y}`), `${p.title} overlaps at ${x},${y}`).toBe(false);
+        cells.add(`${x},${y}`);
+      }
+    }
+    // The collapsed row's panels come after everything above it.
+    expect(byTitle.get('Uptime')!.y).toBeGreaterThanOrEqual(byTitle.get('Notes')!.y + byTitle.get('Notes')!.h);
+  });
+
+  it('maps units, decimals, min/max and thresholds by colour family', () => {
+    expect(byTitle.get('Error ratio')).toMatchObject({
+      unit: 'percentunit',
+      decimals: 2,
+      thresholds: [
+        { value: 0, state: 'ok' },
+        { value: 0.01, state: 'warn' },
+        { value: 0.05, state: 'crit' },
+      ],
+    });
+    expect(byTitle.get('CPU busy')).toMatchObject({ unit: 'percent', min: 0, max: 100, thresholds: [{ value: 0, state: 'ok' }, { value: 70, state: 'warn' }, { value: 90, state: 'crit' }] });
+    expect(byTitle.get('Memory by instance')).toMatchObject({ unit: 'bytes', decimals: 1 });
+    expect(byTitle.get('Uptime')!.unit).toBe('seconds');
+    expect(byTitle.get('Revenue last hour')!.unit).toBe('eur');
+    expect(byTitle.get('Busiest routes')!.unit).toBe('reqps');
+    // The old graph: its y-axis unit and its critical threshold.
+    expect(byTitle.get('Latency p95 (old graph)')).toMatchObject({ unit: 'seconds', thresholds: [{ value: 0.5, state: 'crit' }], legend: false });
+    // A time series' default thresholds are not drawn in Grafana, so they do not come across.
+    expect(byTitle.get('Requests by status')!.thresholds).toEqual([]);
+  });
+
+  it('replaces $__rate_interval, removes or widens template variables, keeps legends, drops hidden queries', () => {
+    expect(byTitle.get('Error ratio')!.queries).toEqual([{ expr: 'sum(rate(http_requests_total{code=~"5.."}[5m])) / sum(rate(http_requests_total[5m]))', legend: '', source: 'embedded' }]);
+    expect(byTitle.get('Requests by status')!.queries).toEqual([{ expr: 'sum by (code) (rate(http_requests_total[5m]))', legend: '{{code}}', source: 'embedded' }]);
+    expect(byTitle.get('Latency p95 (old graph)')!.queries[0]!.expr).toBe('histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{env=~".+-eu"}[5m])))');
+    expect(byTitle.get('Uptime')!.queries[0]!.expr).toBe('time() - process_start_time_seconds');
+    expect(r.caveats).toContain('template variables ($job, $instance, $env) do not exist on a radiator: matchers using them were removed or widened to .+');
+    expect(r.caveats).toContain('"Latency p95 (old graph)": template variable $env in env="$env-eu" became .+');
+    expect(r.caveats.filter((c) => c.includes('"Error ratio"'))).toHaveLength(2); // listed once each
+  });
+
+  it('takes the dashboard range, and the API wrapper {dashboard, meta}', () => {
+    expect(byTitle.get('Error ratio')!.range).toBe(6 * 3_600_000);
+    const wrapped = convertGrafanaDashboard({ dashboard: fixture, meta: { slug: 'x' } }, { id: 'svc' });
+    expect(wrapped.board.id).toBe('svc');
+    expect(wrapped.board.panels).toHaveLength(9);
+  });
+
+  it('refuses what is not a dashboard', () => {
+    expect(() => convertGrafanaDashboard({ hello: 1 })).toThrow(/not a Grafana dashboard/);
+  });
+});
+
+describe('rewriteExpr', () => {
+  it.each([
+    ['up{job="$job"}', 'up'],
+    ['up{job="$job", env="prod"}', 'up{env="prod"}'],
+    ['up{env="prod", job=~"${job}"}', 'up{env="prod"}'],
+    ['rate(x[$__interval])', 'rate(x[1m])'],
+    ['up{job!="$job"}', 'up'],
+    ['up{job=~"$job|other"}', 'up{job=~".+|other"}'],
+    ['up{job!="[[job]]-canary"}', 'up{job!~".+-canary"}'],
+  ])('%s → %s', (input, out) => {
+    const r = rewriteExpr(input, 3_600_000);
+    expect('expr' in r && r.expr).toBe(out);
+  });
+
+  it('refuses a variable outside a matcher, and what does not parse', () => {
+    expect(rewriteExpr('topk($n, up)', 3_600_000)).toEqual({ error: 'uses the template variable $n outside a label matcher' });
+    expect('error' in rewriteExpr('sum(rate(x[5m])', 3_600_000)).toBe(true);
+  });
+});
+
+describe('colour families', () => {
+  it.each([
+    ['red', 'crit'],
+    ['dark-red', 'crit'],
+    ['semi-dark-orange', 'warn'],
+    ['#EAB839', 'warn'],
+    ['yellow', 'warn'],
+    ['green', 'ok'],
+    ['#73BF69', 'ok'],
+    ['rgba(245, 54, 54, 0.9)', 'crit'],
+    ['blue', 'info'],
+    ['#808080', 'info'],
+    ['transparent', null],
+  ])('%s is %s', (c, state) => expect(stateOfColour(c)).toBe(state));
+});

@@ -118,7 +118,7 @@ async function startServer(): Promise<Server> {
   mkdirSync(join(work, 'xdg'));
   const proc = spawn(
     NODE,
-    [join(ROOT, 'src/main/cli.ts'), 'serve', '--data-dir', join(work, 'data'), '--config', join(work, 'settings.json'), '--http-port', String(port), '--statsd-port', 'off', '--statsd-tcp-port', 'off', '--push-port', 'off', '--no-host-metrics'],
+    [join(ROOT, 'src/main/cli.ts'), 'serve', '--data-dir', join(work, 'data'), '--config', join(work, 'settings.json'), '--http-port', String(port), '--statsd-port', 'off', '--statsd-tcp-port', 'off', '--push-port', 'off', '--otlp-port', 'off', '--no-host-metrics'],
     { cwd: ROOT, env: { ...process.env, XDG_CONFIG_HOME: join(work, 'xdg'), NODE_NO_WARNINGS: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';

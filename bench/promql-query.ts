@@ -105,7 +105,7 @@ await waitUntil(async () => (await fetch(`${promUrl}/-/ready`)).ok, 60_000);
 const radPort = await freePort();
 const rad = spawn(
   process.execPath,
-  [join(ROOT, 'src/main/cli.ts'), 'serve', '--data-dir', join(work, 'radiator'), '--http-port', String(radPort), '--statsd-port', 'off', '--statsd-tcp-port', 'off', '--push-port', 'off', '--no-host-metrics'],
+  [join(ROOT, 'src/main/cli.ts'), 'serve', '--data-dir', join(work, 'radiator'), '--http-port', String(radPort), '--statsd-port', 'off', '--statsd-tcp-port', 'off', '--push-port', 'off', '--otlp-port', 'off', '--no-host-metrics'],
   { stdio: 'ignore', env: { ...process.env, XDG_CONFIG_HOME: work } },
 );
 const radUrl = `http://127.0.0.1:${radPort}`;

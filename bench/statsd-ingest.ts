@@ -171,7 +171,7 @@ async function startRadiator(extra: string[] = []): Promise<Receiver & { http: n
   const dir = mkdtempSync(join(work, 'radiator-'));
   const p = spawn(
     process.execPath,
-    [join(ROOT, 'src/main/cli.ts'), 'serve', '--data-dir', dir, '--http-port', String(http), '--statsd-port', String(port), '--statsd-tcp-port', 'off', '--push-port', 'off', '--no-host-metrics', '--set', `receivers.statsd.recvBufferBytes=${RECV_BUFFER}`, ...extra],
+    [join(ROOT, 'src/main/cli.ts'), 'serve', '--data-dir', dir, '--http-port', String(http), '--statsd-port', String(port), '--statsd-tcp-port', 'off', '--push-port', 'off', '--otlp-port', 'off', '--no-host-metrics', '--set', `receivers.statsd.recvBufferBytes=${RECV_BUFFER}`, ...extra],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, XDG_CONFIG_HOME: work } },
   );
   await waitForLine(p, /boards:/, 'radiator');

@@ -25,6 +25,7 @@ export async function startServe(opts: { port: number; dir: string; demo?: boole
     '--statsd-port', '0',
     '--statsd-tcp-port', 'off',
     '--push-port', '0',
+    '--otlp-port', '0',
     ...(opts.demo ? ['--demo', '--demo-history', '30m'] : []),
     ...(opts.extra ?? []),
   ]);

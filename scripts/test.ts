@@ -47,6 +47,7 @@ if (want('types')) {
   check('tsc (main, preload, shared, tests)', bin('tsc'), ['-p', 'tsconfig.node.json']);
   check('tsc (e2e)', bin('tsc'), ['-p', 'tsconfig.e2e.json']);
   check('tsc (renderer)', bin('tsc'), ['-p', 'tsconfig.web.json']);
+  check('tsc (browser snippet /client.js)', bin('tsc'), ['-p', 'tsconfig.client.json']);
   check('svelte-check', bin('svelte-check'), ['--tsconfig', 'tsconfig.web.json', '--fail-on-warnings', '--output', 'human']);
 }
 

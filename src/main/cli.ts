@@ -13,6 +13,7 @@ import { ConfPersistence } from './core/settings/conf-persistence.ts';
 import { parseSettingsFile } from './core/settings/settings-file.ts';
 import { startCore } from './core/core.ts';
 import { startDemo } from './core/demo/simulator.ts';
+import { demoSettings, demoWebhooks, type DemoWebhooks } from './core/demo/pipeline.ts';
 import { parseDuration } from '../shared/settings.ts';
 
 const HELP = `Usage: radiator serve [options]
@@ -31,12 +32,15 @@ Options:
   --statsd-port <port|off>      StatsD/DogStatsD over UDP (receivers.statsd.udpPort; default 8125)
   --statsd-tcp-port <port|off>  StatsD over TCP, newline-framed (receivers.statsd.tcpPort; default 8125)
   --push-port <port|off>        Pushgateway-compatible push (receivers.push.port; default 9091)
+  --otlp-port <port|off>        OpenTelemetry OTLP/HTTP metrics, POST /v1/metrics (receivers.otlp.port; default 4318)
+  --syslog-port <port|off>      Syslog (RFC 5424/3164) over UDP and TCP, turned into log metrics (logs.syslog.port; default off)
   --flush-interval <duration>   How often received data is aggregated and stored (collector.flushInterval; default 1s)
   --max-series <n>              Series cap; past it new series fold into an overflow series (store.maxSeries; default 100000)
   --token <token>               Required from every client not on loopback (server.token; 16+ characters)
   --no-host-metrics             Do not sample this machine's CPU, memory, disks and network
   --set <path=value>            Any other setting, e.g. --set store.retention.raw=7d (repeatable; JSON values allowed)
   --demo                        Simulate a team's apps, CI and an A/B test pushing data through the real receivers
+                                (adds a demo CI webhook, an experiment and an on-call rotation while it runs)
   --demo-history <duration>     History the demo backfills at start (default 6h; 0 for none)
   --renderer-dir <dir>          Serve the boards from this directory (default: the built out/renderer)
   -v, --version                 Print the version
@@ -86,7 +90,8 @@ export interface ServeArgs {
   settingsStore: SettingsStore;
   dataDir: string;
   rendererDir: string;
-  demo: boolean;
+  /** --demo: the demo's webhook secrets (null without --demo). */
+  demo: DemoWebhooks | null;
   demoHistoryMs: number;
 }
 
@@ -104,6 +109,8 @@ export function parseServeArgs(argv: string[]): ServeArgs {
         'statsd-port': { type: 'string' },
         'statsd-tcp-port': { type: 'string' },
         'push-port': { type: 'string' },
+        'otlp-port': { type: 'string' },
+        'syslog-port': { type: 'string' },
         'flush-interval': { type: 'string' },
         'max-series': { type: 'string' },
         token: { type: 'string' },
@@ -157,6 +164,8 @@ export function parseServeArgs(argv: string[]): ServeArgs {
   if (f['statsd-port'] !== undefined) put('--statsd-port', 'receivers.statsd.udpPort', portOrOff('--statsd-port', f['statsd-port']));
   if (f['statsd-tcp-port'] !== undefined) put('--statsd-tcp-port', 'receivers.statsd.tcpPort', portOrOff('--statsd-tcp-port', f['statsd-tcp-port']));
   if (f['push-port'] !== undefined) put('--push-port', 'receivers.push.port', portOrOff('--push-port', f['push-port']));
+  if (f['otlp-port'] !== undefined) put('--otlp-port', 'receivers.otlp.port', portOrOff('--otlp-port', f['otlp-port']));
+  if (f['syslog-port'] !== undefined) put('--syslog-port', 'logs.syslog.port', portOrOff('--syslog-port', f['syslog-port']));
   if (f['flush-interval'] !== undefined) put('--flush-interval', 'collector.flushInterval', f['flush-interval']);
   if (f['max-series'] !== undefined) put('--max-series', 'store.maxSeries', /^\d+$/.test(f['max-series']) ? Number(f['max-series']) : f['max-series']);
   if (f.token !== undefined) put('--token', 'server.token', f.token);
@@ -174,6 +183,21 @@ export function parseServeArgs(argv: string[]): ServeArgs {
     put('--set', kv.slice(0, eq), value);
   }
 
+  let demoHistoryMs = 6 * 3_600_000;
+  if (f['demo-history'] !== undefined) {
+    const d = parseDuration(f['demo-history']);
+    if (d === undefined || d < 0 || d > 7 * 86_400_000) fail(`--demo-history must be a duration between 0 and 7d (got "${f['demo-history']}")`);
+    demoHistoryMs = d;
+  }
+  // --demo brings its own CI webhooks, experiment and on-call rotation, as flags: they apply while
+  // it runs and are never written to the settings file.
+  const webhooks = f.demo ? demoWebhooks() : null;
+  if (webhooks) {
+    for (const [k, v] of Object.entries(demoSettings(webhooks, Date.now() - Math.max(demoHistoryMs, 3_600_000)))) {
+      if (!(k in flags)) put('--demo', k, v);
+    }
+  }
+
   let settingsStore: SettingsStore;
   try {
     settingsStore = new SettingsStore(input, flags, new ConfPersistence(configFile));
@@ -186,18 +210,12 @@ export function parseServeArgs(argv: string[]): ServeArgs {
     });
     fail(`refusing to start, invalid settings:\n  ${lines.join('\n  ')}`);
   }
-  let demoHistoryMs = 6 * 3_600_000;
-  if (f['demo-history'] !== undefined) {
-    const d = parseDuration(f['demo-history']);
-    if (d === undefined || d < 0 || d > 7 * 86_400_000) fail(`--demo-history must be a duration between 0 and 7d (got "${f['demo-history']}")`);
-    demoHistoryMs = d;
-  }
   return {
     settings: settingsStore.current,
     settingsStore,
     dataDir: resolve(f['data-dir'] ?? paths.data),
     rendererDir: resolve(f['renderer-dir'] ?? join(root, 'out', 'renderer')),
-    demo: f.demo ?? false,
+    demo: webhooks,
     demoHistoryMs,
   };
 }
@@ -225,6 +243,7 @@ async function main(): Promise<void> {
         statsdPort: ports.statsdUdp,
         pushPort: ports.push,
         historyMs: args.demoHistoryMs,
+        webhooks: args.demo,
         log: (l) => process.stdout.write(`demo: ${l}\n`),
       })
     : null;

@@ -82,6 +82,8 @@ export const RuleSchema = z
     /** The board (and panel) to bring forward while this fires. */
     board: z.string().optional(),
     panel: z.string().optional(),
+    /** The on-call rotation that answers for it (its id in `oncall`); the first one if unset. */
+    oncall: z.string().optional(),
   })
   .strict()
   .superRefine((r, ctx) => {
@@ -156,4 +158,6 @@ export interface AlertInstance {
   panel: string | null;
   /** Why (anomaly explanation, or the error for state "error"). */
   reason: string;
+  /** Who is on call for it now, when a rotation is set up. */
+  onCall: string | null;
 }

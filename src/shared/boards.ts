@@ -51,14 +51,18 @@ export const PanelSchema = z
     thresholds: z.array(ThresholdSchema).max(10).default([]),
     /** Data older than this is shown as stale; default: a few steps of the panel's query. */
     maxAge: durationSchema(1_000, 7 * 86_400_000).nullable().default(null),
-    /** Events drawn on a time series (deploys as markers, incidents as shaded regions). */
+    /** Events drawn on a time series (deploys as markers, incidents as shaded regions, alerts of
+     * this board's rules where they started firing). */
     events: z
-      .object({ kinds: z.array(z.enum(['deploy', 'change', 'incident', 'build', 'note', 'alert', 'check'])).default(['deploy', 'incident']), tags: z.array(z.string()).default([]) })
+      .object({ kinds: z.array(z.enum(['deploy', 'change', 'incident', 'build', 'note', 'alert', 'check'])).default(['deploy', 'incident', 'alert']), tags: z.array(z.string()).default([]) })
       .strict()
       .nullable()
-      .default({ kinds: ['deploy', 'incident'], tags: [] }),
+      .default({ kinds: ['deploy', 'incident', 'alert'], tags: [] }),
     /** An expected band: mean ± k·σ of the trailing range. */
     band: z.object({ k: z.number().min(0.5).max(10).default(3) }).strict().nullable().default(null),
+    /** Time series: mark the points the anomaly detectors call anomalous, and draw the band they
+     * expected (the seasonal expectation where they found a period). */
+    anomalies: z.boolean().default(false),
     legend: z.boolean().default(true),
     /** Markdown for text panels. */
     text: z.string().max(20_000).default(''),

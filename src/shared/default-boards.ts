@@ -34,7 +34,8 @@ export const DEFAULT_BOARDS: BoardInput[] = [
       { id: 'revenue', type: 'stat', title: 'Revenue, last hour', x: 3, y: 0, w: 3, h: 2, queries: [{ expr: 'sum(increase(shop_revenue_eur[1h]))' }], unit: 'eur', decimals: 0 },
       { id: 'errors', type: 'stat', title: 'Error rate', x: 6, y: 0, w: 3, h: 2, queries: [{ expr: ERROR_RATE }], unit: 'percentunit', thresholds: okWarnCrit(0.01, 0.05) },
       { id: 'p95', type: 'stat', title: 'p95 latency', x: 9, y: 0, w: 3, h: 2, queries: [{ expr: P95 }], unit: 'seconds', thresholds: okWarnCrit(0.3, 0.5) },
-      { id: 'firing', type: 'alerts', title: 'Firing now', x: 0, y: 2, w: 4, h: 6 },
+      { id: 'firing', type: 'alerts', title: 'Firing now', x: 0, y: 2, w: 4, h: 4 },
+      { id: 'oncall', type: 'oncall', title: 'On call', x: 0, y: 6, w: 4, h: 2 },
       { id: 'traffic', type: 'timeseries', title: 'Requests / s by service', x: 4, y: 2, w: 8, h: 3, queries: [{ expr: `sum by (service) (rate(${REQUESTS}[5m]))`, legend: '{{service}}' }], unit: 'reqps' },
       { id: 'checks', type: 'statusgrid', title: 'Service checks', x: 4, y: 5, w: 4, h: 3, queries: [{ expr: 'max by (check) (service_check_status)' }], labelKey: 'check', thresholds: okWarnCrit(1, 2) },
       { id: 'changes', type: 'events', title: 'Deploys, incidents, builds', x: 8, y: 5, w: 4, h: 3, events: { kinds: ['deploy', 'incident', 'build'], tags: [] }, limit: 6 },
@@ -46,20 +47,25 @@ export const DEFAULT_BOARDS: BoardInput[] = [
     panels: [
       { id: 'orders', type: 'stat', title: 'Orders / min', x: 0, y: 0, w: 3, h: 2, queries: [{ expr: ORDERS_PER_MIN }], decimals: 1 },
       { id: 'revenue', type: 'stat', title: 'Revenue, last hour', x: 3, y: 0, w: 3, h: 2, queries: [{ expr: 'sum(increase(shop_revenue_eur[1h]))' }], unit: 'eur', decimals: 0 },
-      { id: 'signups', type: 'stat', title: 'Sign-ups, last hour', x: 6, y: 0, w: 3, h: 2, queries: [{ expr: 'sum(increase(shop_signups[1h]))' }], decimals: 0 },
+      // Sign-ups come a few a minute: a quiet few minutes is not stale data.
+      { id: 'signups', type: 'stat', title: 'Sign-ups, last hour', x: 6, y: 0, w: 3, h: 2, queries: [{ expr: 'sum(increase(shop_signups[1h]))' }], decimals: 0, maxAge: '15m' },
       { id: 'conversion', type: 'stat', title: 'Checkout conversion', x: 9, y: 0, w: 3, h: 2, queries: [{ expr: CONVERSION }], unit: 'percentunit', thresholds: critWarnOk(0.25, 0.3) },
-      { id: 'orders-by-channel', type: 'timeseries', title: 'Orders / min by channel', x: 0, y: 2, w: 8, h: 3, queries: [{ expr: 'sum by (channel) (rate(shop_orders[5m])) * 60', legend: '{{channel}}' }] },
-      { id: 'active', type: 'gauge', title: 'Active users', x: 8, y: 2, w: 4, h: 3, queries: [{ expr: 'sum(shop_active_users)' }], min: 0, max: 1000, decimals: 0 },
+      { id: 'orders-by-channel', type: 'timeseries', title: 'Orders / min by channel', x: 0, y: 2, w: 6, h: 3, queries: [{ expr: 'sum by (channel) (rate(shop_orders[5m])) * 60', legend: '{{channel}}' }], anomalies: true },
       { id: 'conversion-trend', type: 'timeseries', title: 'Checkout conversion', x: 0, y: 5, w: 6, h: 3, queries: [{ expr: CONVERSION, legend: 'conversion' }], unit: 'percentunit', band: { k: 3 } },
-      { id: 'ab', type: 'timeseries', title: 'A/B: one-click checkout, conversion by variant', x: 6, y: 5, w: 6, h: 3, queries: [{ expr: 'sum by (variant) (rate(experiment_conversions{experiment="one_click_checkout"}[15m])) / sum by (variant) (rate(experiment_exposures{experiment="one_click_checkout"}[15m]))', legend: '{{variant}}' }], unit: 'percentunit' },
+      // The first experiment in the settings, as its hypothesis card.
+      { id: 'experiment', type: 'experiment', title: 'Experiment', x: 6, y: 2, w: 6, h: 4 },
+      { id: 'ab', type: 'timeseries', title: 'Conversion by variant (one-click checkout)', x: 6, y: 6, w: 6, h: 2, queries: [{ expr: 'sum by (variant) (rate(experiment_conversions{experiment="one_click_checkout"}[15m])) / sum by (variant) (rate(experiment_exposures{experiment="one_click_checkout"}[15m]))', legend: '{{variant}}' }], unit: 'percentunit', events: null },
     ],
   },
   {
     id: 'application',
     title: 'Application',
     panels: [
-      { id: 'rps', type: 'timeseries', title: 'Requests / s by route', x: 0, y: 0, w: 6, h: 4, queries: [{ expr: `sum by (route) (rate(${REQUESTS}[5m]))`, legend: '{{route}}' }], unit: 'reqps' },
-      { id: 'latency', type: 'timeseries', title: 'p95 latency by route', x: 6, y: 0, w: 6, h: 4, queries: [{ expr: 'max by (route) (http_request_duration{quantile="0.95"})', legend: '{{route}}' }], unit: 'seconds', thresholds: okWarnCrit(0.3, 0.5) },
+      { id: 'rps', type: 'timeseries', title: 'Requests / s by route', x: 0, y: 0, w: 4, h: 4, queries: [{ expr: `sum by (route) (rate(${REQUESTS}[5m]))`, legend: '{{route}}' }], unit: 'reqps' },
+      { id: 'latency', type: 'timeseries', title: 'p95 latency by route', x: 4, y: 0, w: 4, h: 4, queries: [{ expr: 'max by (route) (http_request_duration{quantile="0.95"})', legend: '{{route}}' }], unit: 'seconds', thresholds: okWarnCrit(0.3, 0.5), anomalies: true },
+      // Log lines at ERROR and above, as the log intake counts them; errors come now and then, so
+      // an hour may pass between them before the panel calls its data stale.
+      { id: 'log-errors', type: 'timeseries', title: 'Log errors / min by source', x: 8, y: 0, w: 4, h: 4, queries: [{ expr: 'sum by (source) (rate(log_lines_total{level=~"ERROR|FATAL"}[5m])) * 60', legend: '{{source}}' }], maxAge: '1h' },
       { id: 'errors', type: 'stat', title: 'Error rate', x: 0, y: 4, w: 3, h: 2, queries: [{ expr: ERROR_RATE }], unit: 'percentunit', thresholds: okWarnCrit(0.01, 0.05) },
       { id: 'p95', type: 'stat', title: 'p95, slowest route', x: 0, y: 6, w: 3, h: 2, queries: [{ expr: P95 }], unit: 'seconds', thresholds: okWarnCrit(0.3, 0.5) },
       { id: 'slowest', type: 'table', title: 'Slowest routes (p95)', x: 3, y: 4, w: 4, h: 4, queries: [{ expr: 'sort_desc(max by (route) (http_request_duration{quantile="0.95"}))', legend: '{{route}}' }], unit: 'seconds', limit: 5, thresholds: okWarnCrit(0.3, 0.5) },
@@ -100,13 +106,14 @@ export const DEFAULT_BOARDS: BoardInput[] = [
     title: 'Pipeline',
     // CI pushes when a build finishes, every few minutes per pipeline: data may be that old.
     panels: [
-      { id: 'builds', type: 'statusgrid', title: 'Last build', x: 0, y: 0, w: 4, h: 3, queries: [{ expr: 'max by (pipeline) (ci_last_build_success)' }], labelKey: 'pipeline', thresholds: critWarnOk(0.5, 1), maxAge: '30m' },
-      { id: 'red', type: 'stat', title: 'Red builds, last 24 h', x: 4, y: 0, w: 4, h: 3, queries: [{ expr: 'sum(increase(ci_builds{status="failure"}[24h])) / sum(increase(ci_builds[24h]))' }], unit: 'percentunit', thresholds: okWarnCrit(0.1, 0.25), maxAge: '30m' },
-      { id: 'deploys', type: 'events', title: 'Deploys and incidents', x: 8, y: 0, w: 4, h: 5, events: { kinds: ['deploy', 'incident'], tags: [] }, limit: 8 },
+      { id: 'builds', type: 'statusgrid', title: 'Last build', x: 0, y: 0, w: 3, h: 3, queries: [{ expr: 'max by (pipeline) (ci_last_build_success)' }], labelKey: 'pipeline', thresholds: critWarnOk(0.5, 1), maxAge: '30m' },
+      { id: 'dora', type: 'dora', title: 'DORA four keys, last 30 days', x: 3, y: 0, w: 6, h: 3, range: '30d' },
+      { id: 'red', type: 'stat', title: 'Red builds, last 24 h', x: 9, y: 0, w: 3, h: 3, queries: [{ expr: 'sum(increase(ci_builds{status="failure"}[24h])) / sum(increase(ci_builds[24h]))' }], unit: 'percentunit', thresholds: okWarnCrit(0.1, 0.25), maxAge: '30m' },
+      { id: 'deploys', type: 'events', title: 'Deploys and incidents', x: 8, y: 3, w: 4, h: 3, events: { kinds: ['deploy', 'incident'], tags: [] }, limit: 5 },
       { id: 'duration', type: 'timeseries', title: 'Build duration by pipeline', x: 0, y: 3, w: 8, h: 3, queries: [{ expr: 'max by (pipeline) (ci_build_duration_seconds)', legend: '{{pipeline}}' }], unit: 'seconds', range: '6h', maxAge: '30m' },
       { id: 'tests', type: 'timeseries', title: 'Test duration', x: 0, y: 6, w: 4, h: 2, queries: [{ expr: 'max by (pipeline) (ci_test_duration_seconds)', legend: '{{pipeline}}' }], unit: 'seconds', range: '6h', maxAge: '30m', events: null },
       { id: 'queue', type: 'timeseries', title: 'Queue time', x: 4, y: 6, w: 4, h: 2, queries: [{ expr: 'max by (pipeline) (ci_queue_seconds)', legend: '{{pipeline}}' }], unit: 'seconds', range: '6h', maxAge: '30m', events: null },
-      { id: 'builds-list', type: 'events', title: 'Builds', x: 8, y: 5, w: 4, h: 3, events: { kinds: ['build'], tags: [] }, limit: 5 },
+      { id: 'builds-list', type: 'events', title: 'Builds', x: 8, y: 6, w: 4, h: 2, events: { kinds: ['build'], tags: [] }, limit: 3 },
     ],
   },
   {

@@ -95,6 +95,38 @@ export const ERROR_CODES = {
     meaning: 'The boards have not been built; run `npm run build` (npm run serve does it for you).',
   },
   SHUTTING_DOWN: { status: 503, retryable: true, meaning: 'The collector is stopping; retry against the next start.' },
+  // ── OTLP, logs and browser telemetry ──
+  MALFORMED_OTLP: {
+    status: 400,
+    retryable: false,
+    meaning: 'An OTLP/HTTP body does not decode as an ExportMetricsServiceRequest (protobuf or JSON); the message says where. Not retryable, as the OTLP specification asks.',
+  },
+  OVERLOADED: {
+    status: 429,
+    retryable: true,
+    meaning: 'A receiver is at its rate or concurrency limit (`limit`), or the live feed has as many screens connected as it takes; the request was not applied. Retry after `Retry-After` seconds.',
+  },
+  LOGS_TOO_MANY_LINES: {
+    status: 413,
+    retryable: false,
+    meaning: 'A logs body holds more lines than `limit`; split it.',
+  },
+  WEBHOOK_SIGNATURE: {
+    status: 401,
+    retryable: false,
+    meaning: "A CI webhook's signature (GitHub `X-Hub-Signature-256`, GitLab `X-Gitlab-Token`) is missing or does not match the secret set for it in `pipeline.webhooks`; nothing was applied.",
+  },
+  // ── access and boards as code ──
+  FORBIDDEN: {
+    status: 403,
+    retryable: false,
+    meaning: "The token is valid but its scope does not cover this request: a `read` token may only read (GET and the feed), an `ingest` token may only send data to the receivers; changes need an `admin` token (or loopback).",
+  },
+  MANAGED_BY_FILE: {
+    status: 409,
+    retryable: false,
+    meaning: 'The board, playlist or rule comes from a file in the watched configuration directory (`configDir`); change the file instead. `managedBy` names it.',
+  },
   INTERNAL: { status: 500, retryable: true, meaning: 'A bug: the request was not applied. The log has the stack.' },
 } as const satisfies Record<string, ErrorSpec>;
 

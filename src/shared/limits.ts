@@ -106,3 +106,80 @@ export const FEED_MAX_QUERY_RANGE_MS = 90 * 86_400_000;
 export const FEED_MAX_QUERY_STEPS = 11_000;
 /** A remote source is asked again no more often than this, whatever the step. */
 export const FEED_REMOTE_MIN_INTERVAL_MS = 5_000;
+
+// ── OpenTelemetry (OTLP/HTTP) ──────────────────────────────────────────────────────────
+/** Every OpenTelemetry SDK's default OTLP/HTTP port. */
+export const DEFAULT_OTLP_PORT = 4318;
+/** After gunzip. The OpenTelemetry Collector allows 20 MiB; SDK batches are far smaller. */
+export const MAX_OTLP_BODY_BYTES = 8 * 1024 * 1024;
+/** Requests decoded at once; one more gets 429 with Retry-After. */
+export const MAX_OTLP_INFLIGHT_REQUESTS = 16;
+/** Data points per second across all senders before 429 (a token bucket, this deep). */
+export const MAX_OTLP_POINTS_PER_SECOND = 500_000;
+/** Nesting of attribute values (kvlist in array in kvlist…) before a body is refused. */
+export const MAX_OTLP_ATTRIBUTE_DEPTH = 8;
+/** Classic buckets an exponential histogram becomes, at most (merged pairwise past it). */
+export const MAX_OTLP_EXPONENTIAL_BUCKETS = 64;
+
+// ── scraping ───────────────────────────────────────────────────────────────────────────
+export const DEFAULT_SCRAPE_INTERVAL_MS = 15_000;
+export const DEFAULT_SCRAPE_TIMEOUT_MS = 10_000;
+/** Defaults for `scrape.maxBodyBytes` / `scrape.maxSamplesPerScrape`. */
+export const DEFAULT_SCRAPE_MAX_BODY_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_SCRAPE_MAX_SAMPLES = 50_000;
+export const MAX_SCRAPE_TARGETS = 256;
+
+// ── logs ───────────────────────────────────────────────────────────────────────────────
+/** A longer line is cut here before levels and rules look at it (bounds regex work per line). */
+export const MAX_LOG_LINE_BYTES = 8_192;
+export const MAX_LOG_BODY_BYTES = 4 * 1024 * 1024;
+export const MAX_LOG_LINES_PER_REQUEST = 10_000;
+/** Lines per second across the HTTP, syslog and file intakes before they are refused (`overload`). */
+export const MAX_LOG_LINES_PER_SECOND = 200_000;
+export const MAX_LOG_RULES = 200;
+/** A rule's regex source, at most. */
+export const MAX_LOG_REGEX_CHARS = 1_024;
+/** Lines kept per rule, and per level from WARN up, for GET /api/v1/logs/recent. */
+export const LOG_RECENT_LINES_PER_RING = 200;
+/** A kept line is cut to this many characters. */
+export const LOG_RECENT_LINE_CHARS = 2_048;
+export const MAX_LOG_SOURCE_CHARS = 128;
+/** Files tailed, and how often each is checked for new lines, rotation and truncation. */
+export const MAX_LOG_FILES = 64;
+export const LOG_FILE_POLL_MS = 1_000;
+/** Bytes read from one file per poll, so one busy file cannot stall the others. */
+export const LOG_FILE_READ_BYTES_PER_POLL = 4 * 1024 * 1024;
+/** Syslog: one message at most (RFC 5425 asks receivers for 2 KiB at least), TCP connections. */
+export const MAX_SYSLOG_MESSAGE_BYTES = 8_192;
+export const MAX_SYSLOG_TCP_CONNECTIONS = 128;
+
+// ── browser client telemetry ───────────────────────────────────────────────────────────
+export const MAX_CLIENT_BEACON_BYTES = 64 * 1024;
+/** Measurements and errors one beacon may carry; the rest are dropped and counted. */
+export const MAX_CLIENT_ITEMS_PER_BEACON = 100;
+export const MAX_CLIENT_BEACONS_PER_SECOND = 2_000;
+export const MAX_CLIENT_PAGE_CHARS = 200;
+export const MAX_CLIENT_RELEASE_CHARS = 64;
+/** Web Vitals are judged at p75 (web.dev), so client summaries carry 0.75 besides the usual ones. */
+export const CLIENT_SUMMARY_QUANTILES: readonly number[] = [0.5, 0.75, 0.9, 0.95, 0.99];
+
+// ── settings UI, boards as code, access tokens ─────────────────────────────────────────
+/** An export/import document or a Grafana dashboard, as sent to the API. */
+export const MAX_CONFIG_DOCUMENT_BYTES = 4 * 1024 * 1024;
+/** YAML aliases one document may use (a guard against "billion laughs" expansion). */
+export const MAX_YAML_ALIASES = 100;
+/** Panels read from one Grafana dashboard (rows' nested panels included). */
+export const MAX_GRAFANA_PANELS = 200;
+/** The watched configuration directory: files read, the size of each. */
+export const MAX_CONFIG_DIR_FILES = 100;
+export const MAX_CONFIG_FILE_BYTES = 1024 * 1024;
+/** Changes in the directory settle for this long before it is read again (editors write twice). */
+export const CONFIG_DIR_DEBOUNCE_MS = 300;
+/** …and it is also polled this often, for file systems where fs.watch says nothing (NFS, some containers). */
+export const CONFIG_DIR_POLL_MS = 5_000;
+/** Scoped access tokens (read, ingest, admin) kept at once. */
+export const MAX_ACCESS_TOKENS = 100;
+/** A token's "last used" time is written at most this often (not on every request). */
+export const ACCESS_TOKEN_LAST_USED_WRITE_MS = 60_000;
+/** The settings UI's "Test" of a data source gives up after this long, whatever the source's own timeout. */
+export const SOURCE_TEST_TIMEOUT_MS = 10_000;

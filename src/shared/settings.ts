@@ -4,8 +4,11 @@
 
 import { z } from 'zod';
 import { ShellSettingsSchema } from './shell-settings.ts';
+import { ExperimentSchema, OnCallRotationSchema, PipelineSettingsSchema } from './pipeline-settings.ts';
+import { ClientSettingsSchema, LogsSettingsSchema, OtlpReceiverSchema, ScrapeSettingsSchema } from './telemetry-settings.ts';
 import { durationSchema as duration, formatDuration, parseDuration } from './duration-schema.ts';
 import { RuleSchema, WebhookSchema } from './alert-rules.ts';
+import { SourceSchema } from './source-settings.ts';
 import { DEFAULT_RULES } from './default-rules.ts';
 import { BoardSchema, DisplaySchema, PlaylistSchema } from './boards.ts';
 import { DEFAULT_BOARDS, DEFAULT_PLAYLISTS } from './default-boards.ts';
@@ -103,6 +106,8 @@ export const SettingsSchema = z
           })
           .strict()
           .prefault({}),
+        /** OpenTelemetry OTLP/HTTP metrics (see telemetry-settings.ts). */
+        otlp: OtlpReceiverSchema,
       })
       .strict()
       .prefault({}),
@@ -128,6 +133,18 @@ export const SettingsSchema = z
     display: DisplaySchema.prefault({}),
     /** The desktop app's own settings (kiosk, tray, start-up, remote). */
     shell: ShellSettingsSchema.prefault({}),
+    /** CI webhooks and CCTray feeds (see docs/pipeline.md). */
+    pipeline: PipelineSettingsSchema.prefault({}),
+    experiments: z
+      .array(ExperimentSchema)
+      .max(100)
+      .default([])
+      .refine((l) => new Set(l.map((x) => x.id)).size === l.length, { error: 'experiment ids must be unique' }),
+    oncall: z
+      .array(OnCallRotationSchema)
+      .max(20)
+      .default([])
+      .refine((l) => new Set(l.map((x) => x.id)).size === l.length, { error: 'rotation ids must be unique' }),
     alerts: z
       .object({
         rules: z
@@ -145,27 +162,20 @@ export const SettingsSchema = z
       .prefault({}),
     /** Prometheus-compatible servers panels, rules and feeds may read instead of the embedded store. */
     sources: z
-      .array(
-        z
-          .object({
-            id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, { error: 'must be 1–64 lower-case letters, digits, - or _' }).refine((v) => v !== 'embedded', { error: '"embedded" is the built-in source' }),
-            name: z.string().min(1).max(100),
-            type: z.literal('prometheus').default('prometheus'),
-            url: z.string().regex(/^https?:\/\/[^\s]+$/, { error: 'must be an http(s) URL' }),
-            auth: z
-              .union([
-                z.object({ type: z.literal('bearer'), token: z.string().min(1) }).strict(),
-                z.object({ type: z.literal('basic'), username: z.string().min(1), password: z.string() }).strict(),
-              ])
-              .nullable()
-              .default(null),
-            timeout: duration(100, 120_000).default(10_000),
-          })
-          .strict(),
-      )
+      .array(SourceSchema)
       .max(32)
       .default([])
       .refine((list) => new Set(list.map((s) => s.id)).size === list.length, { error: 'source ids must be unique' }),
+    // ── telemetry pulled, tailed or sent by browsers (schemas in telemetry-settings.ts) ──
+    /** Prometheus-style scrape targets. */
+    scrape: ScrapeSettingsSchema,
+    /** Log lines → metrics: intake (HTTP, syslog, files) and rules. */
+    logs: LogsSettingsSchema,
+    /** Browser telemetry from /client.js. */
+    client: ClientSettingsSchema,
+    /** Boards as code: every *.yaml, *.yml and *.json in this directory is read at start and on
+     * change, and its boards, playlists and rules applied (files win over the settings UI). */
+    configDir: z.string().min(1).max(4_096).nullable().default(null),
     query: z
       .object({
         /** How far back an instant selector looks for a sample (Prometheus's lookback delta). */

@@ -30,7 +30,7 @@ export async function startTestCore(over: SettingsInput = {}, opts: { dir?: stri
   const dir = opts.dir ?? tempDir();
   const base = {
     server: { httpPort: 0 },
-    receivers: { statsd: { udpPort: 0, tcpPort: 0 }, push: { port: 0 }, host: { enabled: false } },
+    receivers: { statsd: { udpPort: 0, tcpPort: 0 }, push: { port: 0 }, otlp: { port: 0 }, host: { enabled: false } },
   };
   const settings = parseSettings(merge(base, over as Record<string, unknown>));
   const core = await startCore({ settings, dataDir: dir, rendererDir: null, version: 'test', now: opts.now, log: () => {} });

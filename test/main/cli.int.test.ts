@@ -9,7 +9,7 @@ describe('radiator serve', () => {
   it('--help documents every flag', async () => {
     const { code, out } = await runCli(['serve', '--help']);
     expect(code).toBe(0);
-    for (const flag of ['--data-dir', '--config', '--host', '--http-port', '--statsd-port', '--statsd-tcp-port', '--push-port', '--flush-interval', '--max-series', '--token', '--no-host-metrics', '--set', '--demo', '--demo-history', '--renderer-dir', '--version', '--help']) {
+    for (const flag of ['--data-dir', '--config', '--host', '--http-port', '--statsd-port', '--statsd-tcp-port', '--push-port', '--otlp-port', '--syslog-port', '--flush-interval', '--max-series', '--token', '--no-host-metrics', '--set', '--demo', '--demo-history', '--renderer-dir', '--version', '--help']) {
       expect(out).toContain(flag);
     }
   });
@@ -40,9 +40,9 @@ describe('radiator serve', () => {
   });
 
   it('says which port is taken when it cannot listen', async () => {
-    const first = await serve(['--data-dir', tempDir(), '--http-port', '0', '--statsd-port', 'off', '--statsd-tcp-port', 'off', '--push-port', 'off', '--no-host-metrics']);
+    const first = await serve(['--data-dir', tempDir(), '--http-port', '0', '--statsd-port', 'off', '--statsd-tcp-port', 'off', '--push-port', 'off', '--otlp-port', 'off', '--no-host-metrics']);
     const port = first.ports.api!;
-    const { code, out } = await runCli(['serve', '--data-dir', tempDir(), '--http-port', String(port), '--statsd-port', 'off', '--statsd-tcp-port', 'off', '--push-port', 'off']);
+    const { code, out } = await runCli(['serve', '--data-dir', tempDir(), '--http-port', String(port), '--statsd-port', 'off', '--statsd-tcp-port', 'off', '--push-port', 'off', '--otlp-port', 'off']);
     expect(code).toBe(1);
     expect(out).toContain(`the HTTP API on port ${port}: the port is in use by another program; free it or change server.httpPort (--http-port)`);
     first.proc.kill('SIGTERM');
@@ -51,7 +51,7 @@ describe('radiator serve', () => {
 
   it('prints each listener, and on SIGTERM flushes what arrived and exits 0', async () => {
     const dir = tempDir();
-    const s = await serve(['--data-dir', dir, '--http-port', '0', '--statsd-port', '0', '--statsd-tcp-port', '0', '--push-port', '0', '--no-host-metrics', '--flush-interval', '60s'], { expectListeners: 3 });
+    const s = await serve(['--data-dir', dir, '--http-port', '0', '--statsd-port', '0', '--statsd-tcp-port', '0', '--push-port', '0', '--otlp-port', 'off', '--no-host-metrics', '--flush-interval', '60s'], { expectListeners: 3 });
     expect(s.output()).toMatch(/listening: api http:\/\/127\.0\.0\.1:\d+/);
     expect(s.output()).toMatch(/listening: statsd udp 127\.0\.0\.1:\d+ \(receive buffer \d+ KiB\)/);
     expect(s.output()).toMatch(/listening: statsd tcp 127\.0\.0\.1:\d+/);
@@ -62,7 +62,7 @@ describe('radiator serve', () => {
     s.proc.kill('SIGTERM');
     expect(await s.exited).toBe(0);
     expect(s.output()).toContain('radiator: stopped');
-    const again = await serve(['--data-dir', dir, '--http-port', '0', '--statsd-port', 'off', '--statsd-tcp-port', 'off', '--push-port', 'off', '--no-host-metrics']);
+    const again = await serve(['--data-dir', dir, '--http-port', '0', '--statsd-port', 'off', '--statsd-tcp-port', 'off', '--push-port', 'off', '--otlp-port', 'off', '--no-host-metrics']);
     const body = (await (await fetch(`http://127.0.0.1:${again.ports.api}/api/v1/columns?match=before_stop&from=-1h`)).json()) as { columns: number[][] };
     expect(body.columns[1]).toEqual([42]);
     again.proc.kill('SIGINT');

@@ -34,6 +34,7 @@ const alert = (over: Partial<AlertInstance>): AlertInstance => ({
   board: 'b',
   panel: null,
   reason: '',
+  onCall: null,
   ...over,
 });
 

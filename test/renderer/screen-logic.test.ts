@@ -147,6 +147,11 @@ describe('chart helpers', () => {
     expect(eventsIn(list, { kinds: ['deploy'], tags: ['service:web'] }, 0).map((e) => e.id)).toEqual([1]);
     expect(eventsIn(list, null, 0)).toEqual([]);
   });
+  it('draws an alert where it started firing, on its rule’s board only', () => {
+    const alert = (id: number, tags: string[]): RadiatorEvent => ({ id, kind: 'alert', ts: 100, tsEnd: null, title: '', text: '', tags, service: null, version: null, source: 'alerts' });
+    const list = [alert(1, ['state:firing', 'board:application']), alert(2, ['state:normal', 'board:application']), alert(3, ['state:firing']), alert(4, ['state:firing', 'board:pipeline'])];
+    expect(eventsIn(list, { kinds: ['alert'], tags: [] }, 0, 'application').map((e) => e.id)).toEqual([1, 3]);
+  });
   it('draws a sparkline inside its box', () => {
     const p = sparkPath([[0, 1], [1, 3], [2, 2]], 100, 30)!;
     expect(p.line.startsWith('M0.00,')).toBe(true);

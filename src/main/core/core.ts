@@ -28,9 +28,15 @@ import { EMBEDDED_SOURCE_ID, EmbeddedSource } from './sources/embedded-source.ts
 import { PrometheusSource } from './sources/prometheus-source.ts';
 import { SourceError, type DataSource } from './sources/source.ts';
 import { SettingsStore } from './settings/settings-store.ts';
+import { PipelineService } from './pipeline/pipeline-service.ts';
+import { CcTrayPoller } from './pipeline/cctray-poller.ts';
+import type { Transition } from './pipeline/cctray.ts';
 import { configView } from './http/config-api.ts';
+import { TokenStore } from './access/token-store.ts';
+import { ConfigDirWatcher } from './config-code/config-dir.ts';
 import { queryProblems } from './settings/query-check.ts';
 import { QueryFreshness } from './feed/query-freshness.ts';
+import { OWN_ORIGIN_PATHS, TelemetryIntake } from './telemetry-intake.ts';
 
 export interface CoreOptions {
   /** Fixed settings (tests, one-off runs); or pass `settingsStore` for settings that can change
@@ -45,13 +51,21 @@ export interface CoreOptions {
   log?: (line: string) => void;
   /** Browser origins allowed besides `server.corsOrigins` (the desktop app's app://radiator). */
   extraCorsOrigins?: string[];
+  /** A CCTray project started, broke, was fixed (the desktop shell notifies). */
+  onPipeline?: (e: { feed: string; project: string; transition: Transition }) => void;
   /** Alert notifications (the desktop shell turns them into OS notifications). */
   onNotify?: (kind: NotificationKind, alert: AlertInstance) => void;
+  /** Tests only: which peers count as this machine (see Guard); Radiator never sets it. */
+  isLoopback?: (addr: string | undefined) => boolean;
 }
 
 export interface Core {
   /** The settings as they were at start (live sections: see settingsStore.current). */
   readonly settings: Settings;
+  /** Scoped access tokens (read, ingest, admin). */
+  readonly tokens: TokenStore;
+  /** The watched configuration directory (boards as code), when `configDir` is set. */
+  readonly configDir: ConfigDirWatcher | null;
   readonly settingsStore: SettingsStore;
   readonly store: Store;
   readonly stats: IngestStats;
@@ -59,12 +73,16 @@ export interface Core {
   readonly feed: FeedServer;
   readonly alerts: AlertEngine;
   readonly notifier: Notifier;
+  /** The CCTray feeds (tests poll it directly). */
+  readonly cctrayPoller: CcTrayPoller;
+  /** OTLP, scrape targets, logs → metrics, browser telemetry. */
+  readonly telemetry: TelemetryIntake;
   /** The data sources: the embedded store and the configured Prometheus-compatible servers. */
   readonly sources: ReadonlyMap<string, DataSource>;
   /** Where each listener is, e.g. "api http://127.0.0.1:7070". */
   listeners(): string[];
   /** The bound ports (useful when a setting asked for port 0 in tests). */
-  ports(): { http: number; statsdUdp: number | null; statsdTcp: number | null; push: number | null };
+  ports(): { http: number; statsdUdp: number | null; statsdTcp: number | null; push: number | null; otlp: number | null };
   addEvent(e: NewEvent): RadiatorEvent;
   /** Run one flush now (tests; the timer does it otherwise). */
   flush(): Promise<void>;
@@ -105,11 +123,15 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   const stats = new IngestStats();
   const metadata = new MetadataRegistry();
   const agg = new Aggregator(store, { repeatIntervalMs: settings.collector.repeatInterval });
+  const tokens = new TokenStore(store, now);
   const guard = new Guard({
     bindHost: settings.server.host,
     allowedHosts: settings.server.allowedHosts,
     corsOrigins: [...settings.server.corsOrigins, ...(opts.extraCorsOrigins ?? [])],
     token: settings.server.token,
+    ownOriginPaths: OWN_ORIGIN_PATHS,
+    tokens,
+    isLoopback: opts.isLoopback,
   });
   const limits = { lookbackMs: settings.query.lookbackDelta, maxSamples: settings.query.maxSamples, timeoutMs: settings.query.timeout };
   const sources = new Map<string, DataSource>([[EMBEDDED_SOURCE_ID, new EmbeddedSource(store, limits, opts.version)]]);
@@ -151,10 +173,21 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     log,
     onChange: (list) => feed.publishAlerts(list),
     onNotify: (kind, alert) => opts.onNotify?.(kind, alert),
+    onCall: (rotation) => {
+      const list = settingsStore.current.oncall;
+      const r = rotation ? list.find((x) => x.id === rotation) : list[0];
+      try {
+        return r ? pipeline.onCall(r).person : null;
+      } catch {
+        return null;
+      }
+    },
   });
   alerts.setRules(settings.alerts.rules);
   feed.publishConfig(configView(settingsStore));
-  settingsStore.setCheck(queryProblems);
+  // Boards as code: what files in configDir provide may change only through the files.
+  const configDir = settings.configDir ? new ConfigDirWatcher({ dir: settings.configDir, settings: settingsStore, kv: store, log, now }) : null;
+  settingsStore.setCheck((next) => [...queryProblems(next), ...(configDir?.check(next) ?? [])]);
   // Live sections take effect at once: screens redraw, rules and webhooks swap, sources reconnect.
   const offSettings = settingsStore.onChange((next, section) => {
     if (section === 'alerts') {
@@ -162,13 +195,21 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       alerts.setRules(next.alerts.rules);
     }
     if (section === 'sources') setSources(next.sources);
+    if (section === 'pipeline') cctray.setFeeds(next.pipeline.cctray);
+    intake.onSettings(next, section);
     feed.publishConfig(configView(settingsStore));
   });
   const statsdApply = new StatsdApplier(agg, stats, addEvent, now);
   const statsd: StatsdPipeline = settings.receivers.statsd.worker ? new WorkerStatsdPipeline() : new InlineStatsdPipeline();
   const push = new PushReceiver(agg, stats, metadata, now);
   const json = new JsonIngest(agg, stats, metadata, now);
+  // CI webhooks, CCTray feeds, DORA, experiments, on-call.
+  const pipeline = new PipelineService({ store, agg, addEvent, republish: (e) => feed.publishEvent(e), now });
+  const cctray = new CcTrayPoller({ apply: (a, source) => void pipeline.apply(a, source), onTransition: (f, project, transition) => opts.onPipeline?.({ feed: f, project, transition }), now });
+  cctray.setFeeds(settings.pipeline.cctray);
   const host = settings.receivers.host.enabled ? new HostMetrics([opts.dataDir]) : null;
+  // OTLP, scrape targets, logs → metrics, browser telemetry.
+  const intake = new TelemetryIntake({ settings, store, agg, stats, metadata, guard, now, log, version: opts.version });
 
   const receivers: Receiver[] = [];
   const s = settings.receivers.statsd;
@@ -194,13 +235,17 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     version: opts.version,
     startedAt: now(),
     listeners: () => receivers.map((r) => r.description),
-    ports: () => ({ http: api.port, statsdUdp: udp?.port ?? false, statsdTcp: tcp?.port ?? false, push: pushListener?.port ?? false }),
+    ports: () => ({ http: api.port, statsdUdp: udp?.port ?? false, statsdTcp: tcp?.port ?? false, push: pushListener?.port ?? false, otlp: intake.ports().otlp ?? false }),
     selfMetrics: () => selfMetrics.collect(),
     pushedMetrics: () => push.current(),
     addEvent,
     now,
     alerts,
     settingsStore,
+    telemetry: intake,
+    admin: { settingsStore, running: settings, tokens, guard, configDir, version: opts.version, embeddedSeries: () => store.index.size },
+    pipeline: { settings: () => settingsStore.current, pipeline, cctray, stats, now },
+    sourceOf,
     prom: {
       store,
       metadata,
@@ -230,6 +275,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   if (udp) plan.push([udp, `StatsD over UDP on port ${s.udpPort}`, 'receivers.statsd.udpPort (--statsd-port)']);
   if (tcp) plan.push([tcp, `StatsD over TCP on port ${s.tcpPort}`, 'receivers.statsd.tcpPort (--statsd-tcp-port)']);
   if (pushListener) plan.push([pushListener, `the push receiver on port ${settings.receivers.push.port}`, 'receivers.push.port (--push-port)']);
+  for (const l of intake.listeners()) plan.push([l.receiver, l.what, l.setting]);
   try {
     for (const [r, what, setting] of plan) {
       try {
@@ -311,11 +357,15 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   sampleMachine();
   const machineTimer = setInterval(sampleMachine, sampleEvery);
 
+  configDir?.start();
+  intake.start();
   alerts.start();
   for (const r of receivers) log(`listening: ${r.description}`);
 
   return {
     settings,
+    tokens,
+    configDir,
     settingsStore,
     store,
     stats,
@@ -324,12 +374,15 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     sources,
     alerts,
     notifier,
+    cctrayPoller: cctray,
+    telemetry: intake,
     listeners: () => receivers.map((r) => r.description),
     ports: () => ({
       http: api.port,
       statsdUdp: udp ? udp.port : null,
       statsdTcp: tcp ? tcp.port : null,
       push: pushListener ? pushListener.port : null,
+      otlp: intake.ports().otlp,
     }),
     addEvent,
     flush,
@@ -339,9 +392,12 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       if (flushTimer) clearTimeout(flushTimer);
       clearInterval(machineTimer);
       alerts.stop();
+      cctray.stop();
+      configDir?.stop();
       offSettings();
       // Stop taking input first, then write out everything that arrived.
       for (const r of [...receivers].reverse()) await r.stop();
+      await intake.stop();
       await flush();
       await statsd.stop();
       feed.close();

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
 import { timingSafeEqual } from 'node:crypto';
-import { app, BrowserWindow, globalShortcut, Menu, Notification, nativeImage, powerSaveBlocker, protocol, screen, session, shell, Tray, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, dialog, globalShortcut, Menu, Notification, nativeImage, powerSaveBlocker, protocol, screen, session, shell, Tray, type MenuItemConstructorOptions } from 'electron';
 import Store from 'electron-store';
 import type { AlertInstance } from '../../shared/alert-rules.ts';
 import type { AppInfo } from '../../shared/ipc-contract.ts';
@@ -90,6 +90,7 @@ async function main(): Promise<void> {
   let settings: Settings = settingsStore.current;
   kiosk ||= settings.shell.kiosk.enabled;
   const remote = settings.shell.remote;
+  const policy = new NotificationPolicy(settings.shell.tray.notifications);
 
   // Deny every permission a page may ask for (camera, notifications, geolocation, …).
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, cb) => cb(false));
@@ -108,6 +109,10 @@ async function main(): Promise<void> {
       version: app.getVersion(),
       extraCorsOrigins: [APP_ORIGIN],
       onNotify: (kind, alert) => notify(kind, alert),
+      onPipeline: (e) => {
+        const d = policy.decideBuild(e.project, e.transition, new Date());
+        if (d.show && Notification.isSupported()) new Notification({ title: d.title, body: d.body }).show();
+      },
     });
     apiUrl = `http://127.0.0.1:${core.ports().http}`;
   }
@@ -235,7 +240,6 @@ async function main(): Promise<void> {
   }
 
   // ── tray and notifications ───────────────────────────────────────────────────────────
-  const policy = new NotificationPolicy(settings.shell.tray.notifications);
   function notify(kind: NotificationKind, alert: AlertInstance): void {
     const d = policy.decide(kind, alert, new Date());
     if (!d.show || !Notification.isSupported()) return;
@@ -356,5 +360,7 @@ app.on('before-quit', (e) => {
 
 main().catch((e: Error) => {
   console.error(`radiator: ${e.message}`);
+  // A desktop user sees no terminal: say why in a dialog (a port in use names the setting).
+  dialog.showErrorBox('Radiator cannot start', e.message);
   app.exit(1);
 });

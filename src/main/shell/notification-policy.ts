@@ -59,6 +59,15 @@ export class NotificationPolicy {
     return { show: true, title: `${verb}: ${a.ruleName}`, body: a.summary || a.reason || Object.entries(a.labels).map(([k, v]) => `${k}=${v}`).join(' ') };
   }
 
+  /** A CI project that broke or was fixed (CCTray): a warning-level notification under the same
+   * quiet hours and limits; starts and passes are not worth one. */
+  decideBuild(project: string, transition: 'started' | 'broken' | 'fixed' | 'still-broken' | 'passed', now: Date): Decision {
+    if (transition !== 'broken' && transition !== 'fixed') return { show: false, reason: 'severity' };
+    const a = { fingerprint: `build:${project}`, ruleName: project, severity: 'warning', summary: transition === 'broken' ? 'The build broke.' : 'The build is green again.', reason: '', labels: {} } as unknown as AlertInstance;
+    const d = this.decide(transition === 'broken' ? 'firing' : 'resolved', a, now);
+    return d.show ? { show: true, title: `${transition === 'broken' ? 'Build broke' : 'Build fixed'}: ${project}`, body: d.body } : d;
+  }
+
   /** One notification for what the limit held back, once a minute has passed (null if none). */
   summary(now: Date): { title: string; body: string } | null {
     const t = now.getTime();

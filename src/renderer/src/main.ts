@@ -10,7 +10,13 @@ const bridge = (window as unknown as { radiator?: RadiatorBridge }).radiator;
 const info: AppInfo | null = bridge ? await bridge.getInfo() : null;
 const params = new URLSearchParams(location.search);
 
-mount(App, {
-  target: document.getElementById('app')!,
-  props: { base: info?.apiUrl ?? location.origin, token: info?.token ?? params.get('token'), info, bridge: bridge ?? null },
-});
+const base = info?.apiUrl ?? location.origin;
+const token = info?.token ?? params.get('token');
+// The settings are their own view (`/settings`, or `?view=settings` in the desktop app): the boards
+// screen never carries editing controls, and a TV never loads the editor's code (a separate chunk).
+if (params.get('view') === 'settings' || location.pathname.replace(/\/+$/, '') === '/settings') {
+  const { default: SettingsApp } = await import('./settings/SettingsApp.svelte');
+  mount(SettingsApp, { target: document.getElementById('app')!, props: { base, token, info } });
+} else {
+  mount(App, { target: document.getElementById('app')!, props: { base, token, info, bridge: bridge ?? null } });
+}

@@ -6,7 +6,7 @@ import type { AlertInstance } from '../../../src/shared/alert-rules.ts';
 
 const policy = (over: Record<string, unknown> = {}) => ShellSettingsSchema.parse({ tray: { notifications: over } }).tray.notifications;
 const alert = (fp: string, severity: AlertInstance['severity'] = 'warning'): AlertInstance => ({
-  fingerprint: fp, ruleId: 'r', ruleName: `Rule ${fp}`, state: 'firing', severity, labels: {}, summary: 'it broke', runbookUrl: '', value: 1, since: 0, firedAt: 0, silencedBy: [], ack: null, board: null, panel: null, reason: '',
+  fingerprint: fp, ruleId: 'r', ruleName: `Rule ${fp}`, state: 'firing', severity, labels: {}, summary: 'it broke', runbookUrl: '', value: 1, since: 0, firedAt: 0, silencedBy: [], ack: null, board: null, panel: null, reason: '', onCall: null,
 });
 const at = (hhmm: string, plusMs = 0) => new Date(new Date(`2026-11-23T${hhmm}:00`).getTime() + plusMs);
 
@@ -47,5 +47,12 @@ describe('notifications', () => {
     expect(p.decide('firing', alert('c', 'critical'), at('23:30')).show).toBe(true);
     const strict = new NotificationPolicy(policy({ quietHours: { enabled: true, allowCritical: false } }));
     expect(strict.decide('firing', alert('c', 'critical'), at('23:30')).show).toBe(false);
+  });
+
+  it('tell of a build that broke or was fixed, not of every start', () => {
+    const p = new NotificationPolicy(policy());
+    expect(p.decideBuild('api', 'broken', at('10:00'))).toEqual({ show: true, title: 'Build broke: api', body: 'The build broke.' });
+    expect(p.decideBuild('api', 'started', at('10:01')).show).toBe(false);
+    expect(p.decideBuild('api', 'fixed', at('10:02'))).toMatchObject({ show: true, title: 'Build fixed: api' });
   });
 });

@@ -22,6 +22,7 @@ const alert = (over: Partial<AlertInstance> = {}): AlertInstance => ({
   board: 'infrastructure',
   panel: 'queue',
   reason: '',
+  onCall: null,
   ...over,
 });
 

@@ -25,6 +25,9 @@ export interface AlertEngineOptions {
   log?: (line: string) => void;
   /** Called after any change (states, silences, acks) with the whole current list. */
   onChange?: (alerts: AlertInstance[]) => void;
+  /** Who is on call for a rule (its rotation id, or null for the first rotation); null when no
+   * rotation is set up. Alerts name the person. */
+  onCall?: (rotation: string | null) => string | null;
   /** Called for each transition that notifies (the shell turns these into OS notifications). */
   onNotify?: (kind: NotificationKind, alert: AlertInstance) => void;
 }
@@ -72,7 +75,7 @@ function anomalyHolds(o: EnsembleOutput, threshold: number, active: boolean): bo
 const parseValue = (s: string): number => (s === '+Inf' ? Infinity : s === '-Inf' ? -Infinity : Number(s));
 
 export class AlertEngine {
-  private readonly opts: Required<Omit<AlertEngineOptions, 'onChange' | 'onNotify'>> & Pick<AlertEngineOptions, 'onChange' | 'onNotify'>;
+  private readonly opts: Required<Omit<AlertEngineOptions, 'onChange' | 'onNotify' | 'onCall'>> & Pick<AlertEngineOptions, 'onChange' | 'onNotify' | 'onCall'>;
   private readonly rules = new Map<string, RuleRuntime>();
   private readonly instances = new Map<string, Instance>();
   private silences: Silence[] = [];
@@ -286,6 +289,8 @@ export class AlertEngine {
         `severity:${inst.rule.severity}`,
         `state:${to}`,
         `fingerprint:${inst.fingerprint}`,
+        // Charts on the rule's board draw its firing as a marker.
+        ...(inst.rule.board ? [`board:${inst.rule.board}`] : []),
         ...Object.entries(inst.labels)
           .filter(([k]) => k !== 'alertname' && k !== 'severity')
           .map(([k, v]) => `${k}:${v}`),
@@ -325,6 +330,7 @@ export class AlertEngine {
       board: inst.rule.board ?? null,
       panel: inst.rule.panel ?? null,
       reason: inst.reason,
+      onCall: this.opts.onCall?.(inst.rule.oncall ?? null) ?? null,
     };
   }
 

@@ -50,13 +50,16 @@ export class Entry {
   members: Set<string> | null = null;
   /** A set that was non-empty at the last flush writes one 0 when it empties. */
   setWasNonEmpty = false;
+  /** A summary's quantiles (SUMMARY_QUANTILES unless the receiver asked for others). */
+  readonly quantiles: readonly number[];
 
-  constructor(kind: EntryKind, key: string, name: string, labels: LabelPairs, outputs: Series[]) {
+  constructor(kind: EntryKind, key: string, name: string, labels: LabelPairs, outputs: Series[], quantiles: readonly number[] = SUMMARY_QUANTILES) {
     this.kind = kind;
     this.key = key;
     this.name = name;
     this.labels = labels;
     this.outputs = outputs;
+    this.quantiles = quantiles;
   }
 }
 
@@ -83,12 +86,13 @@ export class Aggregator {
     return this.entries.size;
   }
 
-  /** The entry for a validated identity (labels sorted), created on first use. */
-  entry(kind: EntryKind, name: string, labels: LabelPairs): Entry | AggregatorProblem {
+  /** The entry for a validated identity (labels sorted), created on first use. A summary may
+   * ask for its own quantiles (browser telemetry wants p75); an existing entry keeps its own. */
+  entry(kind: EntryKind, name: string, labels: LabelPairs, quantiles: readonly number[] = SUMMARY_QUANTILES): Entry | AggregatorProblem {
     const key = seriesKey(name, labels);
     const found = this.entries.get(key);
     if (found) return found.kind === kind ? found : 'type_conflict';
-    let outputs = this.resolveOutputs(kind, name, labels, false);
+    let outputs = this.resolveOutputs(kind, name, labels, false, quantiles);
     let entryKey = key;
     let entryLabels = labels;
     if (!outputs) {
@@ -96,23 +100,23 @@ export class Aggregator {
       entryKey = seriesKey(name, entryLabels);
       const overflow = this.entries.get(entryKey);
       if (overflow) return overflow.kind === kind ? overflow : 'type_conflict';
-      outputs = this.resolveOutputs(kind, name, entryLabels, true);
+      outputs = this.resolveOutputs(kind, name, entryLabels, true, quantiles);
       if (!outputs) return 'series_limit';
     }
-    const e = new Entry(kind, entryKey, name, entryLabels, outputs);
+    const e = new Entry(kind, entryKey, name, entryLabels, outputs, quantiles);
     if (kind === 'summary') e.summary = new SlidingSummary(this.opts.random);
     if (kind === 'set') e.members = new Set();
     this.entries.set(entryKey, e);
     return e;
   }
 
-  private resolveOutputs(kind: EntryKind, name: string, labels: LabelPairs, overflow: boolean): Series[] | null {
+  private resolveOutputs(kind: EntryKind, name: string, labels: LabelPairs, overflow: boolean, quantiles: readonly number[]): Series[] | null {
     if (kind !== 'summary') {
       const s = this.sink.resolve(name, labels, { overflow });
       return s ? [s] : null;
     }
     const out: Series[] = [];
-    for (const q of SUMMARY_QUANTILES) {
+    for (const q of quantiles) {
       const ql = [...labels, ['quantile', String(q)] as const].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
       const s = this.sink.resolve(name, ql, { overflow });
       if (!s) return null;
@@ -209,9 +213,9 @@ export class Aggregator {
         }
         case 'summary': {
           const s = e.summary!;
-          const nq = SUMMARY_QUANTILES.length;
+          const nq = e.quantiles.length;
           if (repeat || ts - e.lastQuantiles >= this.opts.quantileIntervalMs) {
-            const qs = s.quantiles(ts, SUMMARY_QUANTILES);
+            const qs = s.quantiles(ts, e.quantiles);
             for (let i = 0; i < nq; i++) write(e.outputs[i]!, qs[i]!);
             e.lastQuantiles = ts;
           }

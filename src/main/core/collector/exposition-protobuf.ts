@@ -4,65 +4,7 @@
 // `quantile` labels for summaries).
 
 import { ExpositionError, type ExpositionSample, type FamilyType, type MetricFamily } from './exposition-parser.ts';
-
-class Reader {
-  readonly buf: Uint8Array;
-  pos: number;
-  readonly end: number;
-  private readonly dv: DataView;
-  constructor(buf: Uint8Array, pos = 0, end = buf.length) {
-    this.buf = buf;
-    this.pos = pos;
-    this.end = end;
-    this.dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  }
-  get done(): boolean {
-    return this.pos >= this.end;
-  }
-  varint(): number {
-    let v = 0;
-    let mul = 1;
-    for (let i = 0; i < 10; i++) {
-      if (this.pos >= this.end) throw new Error('truncated varint');
-      const b = this.buf[this.pos++]!;
-      v += (b & 127) * mul;
-      if (!(b & 128)) return v;
-      mul *= 128;
-    }
-    throw new Error('varint too long');
-  }
-  double(): number {
-    if (this.pos + 8 > this.end) throw new Error('truncated double');
-    const v = this.dv.getFloat64(this.pos, true);
-    this.pos += 8;
-    return v;
-  }
-  bytes(): Reader {
-    const len = this.varint();
-    if (this.pos + len > this.end) throw new Error('truncated field');
-    const r = new Reader(this.buf, this.pos, this.pos + len);
-    this.pos += len;
-    return r;
-  }
-  string(): string {
-    const r = this.bytes();
-    return new TextDecoder('utf-8', { fatal: true }).decode(this.buf.subarray(r.pos, r.end));
-  }
-  skip(wire: number): void {
-    if (wire === 0) this.varint();
-    else if (wire === 1) this.pos += 8;
-    else if (wire === 2) this.bytes();
-    else if (wire === 5) this.pos += 4;
-    else throw new Error(`unsupported wire type ${wire}`);
-  }
-  /** Iterate fields: calls fn(fieldNumber, wireType) which must consume the value. */
-  fields(fn: (field: number, wire: number) => void): void {
-    while (!this.done) {
-      const key = this.varint();
-      fn(Math.floor(key / 8), key & 7);
-    }
-  }
-}
+import { Reader } from './protobuf-reader.ts';
 
 const TYPE_NAMES: FamilyType[] = ['counter', 'gauge', 'summary', 'untyped', 'histogram', 'gaugehistogram'];
 

@@ -4,7 +4,7 @@
 // Going through the import API rather than the live receivers keeps backfill from racing the
 // collector's own flushes (a flush would write "now" and turn every older sample out of order).
 
-import { buildAt, deployState, lastBuilds, trafficAt, ROUTES, PAGES, SERVICES, DEPLOY_EVERY_MS, BUILD_EVERY_MS } from './model.ts';
+import { buildAt, deployState, lastBuilds, trafficAt, ROUTES, PAGES, SERVICES, BUILD_EVERY_MS } from './model.ts';
 import type { NewEventInput } from './model.ts';
 
 const Z = { '0.5': 0, '0.9': 1.2816, '0.95': 1.6449, '0.99': 2.3263 } as const;
@@ -96,13 +96,25 @@ export function demoHistory(from: number, to: number, stepMs: number, rand: () =
       counter('experiment_exposures', { experiment: 'one_click_checkout', variant: v }, exposures, t);
       counter('experiment_conversions', { experiment: 'one_click_checkout', variant: v }, conv, t);
     }
-    // Infrastructure.
-    f.add('queue_depth', 'gauge', { queue: 'emails' }, Math.max(0, Math.round(20 + 15 * Math.sin(t / 600_000) + gauss() * 3)), t);
-    f.add('db_connections', 'gauge', { db: 'orders' }, Math.round(30 + rps / 3 + gauss() * 2), t);
-    f.add('cache_hit_ratio', 'gauge', { cache: 'product' }, Math.min(1, 0.93 + gauss() * 0.01), t);
+    // Infrastructure (the live demo sends these over OTLP: `job` is the service's name).
+    f.add('queue_depth', 'gauge', { job: 'worker', queue: 'emails' }, Math.max(0, Math.round(20 + 15 * Math.sin(t / 600_000) + gauss() * 3)), t);
+    f.add('db_connections', 'gauge', { db: 'orders', job: 'api' }, Math.round(30 + rps / 3 + gauss() * 2), t);
+    f.add('cache_hit_ratio', 'gauge', { cache: 'product', job: 'api' }, Math.min(1, 0.93 + gauss() * 0.01), t);
     for (const s of SERVICES) {
       const status = s === 'payments' && dep.bad && dep.sinceMs > 2 * 60_000 ? 1 : 0;
       f.add('service_check_status', 'gauge', { check: `${s}.health`, service: s }, status, t);
+    }
+    // Logs, as the log intake counts them: lines by source and level (rates as the live demo's).
+    for (const [source, level, perSecond] of [
+      ['web', 'INFO', 4.5],
+      ['web', 'ERROR', 0.08],
+      ['payments', 'INFO', 1],
+      ['payments', 'ERROR', dep.bad ? 0.5 : 0.1],
+      ['worker', 'INFO', 1],
+      ['worker', 'WARN', 0.05],
+      ['worker', 'ERROR', 0.02],
+    ] as const) {
+      counter('log_lines_total', { level, source }, Math.round(perSecond * sec * (0.5 + rand())), t);
     }
     // Client.
     for (const p of PAGES) {
@@ -129,15 +141,6 @@ export function demoHistory(from: number, to: number, stepMs: number, rand: () =
       const b = buildAt(Math.floor(t / BUILD_EVERY_MS));
       counter('ci_builds', { pipeline: b.pipeline, status: b.ok ? 'success' : 'failure' }, 1, t);
       events.push({ kind: 'build', title: `${b.pipeline} #${b.n % 10_000} ${b.ok ? 'passed' : 'failed'}`, ts: t, tags: [`pipeline:${b.pipeline}`, `status:${b.ok ? 'success' : 'failure'}`] });
-    }
-    // Deploys, and the bad one's incident and rollback.
-    if (t % DEPLOY_EVERY_MS < stepMs) {
-      events.push({ kind: 'deploy', title: `Deploy web ${dep.version}`, service: 'web', version: dep.version, ts: t, tags: ['env:prod', 'service:web'] });
-      if (dep.n % 3 === 0) {
-        const prev = deployState(t - DEPLOY_EVERY_MS).version;
-        events.push({ kind: 'incident', title: 'Checkout latency high', ts: t + 2 * 60_000, tsEnd: t + 6 * 60_000, service: 'payments', tags: ['severity:major', 'service:payments'] });
-        events.push({ kind: 'deploy', title: `Rollback web to ${prev}`, service: 'web', version: prev, ts: t + 6 * 60_000, tags: ['env:prod', 'service:web', 'rollback'] });
-      }
     }
   }
   return { text: f.text(), events };

@@ -38,7 +38,7 @@ export const ROUTES: readonly Route[] = [
   { route: '/product/:id', method: 'GET', share: 0.3, latencyMs: 70, errorRate: 0.003 },
   { route: '/api/search', method: 'GET', share: 0.18, latencyMs: 110, errorRate: 0.005 },
   { route: '/cart', method: 'POST', share: 0.12, latencyMs: 90, errorRate: 0.004 },
-  { route: '/checkout', method: 'POST', share: 0.1, latencyMs: 180, errorRate: 0.01 },
+  { route: '/checkout', method: 'POST', share: 0.1, latencyMs: 120, errorRate: 0.01 },
 ];
 export const PAGES = ['/', '/product', '/search', '/cart', '/checkout'];
 export const SERVICES = ['web', 'api', 'payments', 'search', 'worker'];

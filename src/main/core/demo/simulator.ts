@@ -1,12 +1,16 @@
 // `--demo`: a small simulated company pointed at the collector through its real receivers — its
-// apps speak StatsD/DogStatsD over UDP, its CI pushes to the Pushgateway port, and deploys,
-// builds and incidents are posted as JSON events. Every level of the seed's telemetry is covered:
+// apps speak StatsD/DogStatsD over UDP, its worker and payments services export OpenTelemetry
+// (OTLP/HTTP JSON), its web pages send browser telemetry as /client.js does, its services post
+// log lines, its CI pushes to the Pushgateway port and reports deploys, commits and incidents
+// through signed CI webhooks, and builds are posted as JSON events. Every level of the seed's telemetry is covered:
 // business, application, client, infrastructure, pipeline, and an A/B experiment. One deploy
 // regresses checkout latency, an incident follows, and a rollback fixes it, on a loop.
 
 import dgram from 'node:dgram';
 import { demoHistory } from './history.ts';
 import { buildAt, buildExposition, deployState, lastBuilds, rng, trafficAt, BUILD_EVERY_MS, DEPLOY_EVERY_MS, PAGES, ROUTES, SERVICES } from './model.ts';
+import { demoLogLines, otlpGauges, otlpHistogram } from './telemetry.ts';
+import { deployDeliveries, type DemoWebhooks, type Delivery } from './pipeline.ts';
 
 export { rng, trafficAt, deployState, ROUTES } from './model.ts';
 
@@ -23,6 +27,8 @@ export interface DemoOptions {
   log?: (line: string) => void;
   /** Seconds of simulated time per tick (1 by default, the real rate). */
   tickMs?: number;
+  /** The demo's CI webhooks (their ids and secrets are in the settings it runs with). */
+  webhooks: DemoWebhooks;
 }
 
 export interface Demo {
@@ -42,6 +48,12 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
     const r = await fetch(base + path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
     if (!r.ok) log(`POST ${path}: ${r.status} ${await r.text()}`);
   };
+  const deliver = async (d: Delivery) => {
+    const r = await fetch(base + d.path, { method: 'POST', headers: d.headers, body: d.body });
+    if (!r.ok) log(`webhook ${d.path}: ${r.status} ${await r.text()}`);
+  };
+  // Webhook deliveries that lie ahead (a bad deploy's incident, its rollback), by time.
+  let pending: Delivery[] = [];
 
   // ── history ────────────────────────────────────────────────────────────────────────
   if (opts.historyMs > 0) {
@@ -51,10 +63,16 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
     const h = demoHistory(end - opts.historyMs, end, step, rand, gaussH);
     const r = await fetch(`${base}/api/v1/import`, { method: 'POST', headers: { 'Content-Type': 'text/plain; version=0.0.4' }, body: h.text });
     if (!r.ok) log(`import: ${r.status} ${await r.text()}`);
-    // The last cycle's incident and rollback may lie ahead of now; the live loop posts those.
-    const past = h.events.filter((e) => e.ts <= now() && (e.tsEnd ?? 0) <= now());
-    for (const e of past) await post('/api/v1/events', e);
-    log(`backfilled ${Math.round(opts.historyMs / 60_000)} min of history (${h.text.length >> 10} KiB) and ${past.length} events`);
+    for (const e of h.events.filter((x) => x.ts <= now())) await post('/api/v1/events', e);
+    // The deploys of the past, as CI reported them: commits, deployment statuses, incidents.
+    const deliveries: Delivery[] = [];
+    for (let n = Math.ceil((end - opts.historyMs) / DEPLOY_EVERY_MS); n * DEPLOY_EVERY_MS <= end; n++) deliveries.push(...deployDeliveries(opts.webhooks, n, n * DEPLOY_EVERY_MS));
+    deliveries.sort((a, b) => a.at - b.at);
+    for (const d of deliveries) {
+      if (d.at <= now()) await deliver(d);
+      else pending.push(d);
+    }
+    log(`backfilled ${Math.round(opts.historyMs / 60_000)} min of history (${h.text.length >> 10} KiB), ${h.events.length} events and ${deliveries.length} CI webhook deliveries`);
   }
 
   // ── live ───────────────────────────────────────────────────────────────────────────
@@ -93,8 +111,8 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
   };
 
   let lastDeploy = deployState(now()).n;
+  let firstTick = true;
   let lastBuild: number | null = null;
-  let openIncident: number | null = null;
   const gauss = () => {
     // Box–Muller, for latencies with a long tail via exp().
     const u = 1 - rand();
@@ -127,18 +145,39 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
     }
     if (rand() < 0.05) metric('shop.signups', 1, 'c');
     metric('shop.active_users', Math.round(rps * 12 + gauss() * 5), 'g');
-    metric('queue.depth', Math.max(0, Math.round(20 + 15 * Math.sin(t / 600_000) + gauss() * 3)), 'g', { queue: 'emails' });
-    metric('db.connections', Math.round(30 + rps / 3 + gauss() * 2), 'g', { db: 'orders' });
-    metric('cache.hit_ratio', Math.min(1, 0.93 + gauss() * 0.01), 'g', { cache: 'product' });
     metric('shop.visitors', [...Array(3)].map(() => Math.floor(rand() * 500)), 's');
-    // Client level: browser errors, page loads and Core Web Vitals per page.
+    // Infrastructure gauges from the worker and the API, over OpenTelemetry (OTLP/HTTP JSON, on
+    // the HTTP port so the demo works with the OTLP port off too): queue_depth, db_connections,
+    // cache_hit_ratio; and checkout latency as an OTLP histogram (delta temporality).
+    await post(
+      '/v1/metrics',
+      otlpGauges({
+        worker: [['queue.depth', { queue: 'emails' }, Math.max(0, Math.round(20 + 15 * Math.sin(t / 600_000) + gauss() * 3))]],
+        api: [
+          ['db.connections', { db: 'orders' }, Math.round(30 + rps / 3 + gauss() * 2)],
+          ['cache.hit_ratio', { cache: 'product' }, Math.min(1, 0.93 + gauss() * 0.01)],
+        ],
+      }),
+    );
+    const checkout = ROUTES.find((r) => r.route === '/checkout')!;
+    const checkoutMs = [...Array(Math.max(1, Math.round(rps * checkout.share)))].map(() => checkout.latencyMs * (dep.bad ? 3.2 : 1) * Math.exp(0.45 * gauss()) / 1000);
+    await post('/v1/metrics', otlpHistogram('payments', 'http.server.request.duration', { 'http.route': '/checkout' }, checkoutMs, [0.05, 0.1, 0.25, 0.5, 1, 2.5]));
+    // Client level: browser errors, page loads and Core Web Vitals per page, sent the way
+    // /client.js sends them (a beacon to /api/v1/client).
+    const items: unknown[] = [];
     for (const p of PAGES) {
-      if (rand() < 0.03 * (dep.bad && p === '/checkout' ? 4 : 1)) metric('client.js_errors', 1, 'c', { page: p, release: `1.${dep.n % 100}` });
-      metric('client.page_load', [...Array(2)].map(() => 900 * Math.exp(0.4 * gauss()) * (p === '/search' ? 1.4 : 1)), 'ms', { page: p });
-      metric('client.lcp', 1800 * Math.exp(0.3 * gauss()), 'd', { page: p });
-      metric('client.cls', Math.max(0, 0.05 + 0.03 * gauss()), 'd', { page: p });
-      metric('client.inp', 120 * Math.exp(0.4 * gauss()), 'd', { page: p });
+      if (rand() < 0.03 * (dep.bad && p === '/checkout' ? 4 : 1)) items.push({ t: 'error', p, n: 1, kind: 'error', msg: p === '/checkout' ? "Cannot read properties of undefined (reading 'total')" : 'Script error.', src: `https://shop.example/static/app.${dep.version}.js`, line: 1, col: 4242 });
+      for (let k = 0; k < 2; k++) items.push({ t: 'load', p, v: Math.round(900 * Math.exp(0.4 * gauss()) * (p === '/search' ? 1.4 : 1)) });
+      items.push({ t: 'lcp', p, v: Math.round(1800 * Math.exp(0.3 * gauss())) });
+      items.push({ t: 'cls', p, v: Math.max(0, 0.05 + 0.03 * gauss()) });
+      items.push({ t: 'inp', p, v: Math.round(120 * Math.exp(0.4 * gauss())) });
     }
+    await post('/api/v1/client', { release: `1.${dep.n % 100}`, items });
+    // Logs: every service's lines, errors among them (more from payments during a bad deploy).
+    const logLines = demoLogLines(rand, dep.bad, firstTick);
+    firstTick = false;
+    const r = await fetch(base + '/api/v1/logs?source=web', { method: 'POST', headers: { 'Content-Type': 'application/x-ndjson' }, body: logLines.join('\n') });
+    if (!r.ok) log(`POST /api/v1/logs: ${r.status} ${await r.text()}`);
     // A/B test: one-click checkout against the current flow.
     for (const v of ['control', 'treatment']) {
       const exposures = Math.round(rps * 0.1 * (0.8 + rand() * 0.4));
@@ -156,22 +195,18 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
     sendStatsd();
     if (jsonFallback.length) await post('/api/v1/metrics', jsonFallback.splice(0));
 
-    // Pipeline: deploys, the regression's incident and its rollback, builds pushed by CI.
+    // Pipeline: each deploy as CI reports it (commits pushed, the deployment's status) and, for a
+    // bad one, the incident and the rollback a few minutes on; builds pushed by CI below.
     if (dep.n !== lastDeploy) {
       lastDeploy = dep.n;
-      await post('/api/v1/events', { kind: 'deploy', title: `Deploy web ${dep.version}`, service: 'web', version: dep.version, tags: ['env:prod', 'service:web'] });
-      if (socket) lines.push(`_e{${`Deploy ${dep.version}`.length},${'shipped by CI'.length}}:Deploy ${dep.version}|shipped by CI|#kind:deploy,service:web,version:${dep.version}`);
+      pending.push(...deployDeliveries(opts.webhooks, dep.n, dep.n * DEPLOY_EVERY_MS));
+      pending.sort((a, b) => a.at - b.at);
+      if (socket) {
+        const title = `Release notes for ${dep.version}`;
+        lines.push(`_e{${title.length},${'published'.length}}:${title}|published|#kind:note,service:web,version:${dep.version}`);
+      }
     }
-    if (dep.bad && dep.sinceMs > 2 * 60_000 && openIncident === null) {
-      openIncident = t;
-      await post('/api/v1/events', { kind: 'incident', title: 'Checkout latency high', service: 'payments', tags: ['severity:major', 'service:payments'] });
-    }
-    if (!dep.bad && openIncident !== null) {
-      const prev = deployState(t - DEPLOY_EVERY_MS).version;
-      await post('/api/v1/events', { kind: 'deploy', title: `Rollback web to ${prev}`, service: 'web', version: prev, tags: ['env:prod', 'service:web', 'rollback'] });
-      await post('/api/v1/events', { kind: 'incident', title: 'Checkout latency high (resolved)', service: 'payments', ts: openIncident, tsEnd: t, tags: ['severity:major', 'service:payments', 'resolved'] });
-      openIncident = null;
-    }
+    while (pending.length > 0 && pending[0]!.at <= t) await deliver(pending.shift()!);
     const build = Math.floor(t / BUILD_EVERY_MS);
     if (build !== lastBuild) {
       // At start every pipeline's last build is pushed, so the screens show all of them at once.

@@ -146,7 +146,7 @@ export class FeedServer {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void {
     try {
       this.opts.guard.check(req, url);
-      if (this.clients.size >= FEED_MAX_CLIENTS) throw new RadiatorError('SHUTTING_DOWN', 'too many feed clients');
+      if (this.clients.size >= FEED_MAX_CLIENTS) throw new RadiatorError('OVERLOADED', `too many feed clients (at most ${FEED_MAX_CLIENTS}); close a screen or retry later`);
     } catch (e) {
       const err = e instanceof RadiatorError ? e : new RadiatorError('INTERNAL', String(e));
       const body = JSON.stringify(err.toBody());

@@ -17,10 +17,15 @@ import { mediaType, parseJsonBody, readBody } from './body.ts';
 import type { AlertEngine } from '../alerts/engine.ts';
 import { alertsApi } from './alerts-api.ts';
 import { configApi } from './config-api.ts';
+import { adminApi, type AdminApiContext } from './admin-api.ts';
+import { pipelineApi, type PipelineApiContext } from './pipeline-api.ts';
+import { analysisApi } from './analysis-api.ts';
+import type { DataSource } from '../sources/source.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
 import { federate, promApi, type PromApiContext } from './prom-api.ts';
 import { sendJson, sendText } from './respond.ts';
 import { serveStatic } from './static-files.ts';
+import type { TelemetryIntake } from '../telemetry-intake.ts';
 
 export interface ApiContext {
   settings: Settings;
@@ -32,7 +37,7 @@ export interface ApiContext {
   startedAt: number;
   listeners: () => string[];
   /** Bound ports; false where a receiver is off. */
-  ports: () => { http: number; statsdUdp: number | false; statsdTcp: number | false; push: number | false };
+  ports: () => { http: number; statsdUdp: number | false; statsdTcp: number | false; push: number | false; otlp: number | false };
   selfMetrics: () => MetricSample[];
   pushedMetrics: () => MetricSample[];
   addEvent: (e: NewEvent) => RadiatorEvent;
@@ -40,6 +45,13 @@ export interface ApiContext {
   prom: PromApiContext;
   alerts: AlertEngine;
   settingsStore: SettingsStore;
+  pipeline: PipelineApiContext;
+  /** Data sources by id (the anomaly analysis reads through them). */
+  sourceOf: (id: string) => DataSource;
+  /** OTLP, scrape targets, logs, browser telemetry (their routes on this port). */
+  telemetry: TelemetryIntake;
+  /** The settings UI's routes: access tokens, sections, source tests, boards as code. */
+  admin: AdminApiContext;
 }
 
 const PUSH_PREFIX = '/metrics/job';
@@ -96,9 +108,13 @@ export function apiHandler(ctx: ApiContext) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const p = url.pathname;
     if (p === PUSH_PREFIX || p.startsWith(PUSH_PREFIX + '/') || p.startsWith(PUSH_PREFIX + '@base64/')) return pushRoute(ctx, req, res, url);
+    if (await ctx.telemetry.route(req, res, url)) return;
     if (p.startsWith('/api/v1/') && (await promApi(ctx.prom, req, res, url))) return;
     if (p.startsWith('/api/v1/') && (await alertsApi(ctx.alerts, req, res, url))) return;
+    if (p.startsWith('/api/v1/') && (await adminApi(ctx.admin, req, res, url))) return;
     if (p.startsWith('/api/v1/config') && (await configApi(ctx.settingsStore, req, res, url))) return;
+    if (p.startsWith('/api/v1/') && (await pipelineApi(ctx.pipeline, req, res, url))) return;
+    if (p.startsWith('/api/v1/analysis/') && (await analysisApi(ctx.sourceOf, req, res, url))) return;
     if (p === '/federate' || (p === '/metrics' && url.searchParams.has('federate'))) {
       requireMethod(req, 'GET');
       return sendText(res, 200, federate(ctx.store, url.searchParams.getAll('match[]'), ctx.now()), 'text/plain; version=0.0.4; charset=utf-8');

@@ -1,6 +1,6 @@
 // The configuration the screens draw from (boards, playlists, display) and the live edits to it:
 // GET /api/v1/config; PUT/DELETE /api/v1/config/boards/<id>; PUT /api/v1/config/playlists/<id>;
-// PUT /api/v1/config/{display,alerts,sources}. Every write is validated against the shared schema (400 with each
+// PUT /api/v1/config/{display,alerts,sources,shell,pipeline,experiments,oncall}. Every write is validated against the shared schema (400 with each
 // problem named), saved, and pushed to every open screen.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -89,7 +89,18 @@ export async function configApi(store: SettingsStore, req: IncomingMessage, res:
     return true;
   }
   // Whole sections: display settings, alert rules and webhooks, data sources.
-  const section = /^\/api\/v1\/config\/(display|alerts|sources)$/.exec(p)?.[1] as 'display' | 'alerts' | 'sources' | undefined;
+  const section = /^\/api\/v1\/config\/(display|alerts|sources|shell|pipeline|experiments|oncall|scrape|logs|client)$/.exec(p)?.[1] as
+    | 'scrape'
+    | 'logs'
+    | 'client'
+    | 'display'
+    | 'alerts'
+    | 'sources'
+    | 'shell'
+    | 'pipeline'
+    | 'experiments'
+    | 'oncall'
+    | undefined;
   if (section) {
     if (m !== 'PUT') throw new RadiatorError('METHOD_NOT_ALLOWED', 'use PUT');
     try {
@@ -97,8 +108,8 @@ export async function configApi(store: SettingsStore, req: IncomingMessage, res:
     } catch (e) {
       refuse(e);
     }
-    // Sources and webhooks may carry credentials; the answer says what changed, not what they are.
-    sendJson(res, 200, section === 'display' ? store.current.display : { updated: section });
+    // Sources, webhooks and feeds may carry credentials; the answer says what changed, not what they are.
+    sendJson(res, 200, section === 'display' || section === 'experiments' || section === 'oncall' ? store.current[section] : { updated: section });
     return true;
   }
   return false;

@@ -1,18 +1,36 @@
 // Who may talk to the collector: the Host header must name this machine (DNS-rebinding guard),
 // a browser Origin must be this server or on the allow-list (cross-site request guard), and a
-// client that is not on loopback must present the token.
+// client that is not on loopback must present a token whose scope covers the request: a scoped
+// token (read, ingest, admin; see access/) or `server.token`, which is an admin token.
 
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { hostname } from 'node:os';
 import { isIP } from 'node:net';
 import { RadiatorError } from '../../../shared/errors.ts';
+import { requiredScope, scopeAllows, type Scope } from '../access/route-scope.ts';
 
 export interface GuardOptions {
   bindHost: string;
   allowedHosts: readonly string[];
   corsOrigins: readonly string[];
   token: string | null;
+  /** Paths whose handler checks the Origin itself against its own allow-list (browser
+   * telemetry from other sites' pages: /api/v1/client, /client.js). */
+  ownOriginPaths?: ReadonlySet<string>;
+  /** Scoped tokens (access/token-store.ts); without it only `server.token` is accepted. */
+  tokens?: { verify(token: string): { id: string; scope: Scope } | null };
+  /** Which peers count as this machine. Always `isLoopbackAddress` in Radiator; tests pass a
+   * narrower one to play a LAN client from 127.0.0.2 (it can never widen what is trusted there,
+   * since Radiator itself never sets it). */
+  isLoopback?: (addr: string | undefined) => boolean;
+}
+
+/** Who a request is: this machine, or the holder of a token of some scope. */
+export interface Access {
+  via: 'loopback' | 'server-token' | 'token';
+  scope: Scope;
+  tokenId: string | null;
 }
 
 export function isLoopbackAddress(addr: string | undefined): boolean {
@@ -72,15 +90,24 @@ export class Guard {
   }
 
   tokenOk(req: IncomingMessage, url: URL): boolean {
-    if (isLoopbackAddress(req.socket.remoteAddress)) return true;
-    const want = this.opts.token;
-    if (want === null) return false;
+    return this.access(req, url) !== null;
+  }
+
+  /** Who is asking: loopback is trusted as admin (it is this machine's user); anyone else is
+   * what their token says, or nobody (null). */
+  access(req: IncomingMessage, url: URL): Access | null {
+    if ((this.opts.isLoopback ?? isLoopbackAddress)(req.socket.remoteAddress)) return { via: 'loopback', scope: 'admin', tokenId: null };
     const auth = req.headers.authorization;
     const given = auth?.toLowerCase().startsWith('bearer ') ? auth.slice(7).trim() : url.searchParams.get('token');
-    if (!given) return false;
-    const a = Buffer.from(given);
-    const b = Buffer.from(want);
-    return a.length === b.length && timingSafeEqual(a, b);
+    if (!given) return null;
+    const want = this.opts.token;
+    if (want !== null) {
+      const a = Buffer.from(given);
+      const b = Buffer.from(want);
+      if (a.length === b.length && timingSafeEqual(a, b)) return { via: 'server-token', scope: 'admin', tokenId: null };
+    }
+    const t = this.opts.tokens?.verify(given) ?? null;
+    return t ? { via: 'token', scope: t.scope, tokenId: t.id } : null;
   }
 
   /** Throws the matching RadiatorError when the request may not proceed. */
@@ -89,11 +116,16 @@ export class Guard {
       throw new RadiatorError('HOST_NOT_ALLOWED', `Host "${req.headers.host}" is not this machine; add it to server.allowedHosts if it should be`);
     }
     const origin = req.headers.origin;
-    if (!this.originAllowed(origin, req.headers.host)) {
+    if (!this.opts.ownOriginPaths?.has(url.pathname) && !this.originAllowed(origin, req.headers.host)) {
       throw new RadiatorError('ORIGIN_NOT_ALLOWED', `requests from origin "${origin}" are not allowed; add it to server.corsOrigins if they should be`);
     }
-    if (!this.tokenOk(req, url)) {
+    const who = this.access(req, url);
+    if (!who) {
       throw new RadiatorError('UNAUTHORIZED', 'this client is not on loopback: send the token as "Authorization: Bearer <token>" or ?token=');
+    }
+    const need = requiredScope(req.method, url.pathname);
+    if (!scopeAllows(who.scope, need)) {
+      throw new RadiatorError('FORBIDDEN', `this token's scope is "${who.scope}"; ${req.method} ${url.pathname} needs "${need}"`);
     }
   }
 }

@@ -32,5 +32,14 @@ export function queryProblems(s: Settings): string[] {
       }),
     ),
   );
+  s.experiments.forEach((x, i) => {
+    for (const field of ['exposures', 'conversions'] as const) {
+      try {
+        if (parsePromQL(x[field]).type !== 'vector') out.push(`experiments.${i}.${field} = ${JSON.stringify(x[field])}: must be a series selector like name{label="value"}`);
+      } catch (e) {
+        out.push(`experiments.${i}.${field} = ${JSON.stringify(x[field])}: ${(e as Error).message}`);
+      }
+    }
+  });
   return out;
 }

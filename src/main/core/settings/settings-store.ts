@@ -5,8 +5,13 @@
 
 import { parseSettings, SettingsError, type Settings } from '../../../shared/settings.ts';
 
-export const LIVE_SECTIONS = ['boards', 'playlists', 'display', 'alerts', 'sources', 'shell'] as const;
+export const LIVE_SECTIONS = ['boards', 'playlists', 'display', 'alerts', 'sources', 'shell', 'pipeline', 'experiments', 'oncall', 'scrape', 'logs', 'client'] as const;
 export type LiveSection = (typeof LIVE_SECTIONS)[number];
+/** Sections the settings UI may change that only take effect when Radiator restarts (listeners,
+ * the store, the watched directory): saved and validated like the rest, applied at the next start. */
+export const RESTART_SECTIONS = ['server', 'receivers', 'store', 'configDir'] as const;
+export type RestartSection = (typeof RESTART_SECTIONS)[number];
+export type EditableSection = LiveSection | RestartSection;
 
 export interface SettingsPersistence {
   /** Where the settings live, for messages. */
@@ -64,20 +69,42 @@ export class SettingsStore {
 
   /** Replace one live section. The whole settings must still validate; nothing is saved or
    * applied otherwise (SettingsError names every problem). */
-  update(section: LiveSection, value: unknown): Settings {
+  update(section: EditableSection, value: unknown): Settings {
+    return this.updateMany({ [section]: value });
+  }
+
+  /** Replace several sections at once, all or nothing (an import, the watched directory): the
+   * result is validated as a whole, saved once, then announced section by section. With
+   * `dryRun` nothing is saved or announced; the settings it would give are returned. */
+  updateMany(changes: Partial<Record<EditableSection, unknown>>, opts: { dryRun?: boolean } = {}): Settings {
+    const sections = Object.keys(changes) as EditableSection[];
     // A flag wins over the file; an edit it would hide is refused rather than silently lost.
-    if (section in this.flags) {
-      throw new SettingsError([`${section}: set on the command line (--set ${section}…), so it cannot be changed while running; drop the flag to edit it here`]);
+    const held = sections.filter((section) => this.heldByFlag(section));
+    if (held.length > 0) {
+      throw new SettingsError(held.map((section) => `${section}: set on the command line (--set ${section}…), so it cannot be changed while running; drop the flag to edit it here`));
     }
-    const nextFile = { ...this.file, [section]: value };
+    const nextFile = { ...this.file, ...changes };
     const next = parseSettings(merge(nextFile, this.flags));
     const problems = this.check?.(next) ?? [];
     if (problems.length > 0) throw new SettingsError(problems);
+    if (opts.dryRun) return next;
     this.file = nextFile;
     this.settings = next;
     this.persistence?.save(this.file);
-    for (const fn of this.listeners) fn(next, section);
+    // Listeners react to live sections; a restart section is only saved.
+    for (const section of sections) if ((LIVE_SECTIONS as readonly string[]).includes(section)) for (const fn of this.listeners) fn(next, section as LiveSection);
     return next;
+  }
+
+  /** True when a command-line flag sets (part of) this section, so it cannot be edited here. */
+  heldByFlag(section: EditableSection): boolean {
+    return section in this.flags;
+  }
+
+  /** The section as the settings file has it (flags not applied); undefined when the file leaves
+   * it to the defaults. Restart sections are read this way: what will apply at the next start. */
+  fileSection(section: EditableSection): unknown {
+    return this.file[section];
   }
 
   /** The section as it stands (resolved, with defaults). */

@@ -78,6 +78,18 @@ export class PrometheusSource implements DataSource {
     return this.call('/api/v1/query_range', { query, start: String(startMs / 1000), end: String(endMs / 1000), step: String(stepMs / 1000) });
   }
 
+  /** How many series the server holds in memory (Prometheus's head block), or null when it does
+   * not say (Thanos, Mimir and VictoriaMetrics answer differently or not at all). */
+  async seriesCount(): Promise<number | null> {
+    try {
+      const tsdb = await this.call<{ headStats?: { numSeries?: number } }>('/api/v1/status/tsdb', {}, 'GET');
+      const n = tsdb.headStats?.numSeries;
+      return typeof n === 'number' && Number.isFinite(n) ? n : null;
+    } catch {
+      return null;
+    }
+  }
+
   async test(): Promise<{ ok: true; version: string } | { ok: false; code: SourceErrorCode; message: string }> {
     try {
       const info = await this.call<{ version?: string }>('/api/v1/status/buildinfo', {}, 'GET');

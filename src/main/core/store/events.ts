@@ -47,6 +47,29 @@ export class EventStore {
     return { ...e, id: row.id };
   }
 
+  /** Close the open incidents carrying `tag` at `at` (an issue closed, an incident resolved).
+   * Returns them as they now are, so screens can redraw the span. */
+  resolve(tag: string, at: number): RadiatorEvent[] {
+    const rows = this.db
+      .prepare("SELECT * FROM events WHERE kind = 'incident' AND ts_end IS NULL AND EXISTS (SELECT 1 FROM json_each(events.tags) WHERE json_each.value = ?)")
+      .all(tag) as unknown as EventRow[];
+    const update = this.db.prepare('UPDATE events SET ts_end = ? WHERE id = ?');
+    const out: RadiatorEvent[] = [];
+    for (const r of rows) {
+      const end = Math.max(at, r.ts);
+      update.run(end, r.id);
+      out.push({ ...this.fromRow(r), tsEnd: end });
+    }
+    return out;
+  }
+
+  /** Whether an event with this tag exists already (a webhook delivered twice). */
+  hasTag(kind: EventKind, tag: string): boolean {
+    return (
+      this.db.prepare('SELECT 1 FROM events WHERE kind = ? AND EXISTS (SELECT 1 FROM json_each(events.tags) WHERE json_each.value = ?) LIMIT 1').get(kind, tag) !== undefined
+    );
+  }
+
   /** Events that overlap [from, to] (a span counts if any part of it does), newest first. */
   query(q: EventQuery = {}): RadiatorEvent[] {
     const from = q.from ?? 0;
@@ -60,23 +83,27 @@ export class EventStore {
     const out: RadiatorEvent[] = [];
     const want = q.tags ?? [];
     for (const row of this.db.prepare(sql).iterate(to, from, ...(kinds ?? [])) as Iterable<EventRow>) {
-      const tags = JSON.parse(row.tags) as string[];
-      if (want.length > 0 && !want.every((t) => tags.includes(t))) continue;
-      out.push({
-        id: row.id,
-        ts: row.ts,
-        tsEnd: row.ts_end,
-        kind: row.kind as EventKind,
-        title: row.title,
-        text: row.text,
-        tags,
-        service: row.service,
-        version: row.version,
-        source: row.source,
-      });
+      const e = this.fromRow(row);
+      if (want.length > 0 && !want.every((t) => e.tags.includes(t))) continue;
+      out.push(e);
       if (out.length >= limit) break;
     }
     return out;
+  }
+
+  private fromRow(row: EventRow): RadiatorEvent {
+    return {
+      id: row.id,
+      ts: row.ts,
+      tsEnd: row.ts_end,
+      kind: row.kind as EventKind,
+      title: row.title,
+      text: row.text,
+      tags: JSON.parse(row.tags) as string[],
+      service: row.service,
+      version: row.version,
+      source: row.source,
+    };
   }
 
   deleteBefore(ts: number, maxRows: number): void {

@@ -5,11 +5,17 @@ import type { Panel } from '../../../shared/boards.ts';
 import type { RadiatorEvent } from '../../../shared/model.ts';
 
 /** Events of the panel's kinds (and, when it names tags, carrying all of them) that touch the
- * window from `from` on. */
-export function eventsIn(events: readonly RadiatorEvent[], filter: Panel['events'], from: number): RadiatorEvent[] {
+ * window from `from` on. Alerts count where they started firing, and only on their rule's board
+ * (or on every board for a rule that names none). */
+export function eventsIn(events: readonly RadiatorEvent[], filter: Panel['events'], from: number, board: string | null = null): RadiatorEvent[] {
   if (!filter) return [];
   const kinds = new Set<string>(filter.kinds);
-  return events.filter((e) => kinds.has(e.kind) && (e.tsEnd ?? e.ts) >= from && filter.tags.every((t) => e.tags.includes(t)));
+  return events.filter((e) => {
+    if (!kinds.has(e.kind) || (e.tsEnd ?? e.ts) < from || !filter.tags.every((t) => e.tags.includes(t))) return false;
+    if (e.kind !== 'alert') return true;
+    const onBoard = e.tags.find((t) => t.startsWith('board:'));
+    return e.tags.includes('state:firing') && (!onBoard || onBoard === `board:${board}`);
+  });
 }
 
 /** Mean and population standard deviation of the non-null values, and the band k·σ either side;

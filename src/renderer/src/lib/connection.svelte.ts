@@ -35,8 +35,8 @@ export class Connection {
   private nextId = 1;
   private readonly dirty = new Set<QueryData>();
   private publishTimer: ReturnType<typeof setTimeout> | null = null;
-  private readonly token: string | null;
-  private readonly base: string;
+  readonly token: string | null;
+  readonly base: string;
 
   constructor(base: string, token: string | null) {
     this.base = base;

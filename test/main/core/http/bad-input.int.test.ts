@@ -222,3 +222,64 @@ describe('StatsD bad input', () => {
     await stillServing();
   });
 });
+
+// ── OTLP, logs and browser telemetry: coded errors, counted, and the collector keeps serving ──
+describe('OTLP, logs and client bad input', () => {
+  it('OTLP on 7070: 415, 400 not retryable, 413 after gunzip — each counted', async () => {
+    const otlp = (body: string | Buffer, headers: Record<string, string>) => request('POST', '/v1/metrics', body, headers);
+    expect((await otlp('x', { 'Content-Type': 'text/plain' })).body).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE' });
+    const bad = await otlp('{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"x","gauge":{"dataPoints":[{"asInt":"1e9"}]}}]}]}]}', { 'Content-Type': 'application/json' });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ code: 'MALFORMED_OTLP', retryable: false });
+    expect(String(bad.body.message)).toContain('resourceMetrics[0].scopeMetrics[0].metrics[0].gauge.dataPoints[0].asInt');
+    const bomb = gzipSync(Buffer.alloc(9 * 1024 * 1024, 0x7b));
+    expect((await otlp(bomb, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' })).status).toBe(413);
+    expect(t.core.stats.rejectedCount('otlp')).toBeGreaterThanOrEqual(3);
+    await stillServing();
+  });
+
+  it('logs: 415, 413 for too many lines, 400 for a bad source; junk lines are counted, not fatal', async () => {
+    const post = (body: string | Buffer, type: string, path = '/api/v1/logs') => request('POST', path, body, { 'Content-Type': type });
+    expect((await post('x', 'application/xml')).body).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE' });
+    const many = await post('x\n'.repeat(10_001), 'text/plain');
+    expect(many.status).toBe(413);
+    expect(many.body).toMatchObject({ code: 'LOGS_TOO_MANY_LINES', limit: 10_000 });
+    expect((await post('x', 'text/plain', '/api/v1/logs?source=' + encodeURIComponent('a b'))).body).toMatchObject({ code: 'INVALID_PARAMETER' });
+    const junk = Buffer.concat([Buffer.from('{"level":"error"\n'), Buffer.from([0xff, 0xfe, 0x00, 0x0a]), Buffer.from('y'.repeat(20_000) + '\n'), Buffer.from('{"__proto__":{"x":1},"level":"warn"}\n')]);
+    const ok = await post(junk, 'application/x-ndjson');
+    expect(ok.status).toBe(200);
+    expect(ok.body).toEqual({ accepted: 4 });
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+    expect(t.core.stats.rejectedCount('logs', 'line_truncated')).toBe(1);
+    expect(t.core.stats.rejectedCount('logs', 'logs_too_many_lines')).toBe(1);
+    await stillServing();
+  });
+
+  it('client: 403 for a foreign origin, 400 for junk, values out of range refused one by one', async () => {
+    const beacon = (body: string, headers: Record<string, string> = {}) => request('POST', '/api/v1/client', body, { 'Content-Type': 'text/plain', ...headers });
+    const foreign = await beacon('{"items":[]}', { Origin: 'https://evil.example' });
+    expect(foreign.status).toBe(403);
+    expect(foreign.body.code).toBe('ORIGIN_NOT_ALLOWED');
+    expect(t.core.stats.rejectedCount('client', 'origin_not_allowed')).toBe(1);
+    expect((await beacon('not json')).body).toMatchObject({ code: 'MALFORMED_BODY' });
+    expect((await beacon('{"items": 5}')).body).toMatchObject({ code: 'MALFORMED_BODY' });
+    expect((await beacon('x'.repeat(70_000))).status).toBe(413);
+    const items = [
+      { t: 'lcp', p: '/ok', v: 1200 },
+      { t: 'lcp', p: '/ok', v: -1 },
+      { t: 'cls', p: '/ok', v: 1e9 },
+      { t: 'inp', p: '/ok', v: 'fast' },
+      { t: 'teleport', p: '/ok', v: 1 },
+      { t: 'error', p: 5 },
+      { t: 'error', p: '/ok', n: 1e12 },
+      ...Array.from({ length: 120 }, () => ({ t: 'cls', p: '/ok', v: 0.01 })),
+    ];
+    expect((await beacon(JSON.stringify({ release: '../../etc', items }))).status).toBe(204);
+    expect(t.core.stats.rejectedCount('client', 'malformed_value')).toBe(4);
+    expect(t.core.stats.rejectedCount('client', 'unknown_item')).toBe(1);
+    expect(t.core.stats.rejectedCount('client', 'malformed_page')).toBe(1);
+    expect(t.core.stats.rejectedCount('client', 'too_many_items')).toBe(27);
+    await waitFor(() => latest(t.core, 'client_lcp_count').get('client_lcp_count{page="/ok"}') === 1);
+    await stillServing();
+  });
+});

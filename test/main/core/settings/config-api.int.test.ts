@@ -15,7 +15,7 @@ import { tempDir, waitFor } from '../../../helpers/core.ts';
 
 const dir = tempDir();
 const file = join(dir, 'settings.json');
-const flags = { server: { httpPort: 0 }, receivers: { statsd: { udpPort: false, tcpPort: false }, push: { port: false }, host: { enabled: false } } };
+const flags = { server: { httpPort: 0 }, receivers: { statsd: { udpPort: false, tcpPort: false }, push: { port: false }, otlp: { port: false }, host: { enabled: false } } };
 let core: Core;
 let url: string;
 

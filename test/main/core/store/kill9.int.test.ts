@@ -9,7 +9,7 @@ import { serve, type Served } from '../../../helpers/serve.ts';
 const dir = tempDir('radiator-kill9-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const ARGS = ['--data-dir', dir, '--http-port', '0', '--statsd-port', 'off', '--statsd-tcp-port', 'off', '--push-port', 'off', '--no-host-metrics', '--flush-interval', '100ms', '--set', 'store.checkpointInterval=1s'];
+const ARGS = ['--data-dir', dir, '--http-port', '0', '--statsd-port', 'off', '--statsd-tcp-port', 'off', '--push-port', 'off', '--otlp-port', 'off', '--no-host-metrics', '--flush-interval', '100ms', '--set', 'store.checkpointInterval=1s'];
 
 async function read(port: number): Promise<Map<number, number>> {
   const r = await fetch(`http://127.0.0.1:${port}/api/v1/columns?match=kill_seq&from=-1h`);

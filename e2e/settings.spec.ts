@@ -2,8 +2,8 @@
 // complete): build a board with a panel whose query is typed with completion, see it live in the
 // preview and on an open screen, see the engine's error next to a bad query, change a threshold
 // and watch the screen change, export → delete → import, undo, import a Grafana dashboard, move
-// panels by keyboard and mouse, a file-managed board is read-only; axe and a screenshot of every
-// settings page at 1920×1080.
+// panels by keyboard and mouse, a file-managed board is read-only, telemetry and CI sections as
+// YAML; axe and screenshots of every settings page at 1920×1080 and 3840×2160.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
@@ -280,14 +280,56 @@ test('a data source test says what is wrong; an access token is shown once', asy
   await expect(page.getByTestId('tokens')).toContainText('read');
 });
 
-const PAGES = ['boards', 'playlists', 'rules', 'silences', 'notifications', 'sources', 'access', 'desktop', 'code'] as const;
+test('telemetry and CI as YAML: a bad value is named, a good one applies at once, secrets stay hidden', async ({ page }) => {
+  await openSettings(page, 'telemetry');
+  // The demo's CI webhooks come from its flags: shown, not editable, and their secrets never sent.
+  const pipeline = page.locator('#pipeline-yaml');
+  await expect(pipeline).toHaveValue(/demo-github/);
+  await expect(pipeline).toHaveValue(/secret: •••• kept ••••••/);
+  await expect(pipeline).toBeDisabled();
+  await expect(page.locator('form[data-section="pipeline"]')).toContainText('Set on the command line');
+
+  const yaml = page.locator('#logs-yaml');
+  const form = page.locator('form[data-section="logs"]');
+  const rule = (regex: string) =>
+    ['rules:', '  - id: e2e-sql', `    match: { regex: "${regex}" }`, '    metric: { name: e2e_sql_failures, type: counter, labels: { table: "${table}" } }'].join('\n');
+  await yaml.fill(rule('(a+)+ SQL query failed: (?<table>\\\\w+)'));
+  await expect(form.getByTestId('error-summary')).toContainText('rules.0.match.regex');
+  await expect(form.getByTestId('error-summary')).toContainText('exponential time');
+  await yaml.fill('rules: [unclosed');
+  await expect(form.getByTestId('error-summary')).toContainText('not YAML');
+  await expect(form.getByRole('button', { name: 'Save' })).toBeDisabled();
+  await yaml.fill(rule('SQL query failed: (?<table>\\\\w+)'));
+  await expect(form.getByTestId('error-summary')).toHaveCount(0);
+  await form.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByTestId('notice')).toContainText('Logs into metrics — done');
+  // The form now shows what was saved, as the server keeps it.
+  await expect(form.locator('.badge.unsaved')).toHaveCount(0);
+  await expect(yaml).toHaveValue(/syslog:/);
+  await page.screenshot({ path: `${SHOTS}/settings-telemetry-edited-1920x1080.png` });
+
+  // Applied at once: a line posted now is counted by the new rule.
+  const r = await fetch(`${base}/api/v1/logs?source=e2e`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'ERROR SQL query failed: orders\n' });
+  expect(r.status).toBeLessThan(300);
+  await expect
+    .poll(async () => {
+      const q = (await (await fetch(`${base}/api/v1/query?query=${encodeURIComponent('sum({__name__=~"e2e_sql_failures.*",table="orders"})')}`)).json()) as { data: { result: { value: [number, string] }[] } };
+      return Number(q.data.result[0]?.value[1] ?? 0);
+    }, { timeout: 10_000 })
+    .toBe(1);
+});
+
+const PAGES = ['boards', 'playlists', 'rules', 'silences', 'notifications', 'sources', 'access', 'telemetry', 'desktop', 'code'] as const;
 for (const p of PAGES) {
-  test(`the ${p} settings page: no serious accessibility problems, screenshot at 1920×1080`, async ({ page }) => {
+  test(`the ${p} settings page: no serious accessibility problems, screenshots at 1920×1080 and 3840×2160`, async ({ page }) => {
     await openSettings(page, p);
     await expect(page.locator(`[data-nav="${p}"]`)).toHaveAttribute('aria-current', 'page');
     await page.waitForTimeout(1_000);
     await page.screenshot({ path: `${SHOTS}/settings-${p}-1920x1080.png` });
     await axe(page);
+    await page.setViewportSize({ width: 3840, height: 2160 });
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: `${SHOTS}/settings-${p}-3840x2160.png` });
   });
 }
 

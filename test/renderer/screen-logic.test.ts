@@ -1,7 +1,7 @@
 // The renderer's pure helpers: units, thresholds, staleness, steps, office hours, pixel shift,
 // axis ticks, overlays, sparklines, legends.
 import { describe, expect, it } from 'vitest';
-import { ago, clockText, formatText, formatUnit } from '../../src/renderer/src/lib/units.ts';
+import { ago, chanceText, clockText, formatText, formatUnit } from '../../src/renderer/src/lib/units.ts';
 import { stateOf } from '../../src/renderer/src/lib/thresholds.ts';
 import { defaultMaxAge, freshness, stepFor } from '../../src/renderer/src/lib/freshness.ts';
 import { ambience, inOfficeHours, pixelShift } from '../../src/renderer/src/lib/schedule.ts';
@@ -13,6 +13,10 @@ import { parseSettings } from '../../src/shared/settings.ts';
 import type { RadiatorEvent } from '../../src/shared/model.ts';
 
 describe('units', () => {
+  it('never shows a chance as a certainty', () => {
+    expect([0.998, 0.9996, 0.5, 0.123, 0.004, 0.0002].map(chanceText)).toEqual(['99.8 %', '> 99.9 %', '50 %', '12 %', '0.4 %', '< 0.1 %']);
+  });
+
   it.each([
     [1234, 'none', null, '1.23k'],
     [0.5, 'percentunit', null, '50%'],

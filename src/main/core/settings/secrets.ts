@@ -16,6 +16,7 @@ const SECRET_PATHS: Record<string, string[][]> = {
   alerts: [['webhooks', '[]', 'headers', '*']],
   shell: [['remote', 'token']],
   pipeline: [['webhooks', '[]', 'secret'], ['cctray', '[]', 'auth', 'token'], ['cctray', '[]', 'auth', 'password']],
+  scrape: [['targets', '[]', 'auth', 'token'], ['targets', '[]', 'auth', 'password']],
 };
 
 function walk(value: unknown, path: string[], fn: (v: unknown, counterpart: (other: unknown) => unknown) => unknown, other: unknown): unknown {

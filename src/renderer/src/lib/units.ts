@@ -116,3 +116,10 @@ export function ago(ms: number): string {
 export function clockText(ms: number): string {
   return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 }
+
+/** A probability as a percentage that never reads as a certainty: 99.8 % is not "100 %". */
+export function chanceText(p: number): string {
+  if (p > 0.999) return '> 99.9 %';
+  if (p < 0.001) return '< 0.1 %';
+  return `${(p * 100).toFixed(p > 0.99 || p < 0.01 ? 1 : 0)} %`;
+}

@@ -19,6 +19,10 @@ describe('secrets in settings sections', () => {
     expect(redactSecrets('server', { host: '127.0.0.1', token: null })).toEqual({ host: '127.0.0.1', token: null });
     expect(redactSecrets('alerts', { rules: [], webhooks: [{ id: 'w', headers: { Authorization: 'Bearer x', 'X-Team': 'y' } }] })).toEqual({ rules: [], webhooks: [{ id: 'w', headers: { Authorization: SECRET_KEPT, 'X-Team': SECRET_KEPT } }] });
     expect(redactSecrets('display', { theme: 'dark' })).toEqual({ theme: 'dark' });
+    expect(redactSecrets('scrape', { targets: [{ id: 'n', auth: { type: 'bearer', token: 'scrape-token' } }, { id: 'm', auth: { type: 'basic', username: 'u', password: 'pw' } }] })).toEqual({
+      targets: [{ id: 'n', auth: { type: 'bearer', token: SECRET_KEPT } }, { id: 'm', auth: { type: 'basic', username: 'u', password: SECRET_KEPT } }],
+    });
+    expect(redactSecrets('pipeline', { webhooks: [{ id: 'gh', type: 'github', secret: 'a-long-webhook-secret' }], cctray: [] })).toEqual({ webhooks: [{ id: 'gh', type: 'github', secret: SECRET_KEPT }], cctray: [] });
   });
 
   it('puts a kept secret back from the entry with the same id, even after a reorder', () => {

@@ -3,6 +3,7 @@
 // names the setting, the value and the rule.
 
 import { z } from 'zod';
+import { port, portOrOff } from './port-schema.ts';
 import { ShellSettingsSchema } from './shell-settings.ts';
 import { ExperimentSchema, OnCallRotationSchema, PipelineSettingsSchema } from './pipeline-settings.ts';
 import { ClientSettingsSchema, LogsSettingsSchema, OtlpReceiverSchema, ScrapeSettingsSchema } from './telemetry-settings.ts';
@@ -33,16 +34,6 @@ import {
   MAX_FLUSH_INTERVAL_MS,
   MIN_FLUSH_INTERVAL_MS,
 } from './limits.ts';
-
-/** 0 asks the OS for any free port (the listener line says which it got). */
-const port = z
-  .number({ error: 'must be a port number' })
-  .int({ error: 'must be a whole number' })
-  .min(0, { error: 'must be between 0 and 65535' })
-  .max(65535, { error: 'must be between 0 and 65535' });
-
-/** A port, or `false` for "this receiver is off". */
-const portOrOff = z.union([port, z.literal(false)], { error: 'must be a port number (0–65535) or false to turn it off' });
 
 const hostAddress = z
   .string()

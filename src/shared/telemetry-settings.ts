@@ -3,6 +3,7 @@
 // from settings.ts, which composes them; every message names the field and the rule.
 
 import { z } from 'zod';
+import { port, portOrOff } from './port-schema.ts';
 import { durationSchema as duration } from './duration-schema.ts';
 import {
   DEFAULT_OTLP_PORT,
@@ -17,13 +18,6 @@ import {
 } from './limits.ts';
 import { parseJsonPath, parseTemplate, templateGroups } from './log-template.ts';
 import { regexProblem } from './regex-safety.ts';
-
-const port = z
-  .number({ error: 'must be a port number' })
-  .int({ error: 'must be a whole number' })
-  .min(0, { error: 'must be between 0 and 65535' })
-  .max(65535, { error: 'must be between 0 and 65535' });
-const portOrOff = z.union([port, z.literal(false)], { error: 'must be a port number (0–65535) or false to turn it off' });
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, { error: 'must be 1–64 lower-case letters, digits, - or _' });
 const labelName = z

@@ -1,26 +1,21 @@
 // The desktop app itself, through Playwright's Electron driver: the kiosk window shows a board,
 // the tray menu lists a firing alert, settings survive a restart. It needs the Electron binary,
-// which npm downloads on the first `npm start`; where there is none (CI machines without internet)
+// which `npm start` downloads on its first run (scripts/electron-binary.ts); where there is none (CI machines without internet)
 // every test here is skipped with that reason — never counted as passed.
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { locateElectron } from '../../scripts/electron-binary.ts';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
-/** The Electron executable if it is installed — found without require('electron'), which would
- * try to download it. */
-function electronBinary(): string | null {
-  const dir = join(ROOT, 'node_modules', 'electron');
-  const pathFile = join(dir, 'path.txt');
-  if (!existsSync(pathFile)) return null;
-  const exe = join(process.env.ELECTRON_OVERRIDE_DIST_PATH ?? join(dir, 'dist'), readFileSync(pathFile, 'utf8').trim());
-  return existsSync(exe) ? exe : null;
-}
+/** The Electron executable if it is installed (or named by ELECTRON_EXEC_PATH /
+ * ELECTRON_OVERRIDE_DIST_PATH) — found the way `npm start` finds it, without downloading. */
+const located = locateElectron(join(ROOT, 'node_modules', 'electron'), process.env);
+const binary = located.found ? located.path : null;
 
-const binary = electronBinary();
-test.skip(binary === null, 'no Electron binary installed (npm fetches it on the first `npm start`; this machine has no internet to fetch it)');
+test.skip(binary === null, `no Electron binary at ${located.path} (\`npm start\` fetches it on first run; this machine cannot reach Electron's download server)`);
 
 async function launch(userData: string, args: string[] = []): Promise<{ app: ElectronApplication; page: Page }> {
   const app = await electron.launch({

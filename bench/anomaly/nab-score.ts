@@ -15,6 +15,8 @@ export interface CostMatrix {
 
 /** NAB's "standard" application profile. */
 export const STANDARD_PROFILE: CostMatrix = { tpWeight: 1.0, fpWeight: 0.11, fnWeight: 1.0 };
+/** NAB's "reward low FP rate" profile: each false positive costs twice as much. */
+export const LOW_FP_PROFILE: CostMatrix = { tpWeight: 1.0, fpWeight: 0.22, fnWeight: 1.0 };
 export const PROBATION_PERCENT = 0.15;
 
 /** NAB's probationary period: the first 15 % of a file, at most 750 rows (nab/util.py getProbationPeriod). */

@@ -34,6 +34,16 @@ export const ERROR_CODES = {
     retryable: false,
     meaning: 'The body could not be decoded: bad JSON, or a gzip stream that does not inflate.',
   },
+  JSON_TOO_DEEP: {
+    status: 400,
+    retryable: false,
+    meaning: 'The JSON body nests deeper than `limit` levels; nothing was applied.',
+  },
+  JSON_TOO_MANY_NODES: {
+    status: 400,
+    retryable: false,
+    meaning: 'The JSON body holds more than `limit` values and keys; nothing was applied. Split it.',
+  },
   INVALID_SAMPLE: {
     status: 400,
     retryable: false,

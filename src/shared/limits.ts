@@ -33,6 +33,14 @@ export const MAX_SET_MEMBERS = 100_000;
 export const MAX_STATSD_INFLIGHT_BYTES = 64 * 1024 * 1024;
 /** Raw StatsD keys remembered for the fast path; past it the cache starts over. */
 export const MAX_STATSD_KEY_CACHE = 250_000;
+/** StatsD series the parsing thread remembers (twice the default series cap); past it, a drain
+ * forgets the least recently seen (`radiator_statsd_cache_evicted_total{cache="keys"}`). */
+export const MAX_STATSD_KEYS = 200_000;
+/** How long a flush waits for the StatsD thread's window; a later reply is applied at the next
+ * flush, never dropped. */
+export const STATSD_DRAIN_WAIT_MS = 2_000;
+/** At shutdown the last flush waits this long for the StatsD thread's last window. */
+export const STATSD_STOP_DRAIN_WAIT_MS = 30_000;
 /** A summary's quantiles cover this trailing window (statsd_exporter's default MaxAge). */
 export const SUMMARY_MAX_AGE_MS = 10 * 60_000;
 export const SUMMARY_AGE_BUCKETS = 5;
@@ -48,6 +56,10 @@ export const MAX_LABELS_PER_SERIES = 32;
 /** Applies to the body after gunzip, too. */
 export const MAX_BODY_BYTES = 4 * 1024 * 1024;
 export const MAX_JSON_BATCH_SAMPLES = 10_000;
+/** How deep a JSON body may nest (a sample needs 3: batch, sample, labels). */
+export const MAX_JSON_DEPTH = 64;
+/** Values and keys in one JSON body; a full batch of samples with 32 labels each is ~700 000. */
+export const MAX_JSON_NODES = 1_000_000;
 export const MAX_EVENT_TITLE_BYTES = 512;
 export const MAX_EVENT_TEXT_BYTES = 16_384;
 export const MAX_EVENT_TAGS = 32;

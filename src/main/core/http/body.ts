@@ -1,8 +1,11 @@
-// Reading request bodies with a hard size limit, before and after gunzip.
+// Reading request bodies with a hard size limit, before and after gunzip; JSON bodies also with
+// limits on their depth and number of values, checked before they are parsed.
 
 import type { IncomingMessage } from 'node:http';
 import { createGunzip } from 'node:zlib';
 import { RadiatorError } from '../../../shared/errors.ts';
+import { MAX_JSON_DEPTH, MAX_JSON_NODES } from '../../../shared/limits.ts';
+import { checkJsonShape } from './json-shape.ts';
 
 export interface BodyOptions {
   limitBytes: number;
@@ -67,7 +70,17 @@ export function mediaType(req: IncomingMessage): string {
   return (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
+/** Throws JSON_TOO_DEEP or JSON_TOO_MANY_NODES (400, not retryable) for a body past the limits. */
+export function checkJsonBodyShape(body: Uint8Array): void {
+  const shape = checkJsonShape(body, { maxDepth: MAX_JSON_DEPTH, maxNodes: MAX_JSON_NODES });
+  if (shape?.problem === 'too_deep') throw new RadiatorError('JSON_TOO_DEEP', `the JSON body nests deeper than ${shape.limit} levels`, { limit: shape.limit });
+  if (shape?.problem === 'too_many_nodes') {
+    throw new RadiatorError('JSON_TOO_MANY_NODES', `the JSON body holds more than ${shape.limit} values and keys`, { limit: shape.limit });
+  }
+}
+
 export function parseJsonBody(body: Buffer): unknown {
+  checkJsonBodyShape(body);
   try {
     return JSON.parse(body.toString('utf8'));
   } catch (e) {

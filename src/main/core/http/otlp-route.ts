@@ -14,7 +14,7 @@ import { decodeOtlpProtobuf } from '../collector/otlp/otlp-protobuf.ts';
 import { OTLP_RECEIVER, type OtlpReceiver } from '../collector/otlp/otlp-receiver.ts';
 import { grpcCode, responseJson, responseProtobuf, statusProtobuf } from '../collector/otlp/otlp-response.ts';
 import { RateBudget } from '../collector/rate-budget.ts';
-import { mediaType, readBody } from './body.ts';
+import { checkJsonBodyShape, mediaType, readBody } from './body.ts';
 import { sendError } from './respond.ts';
 
 export const OTLP_METRICS_PATH = '/v1/metrics';
@@ -91,6 +91,7 @@ export class OtlpRoute {
 function decode(body: Buffer, protobuf: boolean): OtlpRequest {
   try {
     if (protobuf) return decodeOtlpProtobuf(body);
+    checkJsonBodyShape(body);
     let parsed: unknown;
     try {
       parsed = JSON.parse(body.toString('utf8'));

@@ -19,7 +19,7 @@ import { FeedServer } from './feed/feed-server.ts';
 import { apiHandler, pushHandler, type ApiContext } from './http/api.ts';
 import { Guard } from './http/guard.ts';
 import { HttpListener } from './http/server.ts';
-import { FEED_PATH } from '../../shared/limits.ts';
+import { FEED_PATH, STATSD_STOP_DRAIN_WAIT_MS } from '../../shared/limits.ts';
 import { Store } from './store/store.ts';
 import { AlertEngine } from './alerts/engine.ts';
 import { Notifier, type NotificationKind } from './alerts/notifier.ts';
@@ -224,6 +224,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     aggregatorEntries: () => agg.size,
     pushGroups: () => push.groupCount,
     statsdRecvBufferBytes: () => udp?.grantedRecvBufferBytes ?? 0,
+    statsdCacheEvicted: () => statsdApply.evicted,
   });
 
   const ctx: ApiContext = {
@@ -308,11 +309,10 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   let lastFlushTs = 0;
   let stopped = false;
   let flushing: Promise<void> = Promise.resolve();
-  const flushOnce = async () => {
+  const flushOnce = async (waitMs?: number) => {
     const t0 = performance.now();
     try {
-      const delta = await statsd.collect();
-      if (delta) statsdApply.apply(delta);
+      for (const delta of await statsd.collect(waitMs)) statsdApply.apply(delta);
       // Flush times sit on the flush grid; a second flush inside one grid cell (a requested one)
       // takes the next millisecond rather than a time in the future.
       const t = now();
@@ -333,7 +333,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     selfMetrics.flushSeconds = (performance.now() - t0) / 1000;
   };
   // One flush at a time: a timer flush and a requested one must not interleave.
-  const flush = () => (flushing = flushing.then(flushOnce));
+  const flush = (waitMs?: number) => (flushing = flushing.then(() => flushOnce(waitMs)));
 
   let flushTimer: NodeJS.Timeout | null = null;
   const scheduleFlush = () => {
@@ -385,7 +385,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       otlp: intake.ports().otlp,
     }),
     addEvent,
-    flush,
+    flush: () => flush(),
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -398,7 +398,8 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       // Stop taking input first, then write out everything that arrived.
       for (const r of [...receivers].reverse()) await r.stop();
       await intake.stop();
-      await flush();
+      // The StatsD thread's last window is waited for, not given up on.
+      await flush(STATSD_STOP_DRAIN_WAIT_MS);
       await statsd.stop();
       feed.close();
       selfMetrics.stop();

@@ -68,7 +68,9 @@ export type LabelProblem =
   | 'label_name_reserved'
   | 'label_name_too_long'
   | 'label_value_too_long'
-  | 'too_many_labels';
+  | 'too_many_labels'
+  | 'name_not_ascii'
+  | 'label_name_not_ascii';
 
 export interface CheckedSeries {
   readonly name: string;
@@ -93,6 +95,28 @@ export function checkSeries(name: string, pairs: Iterable<readonly [string, stri
   if (map.size > MAX_LABELS_PER_SERIES) return 'too_many_labels';
   const labels = [...map].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   return { name, labels };
+}
+
+const isAscii = (s: string): boolean => {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 127) return false;
+  return true;
+};
+
+/** A StatsD-style series (StatsD lines, JSON samples): the name and label names escaped the
+ * statsd_exporter way, then checked. Escaping turns every character outside `[a-zA-Z0-9_]` into
+ * `_`; for ASCII punctuation that is the documented spelling (`a.b` and `a_b` are one series), but
+ * for letters outside ASCII it erases the name (`日本語` and `中文字` would both be `___` and merge),
+ * so such names are refused, every one of them: a first-come registry of spellings would make
+ * what is accepted depend on arrival order, and grow with every name ever sent. Label values are
+ * not escaped and take any UTF-8. */
+export function checkEscapedSeries(name: string, pairs: Iterable<readonly [string, string]>): CheckedSeries | LabelProblem {
+  if (!isAscii(name)) return 'name_not_ascii';
+  const escaped: Array<readonly [string, string]> = [];
+  for (const [k, v] of pairs) {
+    if (!isAscii(k)) return 'label_name_not_ascii';
+    escaped.push([escapeMetricName(k), v]);
+  }
+  return checkSeries(escapeMetricName(name), escaped);
 }
 
 export function labelValue(labels: LabelPairs, name: string): string | undefined {

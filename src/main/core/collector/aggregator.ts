@@ -8,6 +8,11 @@
 // distinct members seen in the last flush interval (Etsy statsd's meaning).
 // Past the series cap, a new series is folded into `name{radiator_overflow="true"}` so totals
 // survive a cardinality explosion; the refusal is counted.
+//
+// A timestamped counter or gauge sample is written at its own time, at once, and becomes the
+// current value only if the store took it; otherwise the caller gets the store's reason
+// (`too_old`, `too_new`, `out_of_order`) to report and count. It is not repeated at later times:
+// only values that arrived without a time are held and written again.
 
 import { MAX_SET_MEMBERS, SUMMARY_QUANTILES } from '../../../shared/limits.ts';
 import type { LabelPairs } from '../../../shared/model.ts';
@@ -34,6 +39,11 @@ export interface AggregatorOptions {
 
 export type AggregatorProblem = 'type_conflict' | 'series_limit';
 
+/** Why a counter or gauge operation was refused: the store's reason for a timestamped sample, or
+ * a counter total (or moved gauge) that would not be a finite number. */
+export type WriteProblem = 'too_old' | 'too_new' | 'out_of_order' | 'non_finite_result';
+export type WriteResult = 'ok' | WriteProblem;
+
 export class Entry {
   readonly kind: EntryKind;
   readonly key: string;
@@ -42,6 +52,8 @@ export class Entry {
   /** The series written: one, or for a summary the quantiles, then _sum, then _count. */
   readonly outputs: Series[];
   value = 0;
+  /** The value arrived without a time, so it is written again every repeat interval. */
+  held = false;
   dirty = false;
   lastWrite = -Infinity;
   lastQuantiles = -Infinity;
@@ -75,7 +87,6 @@ export class Aggregator {
   private setsToZero: Entry[] = [];
   private readonly sink: SeriesSink;
   private readonly opts: Required<AggregatorOptions>;
-  private lateRejects = new Map<AppendResult, number>();
 
   constructor(sink: SeriesSink, opts: AggregatorOptions) {
     this.sink = sink;
@@ -131,6 +142,7 @@ export class Aggregator {
   }
 
   private markDirty(e: Entry): void {
+    e.held = true;
     if (!e.dirty) {
       e.dirty = true;
       this.dirtyList.push(e);
@@ -138,20 +150,37 @@ export class Aggregator {
   }
 
   /** With `tsMs`, the new total is written at that time right away instead of at the flush. */
-  counterAdd(e: Entry, delta: number, tsMs = -1): void {
-    e.value += delta;
-    if (tsMs >= 0) this.writeNow(e, tsMs);
-    else this.markDirty(e);
+  counterAdd(e: Entry, delta: number, tsMs = -1): WriteResult {
+    const v = e.value + delta;
+    if (!Number.isFinite(v)) return 'non_finite_result';
+    return this.setValue(e, v, tsMs);
   }
 
-  gaugeSet(e: Entry, v: number, tsMs = -1): void {
+  /** Any value, NaN and ±Inf included (a pushed gauge may be one). */
+  gaugeSet(e: Entry, v: number, tsMs = -1): WriteResult {
+    return this.setValue(e, v, tsMs);
+  }
+
+  gaugeAdd(e: Entry, delta: number, tsMs = -1): WriteResult {
+    const v = e.value + delta;
+    if (!Number.isFinite(v) && Number.isFinite(e.value) && Number.isFinite(delta)) return 'non_finite_result';
+    return this.setValue(e, v, tsMs);
+  }
+
+  /** Without a time: the current value, written at the next flush. With one: written at that
+   * time now, and current only if the store took it. */
+  private setValue(e: Entry, v: number, tsMs: number): WriteResult {
+    if (tsMs < 0) {
+      e.value = v;
+      this.markDirty(e);
+      return 'ok';
+    }
+    const r = this.sink.append(e.outputs[0]!, tsMs, v);
+    if (r !== 'ok' && r !== 'duplicate') return r;
     e.value = v;
-    if (tsMs >= 0) this.writeNow(e, tsMs);
-    else this.markDirty(e);
-  }
-
-  gaugeAdd(e: Entry, delta: number, tsMs = -1): void {
-    this.gaugeSet(e, e.value + delta, tsMs);
+    e.held = false;
+    if (tsMs > e.lastWrite) e.lastWrite = tsMs;
+    return 'ok';
   }
 
   observe(e: Entry, v: number, now: number, weight = 1): void {
@@ -180,16 +209,9 @@ export class Aggregator {
     return this.entries.get(seriesKey(name, labels));
   }
 
-  private writeNow(e: Entry, ts: number): void {
-    const r = this.sink.append(e.outputs[0]!, ts, e.value);
-    if (r !== 'ok' && r !== 'duplicate') this.lateRejects.set(r, (this.lateRejects.get(r) ?? 0) + 1);
-    else e.lastWrite = Math.max(e.lastWrite, ts);
-  }
-
   /** Write dirty entries at `ts`, and current values due for a repeat. */
   flush(ts: number): FlushResult {
-    const res: FlushResult = { written: 0, rejected: this.lateRejects };
-    this.lateRejects = new Map();
+    const res: FlushResult = { written: 0, rejected: new Map() };
     let repeating = false;
     const write = (s: Series, v: number) => {
       const r = this.sink.append(s, ts, v, repeating);
@@ -237,7 +259,7 @@ export class Aggregator {
     }
     const due = ts - this.opts.repeatIntervalMs;
     for (const e of this.entries.values()) {
-      if (e.lastWrite <= due) emit(e, true);
+      if (e.held && e.lastWrite <= due) emit(e, true);
     }
     return res;
   }

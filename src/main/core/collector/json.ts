@@ -2,20 +2,24 @@
 // Samples have StatsD's meaning, so "one line of code" works the same over HTTP:
 //   counter: value is an increment; gauge: value is the new value; timer: one timing in ms;
 //   histogram: one observation; set: one member. Names are escaped the StatsD way
-//   (`checkout.completed` → `checkout_completed`). `ts` (ms, or an ISO-8601 string) is honoured for
-//   counters and gauges; the other types aggregate into the current flush.
+//   (`checkout.completed` → `checkout_completed`); names outside ASCII are refused, not erased.
+//   `ts` (ms, or an ISO-8601 string) is honoured for counters and gauges: the sample is stored at
+//   that time or refused with the store's reason (`too_old`, `too_new`, `out_of_order`) in the
+//   reply; the other types aggregate into the current flush.
 
 import { RadiatorError } from '../../../shared/errors.ts';
 import {
   MAX_EVENT_TAGS,
+  MAX_SAMPLE_AGE_MS,
+  MAX_SAMPLE_FUTURE_MS,
   MAX_EVENT_TEXT_BYTES,
   MAX_EVENT_TITLE_BYTES,
   MAX_JSON_BATCH_SAMPLES,
   MAX_LABELS_PER_SERIES,
 } from '../../../shared/limits.ts';
 import { POSTABLE_EVENT_KINDS, type EventKind, type NewEvent } from '../../../shared/model.ts';
-import { checkSeries, escapeMetricName } from '../labels.ts';
-import type { Aggregator, EntryKind } from './aggregator.ts';
+import { checkEscapedSeries } from '../labels.ts';
+import type { Aggregator, EntryKind, WriteProblem } from './aggregator.ts';
 import type { IngestStats } from './ingest-stats.ts';
 import type { MetadataRegistry } from './metadata.ts';
 
@@ -42,6 +46,25 @@ export interface JsonIngestResult {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** A bad value as it appears in a message: short, whatever its size. */
+function preview(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  if (typeof v === 'object' && v !== null) return 'an object';
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 80 ? s.slice(0, 77) + '...' : s;
+}
+
+/** A ms timestamp as ISO 8601, or as the number when Date cannot represent it (past year 275760). */
+const iso = (ts: number): string => (Math.abs(ts) <= 8.64e15 ? new Date(ts).toISOString() : String(ts));
+
+const WRITE_MESSAGES: Record<WriteProblem, (ts: number) => string> = {
+  too_old: (ts) => `"ts" ${iso(ts)} is more than ${MAX_SAMPLE_AGE_MS / 86_400_000} days old`,
+  too_new: (ts) => `"ts" ${iso(ts)} is more than ${MAX_SAMPLE_FUTURE_MS / 60_000} minutes ahead`,
+  out_of_order: (ts) => `"ts" ${iso(ts)} is not after the series' newest sample`,
+  non_finite_result: () => 'the counter total would not be a finite number',
+};
+
 /** ms since the epoch from a number (ms) or an ISO-8601 string; undefined when neither. */
 export function parseTimestamp(v: unknown): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) && Number.isInteger(v) && v >= 0 ? v : undefined;
@@ -65,10 +88,18 @@ export class JsonIngest {
     this.now = now;
   }
 
+  /** A body refused before it could be decoded (too large, too deep, not JSON): one request
+   * received and refused, by its error code. */
+  refuseRequest(code: string): void {
+    this.stats.receive(JSON_RECEIVER, 1);
+    this.stats.reject(JSON_RECEIVER, code.toLowerCase());
+  }
+
   /** Apply a decoded body. Throws (413/400) only when nothing can be applied. */
   ingest(body: unknown): JsonIngestResult {
     const items = Array.isArray(body) ? body : [body];
     if (items.length > MAX_JSON_BATCH_SAMPLES) {
+      this.refuseRequest('INGEST_BATCH_TOO_LARGE');
       throw new RadiatorError('INGEST_BATCH_TOO_LARGE', `the batch holds ${items.length} samples; the limit is ${MAX_JSON_BATCH_SAMPLES}`, {
         limit: MAX_JSON_BATCH_SAMPLES,
       });
@@ -99,14 +130,14 @@ export class JsonIngest {
     const { name, value, type = 'gauge', labels, ts } = item;
     if (typeof name !== 'string' || name === '') return { reason: 'name_invalid', message: '"name" must be a non-empty string' };
     const kind = typeof type === 'string' ? KINDS.get(type) : undefined;
-    if (!kind) return { reason: 'unknown_type', message: `"type" must be one of counter, gauge, timer, histogram, set (got ${JSON.stringify(type)})` };
+    if (!kind) return { reason: 'unknown_type', message: `"type" must be one of counter, gauge, timer, histogram, set (got ${preview(type)})` };
     let member = '';
     if (kind === 'set') {
       if (typeof value === 'string' && value !== '') member = value;
       else if (typeof value === 'number' && Number.isFinite(value)) member = String(value);
-      else return { reason: 'malformed_value', message: `a set's "value" must be a non-empty string or a number (got ${JSON.stringify(value)})` };
+      else return { reason: 'malformed_value', message: `a set's "value" must be a non-empty string or a number (got ${preview(value)})` };
     } else if (typeof value !== 'number' || !Number.isFinite(value)) {
-      return { reason: 'malformed_value', message: `"value" must be a finite number (got ${JSON.stringify(value) ?? 'nothing'})` };
+      return { reason: 'malformed_value', message: `"value" must be a finite number (got ${preview(value)})` };
     }
     if (kind === 'counter' && (value as number) < 0) return { reason: 'negative_counter', message: 'a counter increment may not be negative' };
     const pairs: Array<[string, string]> = [];
@@ -116,7 +147,7 @@ export class JsonIngest {
       if (entries.length > MAX_LABELS_PER_SERIES) return { reason: 'too_many_labels', message: `at most ${MAX_LABELS_PER_SERIES} labels` };
       for (const [k, v] of entries) {
         if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
-          return { reason: 'labels_invalid', message: `label "${k}" must be a string (got ${JSON.stringify(v)})` };
+          return { reason: 'labels_invalid', message: `label "${k.slice(0, 80)}" must be a string (got ${preview(v)})` };
         }
         pairs.push([k, String(v)]);
       }
@@ -124,14 +155,17 @@ export class JsonIngest {
     let tsMs = -1;
     if (ts !== undefined) {
       const t = parseTimestamp(ts);
-      if (t === undefined) return { reason: 'malformed_timestamp', message: `"ts" must be ms since the epoch or an ISO-8601 string (got ${JSON.stringify(ts)})` };
+      if (t === undefined) return { reason: 'malformed_timestamp', message: `"ts" must be ms since the epoch or an ISO-8601 string (got ${preview(ts)})` };
       if (kind !== 'counter' && kind !== 'gauge') {
         return { reason: 'ts_not_supported', message: `"ts" is honoured for counters and gauges only; a ${type} aggregates into the current flush` };
       }
       tsMs = t;
     }
-    const checked = checkSeries(escapeMetricName(name), pairs);
-    if (typeof checked === 'string') return { reason: checked, message: `sample "${name.slice(0, 80)}" refused: ${checked.replace(/_/g, ' ')}` };
+    const checked = checkEscapedSeries(name, pairs);
+    if (typeof checked === 'string') {
+      const why = checked === 'name_not_ascii' || checked === 'label_name_not_ascii' ? `${checked.replace(/_/g, ' ')} (escaping would erase it, and unrelated names would merge)` : checked.replace(/_/g, ' ');
+      return { reason: checked, message: `sample "${name.slice(0, 80)}" refused: ${why}` };
+    }
     const e = this.agg.entry(kind, checked.name, checked.labels);
     if (typeof e === 'string') {
       return { reason: e, message: e === 'type_conflict' ? `"${checked.name}" already exists with another type` : 'the series limit is reached' };
@@ -139,11 +173,11 @@ export class JsonIngest {
     const v = value as number;
     switch (kind) {
       case 'counter':
-        this.agg.counterAdd(e, v, tsMs);
+      case 'gauge': {
+        const r = kind === 'counter' ? this.agg.counterAdd(e, v, tsMs) : this.agg.gaugeSet(e, v, tsMs);
+        if (r !== 'ok') return { reason: r, message: `sample "${checked.name}" refused: ${WRITE_MESSAGES[r](tsMs)}` };
         break;
-      case 'gauge':
-        this.agg.gaugeSet(e, v, tsMs);
-        break;
+      }
       case 'summary':
         this.agg.observe(e, type === 'timer' ? v / 1000 : v, now);
         break;
@@ -164,7 +198,7 @@ export function validateEvent(body: unknown, now: number): NewEvent {
   if (!isObject(body)) return bad('an event must be an object {kind, title, text?, tags?, service?, version?, ts?, tsEnd?}');
   const { kind, title, text = '', tags = [], service = null, version = null, ts, tsEnd } = body;
   if (typeof kind !== 'string' || !(POSTABLE_EVENT_KINDS as readonly string[]).includes(kind)) {
-    bad(`"kind" must be one of ${POSTABLE_EVENT_KINDS.join(', ')} (got ${JSON.stringify(kind)})`);
+    bad(`"kind" must be one of ${POSTABLE_EVENT_KINDS.join(', ')} (got ${preview(kind)})`);
   }
   if (typeof title !== 'string' || title.trim() === '') bad('"title" must be a non-empty string');
   if (Buffer.byteLength(title as string) > MAX_EVENT_TITLE_BYTES) bad(`"title" must be at most ${MAX_EVENT_TITLE_BYTES} bytes`);
@@ -182,11 +216,11 @@ export function validateEvent(body: unknown, now: number): NewEvent {
     if (v !== null && (typeof v !== 'string' || v.length > 200)) bad(`"${field}" must be a string of at most 200 characters`);
   }
   const start = ts === undefined ? now : parseTimestamp(ts);
-  if (start === undefined) bad(`"ts" must be ms since the epoch or an ISO-8601 string (got ${JSON.stringify(ts)})`);
+  if (start === undefined) bad(`"ts" must be ms since the epoch or an ISO-8601 string (got ${preview(ts)})`);
   let end: number | null = null;
   if (tsEnd !== undefined && tsEnd !== null) {
     const e = parseTimestamp(tsEnd);
-    if (e === undefined) bad(`"tsEnd" must be ms since the epoch or an ISO-8601 string (got ${JSON.stringify(tsEnd)})`);
+    if (e === undefined) bad(`"tsEnd" must be ms since the epoch or an ISO-8601 string (got ${preview(tsEnd)})`);
     if (e! < start!) bad('"tsEnd" must not be before "ts"');
     end = e!;
   }

@@ -15,6 +15,8 @@ export interface SelfMetricsSources {
   aggregatorEntries: () => number;
   pushGroups: () => number;
   statsdRecvBufferBytes: () => number;
+  /** Entries the StatsD thread's caches dropped, by cache (`raw` spellings, `keys`). */
+  statsdCacheEvicted: () => { raw: number; keys: number };
 }
 
 export class SelfMetrics {
@@ -68,6 +70,10 @@ export class SelfMetrics {
     g('radiator_push_groups', this.src.pushGroups(), 'Pushgateway groups held.');
     const buf = this.src.statsdRecvBufferBytes();
     if (buf > 0) g('radiator_statsd_receive_buffer_bytes', buf, 'The UDP receive buffer the kernel granted.');
+    const evicted = this.src.statsdCacheEvicted();
+    for (const cache of ['raw', 'keys'] as const) {
+      c('radiator_statsd_cache_evicted_total', evicted[cache], 'Entries the StatsD thread dropped from a bounded cache (raw spellings, keys); they are resolved again when next seen.', [['cache', cache]]);
+    }
     g('radiator_event_loop_lag_seconds', this.loop.mean / 1e9, 'Mean event-loop delay since the last sample.');
     g('radiator_event_loop_lag_p99_seconds', this.loop.percentile(99) / 1e9, '99th percentile event-loop delay since the last sample.');
     this.loop.reset();

@@ -3,10 +3,15 @@
 // increments, gauge sets and moves, sampled observations, set members. `drain()` hands the
 // window's deltas over (to statsd-apply.ts, on the main thread) and starts the next window.
 // The main thread's work per flush is then proportional to distinct keys, not to lines.
+//
+// A line finds its key with one hash lookup on its whole raw identity (name, type, tags), so the
+// cost per line does not grow with the tag sets of a name. Both caches are bounded: the raw one
+// starts over when full, the identity one drops its least recently seen keys at a drain (their
+// ids are reused); what each dropped is counted in the delta (`evicted`).
 
-import { MAX_SET_MEMBERS, MAX_STATSD_KEY_CACHE, SUMMARY_RESERVOIR_SIZE } from '../../../shared/limits.ts';
+import { MAX_SET_MEMBERS, MAX_STATSD_KEY_CACHE, MAX_STATSD_KEYS, SUMMARY_RESERVOIR_SIZE } from '../../../shared/limits.ts';
 import { seriesKey, type LabelPairs } from '../../../shared/model.ts';
-import { checkSeries, escapeMetricName } from '../labels.ts';
+import { checkEscapedSeries } from '../labels.ts';
 import type { EntryKind } from './aggregator.ts';
 import {
   latin1ToUtf8,
@@ -47,12 +52,16 @@ export interface StatsdDelta {
   checks: StatsdServiceCheck[];
   received: number;
   rejects: Array<[string, number]>;
+  /** Cache entries dropped since the last drain: raw spellings (`raw`) and keys (`keys`). */
+  evicted: { raw: number; keys: number };
 }
 
 /** The window state of one key. */
 class KeyState {
   readonly key: StatsdKey;
   lines = 0;
+  /** Lines with `|T`: they travel in `timed`, one by one, not in the window's fold. */
+  timedLines = 0;
   inc = 0;
   set = NaN;
   add = 0;
@@ -63,14 +72,17 @@ class KeyState {
   sum = 0;
   members: Set<string> | null = null;
   listed = false;
+  /** The window (drain count) this key was last seen in, for trimming the identity cache. */
+  lastWindow = 0;
   constructor(key: StatsdKey) {
     this.key = key;
   }
 }
 
-/** What a raw (name, type, tags, container) resolved to: a key, or why not. Keyed by the raw
- * name's hash (an int: no string is made or hashed per line); names that share a hash, and
- * variants of one name (other types or tag sets), chain through `next`. */
+/** What a raw (name, type, tags, container) resolved to: a key, or why not. Keyed by one int
+ * mixed from the name's hash, the type and the tags' hash (no string is made or hashed per line),
+ * so the variants of one name (other types, other tag sets) sit in different slots; only
+ * identities whose mixed ints collide chain through `next`. */
 interface Cached {
   nameLen: number;
   nameHash2: number;
@@ -83,8 +95,27 @@ interface Cached {
   next: Cached | null;
 }
 
+const TYPE_CODE: Record<StatsdType, number> = { c: 1, g: 2, ms: 3, h: 4, d: 5, s: 6 };
+
+/** The slot of a raw identity: its hashes and lengths mixed into one small int (a V8 Smi, which a
+ * Map hashes without allocating). */
+function slotOf(m: ScannedMetric): number {
+  let h = Math.imul(m.nameHash ^ (TYPE_CODE[m.type] << 27), 0x9e3779b1);
+  h = Math.imul(h ^ m.tagsHash, 0x85ebca6b);
+  h ^= Math.imul(m.tagsLen + (m.nameEnd - m.nameStart), 0xc2b2ae35);
+  return (h ^ (h >>> 15)) & 0x3fffffff;
+}
+
+export interface StatsdAccumulatorOptions {
+  /** Keys kept in the identity cache; past it a drain drops the least recently seen. */
+  maxKeys?: number;
+  /** Raw spellings kept in the fast-path cache; past it the cache starts over. */
+  maxRaw?: number;
+}
+
 export class StatsdAccumulator implements StatsdSink {
   private readonly cache = new Map<number, Cached>();
+  private cacheEntries = 0;
   private readonly byIdentity = new Map<string, KeyState>();
   private readonly scratch: ScannedMetric = newScannedMetric();
   private readonly random: () => number;
@@ -96,9 +127,22 @@ export class StatsdAccumulator implements StatsdSink {
   private checks: StatsdServiceCheck[] = [];
   private received = 0;
   private rejects = new Map<string, number>();
+  private window = 0;
+  private freeIds: number[] = [];
+  private evictedRaw = 0;
+  private evictedKeys = 0;
+  private readonly maxKeys: number;
+  private readonly maxRaw: number;
 
-  constructor(random: () => number = Math.random) {
+  constructor(random: () => number = Math.random, opts: StatsdAccumulatorOptions = {}) {
     this.random = random;
+    this.maxKeys = opts.maxKeys ?? MAX_STATSD_KEYS;
+    this.maxRaw = opts.maxRaw ?? MAX_STATSD_KEY_CACHE;
+  }
+
+  /** Keys in the identity cache (for tests and the bench). */
+  get keyCount(): number {
+    return this.byIdentity.size;
   }
 
   /** One datagram, or several joined by newlines, or complete TCP lines. */
@@ -112,7 +156,8 @@ export class StatsdAccumulator implements StatsdSink {
   }
 
   metric(m: ScannedMetric): void {
-    let c = this.cache.get(m.nameHash);
+    const slot = slotOf(m);
+    let c = this.cache.get(slot);
     const len = m.nameEnd - m.nameStart;
     while (
       c !== undefined &&
@@ -122,9 +167,10 @@ export class StatsdAccumulator implements StatsdSink {
     }
     if (c === undefined) {
       c = this.resolve(m);
-      if (this.cache.size >= MAX_STATSD_KEY_CACHE) this.cache.clear();
-      c.next = this.cache.get(m.nameHash) ?? null;
-      this.cache.set(m.nameHash, c);
+      if (this.cacheEntries >= this.maxRaw) this.clearRaw();
+      c.next = this.cache.get(slot) ?? null;
+      this.cache.set(slot, c);
+      this.cacheEntries++;
     }
     if (c.badTags > 0) this.rejects.set('malformed_tag', (this.rejects.get('malformed_tag') ?? 0) + c.badTags);
     const st = c.state;
@@ -133,18 +179,23 @@ export class StatsdAccumulator implements StatsdSink {
     st.lines++;
     if (!st.listed) {
       st.listed = true;
+      st.lastWindow = this.window;
       this.touched.push(st);
     }
     switch (m.type) {
       case 'c': {
         const v = m.sampleRate === 1 ? m.value : m.value / m.sampleRate;
-        if (m.tsMs >= 0) this.timed.push({ id: st.key.id, op: 'inc', value: v, tsMs: m.tsMs });
-        else st.inc += v;
+        if (m.tsMs >= 0) {
+          this.timed.push({ id: st.key.id, op: 'inc', value: v, tsMs: m.tsMs });
+          st.timedLines++;
+        } else st.inc += v;
         break;
       }
       case 'g':
-        if (m.tsMs >= 0) this.timed.push({ id: st.key.id, op: m.relative ? 'add' : 'set', value: m.value, tsMs: m.tsMs });
-        else if (m.relative) st.add += m.value;
+        if (m.tsMs >= 0) {
+          this.timed.push({ id: st.key.id, op: m.relative ? 'add' : 'set', value: m.value, tsMs: m.tsMs });
+          st.timedLines++;
+        } else if (m.relative) st.add += m.value;
         else {
           st.set = m.value;
           st.add = 0;
@@ -188,10 +239,7 @@ export class StatsdAccumulator implements StatsdSink {
     const base = { nameLen: m.nameEnd - m.nameStart, nameHash2: m.nameHash2, type: m.type, tagsHash: m.tagsHash, tagsLen: m.tagsLen, next: null };
     const r = resolveName({ nameRaw: metricName(m), tagsRaw: metricTags(m), containerId: metricContainer(m) });
     if (typeof r === 'string') return { ...base, state: null, problem: r, badTags: 0 };
-    const checked = checkSeries(
-      escapeMetricName(r.name),
-      r.tags.map(([k, v]) => [escapeMetricName(k), v] as const),
-    );
+    const checked = checkEscapedSeries(r.name, r.tags);
     if (typeof checked === 'string') return { ...base, state: null, problem: checked, badTags: r.badTags };
     const kind = KIND[m.type];
     // The same series in another raw spelling (tags in another order) is the same key.
@@ -199,12 +247,43 @@ export class StatsdAccumulator implements StatsdSink {
     let st = this.byIdentity.get(identity);
     if (st && st.key.kind !== kind) return { ...base, state: null, problem: 'type_conflict', badTags: r.badTags };
     if (!st) {
-      const key: StatsdKey = { id: this.nextId++, kind, name: checked.name, labels: checked.labels };
+      const key: StatsdKey = { id: this.freeIds.pop() ?? this.nextId++, kind, name: checked.name, labels: checked.labels };
       st = new KeyState(key);
       this.byIdentity.set(identity, st);
       this.newKeys.push(key);
     }
     return { ...base, state: st, problem: null, badTags: r.badTags };
+  }
+
+  private clearRaw(): void {
+    this.evictedRaw += this.cacheEntries;
+    this.cache.clear();
+    this.cacheEntries = 0;
+  }
+
+  /** Past `maxKeys`, drop the least recently seen keys down to three quarters of it (so trims are
+   * rare), and free their ids for new keys. Runs between windows, when no key has pending values:
+   * the main thread learns a reused id from the next delta's `newKeys` before any value for it.
+   * The raw cache may point at dropped keys, so it starts over. */
+  private trimKeys(): void {
+    if (this.byIdentity.size <= this.maxKeys) return;
+    const target = Math.floor(this.maxKeys * 0.75);
+    const windows = new Float64Array(this.byIdentity.size);
+    let i = 0;
+    for (const st of this.byIdentity.values()) windows[i++] = st.lastWindow;
+    windows.sort();
+    // Keys seen in this window or later than the cut stay; ties at the cut go in arrival order.
+    const cut = windows[this.byIdentity.size - target - 1]!;
+    let drop = this.byIdentity.size - target;
+    for (const [identity, st] of this.byIdentity) {
+      if (drop === 0) break;
+      if (st.lastWindow > cut) continue;
+      this.byIdentity.delete(identity);
+      this.freeIds.push(st.key.id);
+      drop--;
+      this.evictedKeys++;
+    }
+    this.clearRaw();
   }
 
   event(e: StatsdEvent): void {
@@ -223,7 +302,10 @@ export class StatsdAccumulator implements StatsdSink {
     const gauges: number[] = [];
     const summaries: StatsdDelta['summaries'] = [];
     const sets: StatsdDelta['sets'] = [];
+    // A key whose lines in this window all carried `|T` has nothing to fold: writing its value
+    // at the flush would put a timestamped sample at another time.
     for (const st of this.touched) {
+      if (st.lines === st.timedLines) continue;
       if (st.key.kind === 'counter') counters.push(counters.length);
       else if (st.key.kind === 'gauge') gauges.push(gauges.length);
     }
@@ -238,17 +320,20 @@ export class StatsdAccumulator implements StatsdSink {
     let gi = 0;
     for (const st of this.touched) {
       const id = st.key.id;
+      const folded = st.lines - st.timedLines;
       switch (st.key.kind) {
         case 'counter':
+          if (folded === 0) break;
           cIds[ci] = id;
           cIncs[ci] = st.inc;
-          cLines[ci++] = st.lines;
+          cLines[ci++] = folded;
           break;
         case 'gauge':
+          if (folded === 0) break;
           gIds[gi] = id;
           gSets[gi] = st.set;
           gAdds[gi] = st.add;
-          gLines[gi++] = st.lines;
+          gLines[gi++] = folded;
           break;
         case 'summary':
           if (st.seen > 0) summaries.push({ id, values: st.values!.slice(0, st.stored), seen: st.seen, weight: st.weight, sum: st.sum, lines: st.lines });
@@ -258,6 +343,7 @@ export class StatsdAccumulator implements StatsdSink {
           break;
       }
       st.lines = 0;
+      st.timedLines = 0;
       st.inc = 0;
       st.set = NaN;
       st.add = 0;
@@ -279,7 +365,14 @@ export class StatsdAccumulator implements StatsdSink {
       checks: this.checks,
       received: this.received,
       rejects: [...this.rejects],
+      evicted: { raw: 0, keys: 0 },
     };
+    this.window++;
+    this.trimKeys();
+    out.evicted.raw = this.evictedRaw;
+    out.evicted.keys = this.evictedKeys;
+    this.evictedRaw = 0;
+    this.evictedKeys = 0;
     this.newKeys = [];
     this.touched = [];
     this.timed = [];

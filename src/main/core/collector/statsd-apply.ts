@@ -1,9 +1,11 @@
 // The main-thread half of StatsD: applies a window's deltas (from statsd-accumulator.ts) to the
 // aggregator, turns DogStatsD events and service checks into events and a status series, and
-// moves the counts into the shared ingest stats.
+// moves the counts into the shared ingest stats. Every line the thread counted is applied or
+// refused here with a reason: a counter window whose total would not be finite, a timestamped
+// line the store refuses (`too_old`, `too_new`, `out_of_order`).
 
 import { POSTABLE_EVENT_KINDS, type EventKind, type NewEvent } from '../../../shared/model.ts';
-import { checkSeries, escapeMetricName } from '../labels.ts';
+import { checkEscapedSeries } from '../labels.ts';
 import type { Aggregator, Entry } from './aggregator.ts';
 import type { IngestStats } from './ingest-stats.ts';
 import type { StatsdDelta } from './statsd-accumulator.ts';
@@ -22,6 +24,8 @@ export class StatsdApplier {
    * StatsD entries are never removed (only pushed values are), so each is resolved once. */
   private readonly entries: Array<Entry | string | undefined> = [];
   private readonly checkStatus = new Map<string, number>();
+  /** What the StatsD thread's bounded caches dropped, in total. */
+  readonly evicted = { raw: 0, keys: 0 };
 
   constructor(agg: Aggregator, stats: IngestStats, onEvent: (e: NewEvent) => void, now: () => number = Date.now) {
     this.agg = agg;
@@ -36,13 +40,20 @@ export class StatsdApplier {
 
   apply(d: StatsdDelta): void {
     const now = this.now();
+    // An id the thread freed and gave to a new key is overwritten here before any value for it.
     for (const k of d.newKeys) this.entries[k.id] = this.agg.entry(k.kind, k.name, k.labels);
+    this.evicted.raw += d.evicted.raw;
+    this.evicted.keys += d.evicted.keys;
     const refuse = (problem: string, lines: number) => this.stats.reject(STATSD_RECEIVER, problem, lines);
     const c = d.counters;
     for (let i = 0; i < c.ids.length; i++) {
       const e = this.entryOf(c.ids[i]!);
       if (typeof e === 'string') refuse(e, c.lines[i]!);
-      else this.agg.counterAdd(e, c.incs[i]!);
+      else {
+        // The window's lines were folded into one increment: they stand or fall together.
+        const r = this.agg.counterAdd(e, c.incs[i]!);
+        if (r !== 'ok') refuse(r, c.lines[i]!);
+      }
     }
     const g = d.gauges;
     for (let i = 0; i < g.ids.length; i++) {
@@ -52,7 +63,13 @@ export class StatsdApplier {
         continue;
       }
       const set = g.sets[i]!;
-      this.agg.gaugeSet(e, (Number.isNaN(set) ? e.value : set) + g.adds[i]!);
+      // StatsD values are finite (the parser refuses others), so a non-finite sum is an overflow.
+      const r = Number.isNaN(set)
+        ? this.agg.gaugeAdd(e, g.adds[i]!)
+        : Number.isFinite(set + g.adds[i]!)
+          ? this.agg.gaugeSet(e, set + g.adds[i]!)
+          : 'non_finite_result';
+      if (r !== 'ok') refuse(r, g.lines[i]!);
     }
     for (const s of d.summaries) {
       const e = this.entryOf(s.id);
@@ -70,9 +87,9 @@ export class StatsdApplier {
         refuse(e, 1);
         continue;
       }
-      if (t.op === 'inc') this.agg.counterAdd(e, t.value, t.tsMs);
-      else if (t.op === 'set') this.agg.gaugeSet(e, t.value, t.tsMs);
-      else this.agg.gaugeAdd(e, t.value, t.tsMs);
+      const r =
+        t.op === 'inc' ? this.agg.counterAdd(e, t.value, t.tsMs) : t.op === 'set' ? this.agg.gaugeSet(e, t.value, t.tsMs) : this.agg.gaugeAdd(e, t.value, t.tsMs);
+      if (r !== 'ok') refuse(r, 1);
     }
     for (const ev of d.events) this.event(ev);
     for (const sc of d.checks) this.serviceCheck(sc);
@@ -101,13 +118,14 @@ export class StatsdApplier {
     if (sc.hostname) pairs.push(['host', sc.hostname]);
     for (const t of sc.tags) {
       const i = t.indexOf(':');
-      if (i > 0 && i < t.length - 1) pairs.push([escapeMetricName(t.slice(0, i)), t.slice(i + 1)]);
+      if (i > 0 && i < t.length - 1) pairs.push([t.slice(0, i), t.slice(i + 1)]);
     }
-    const checked = checkSeries('service_check_status', pairs);
+    const checked = checkEscapedSeries('service_check_status', pairs);
     if (typeof checked === 'string') return this.stats.reject(STATSD_RECEIVER, checked);
     const e = this.agg.entry('gauge', checked.name, checked.labels);
     if (typeof e === 'string') return this.stats.reject(STATSD_RECEIVER, e);
-    this.agg.gaugeSet(e, sc.status, sc.tsMs ?? -1);
+    const r = this.agg.gaugeSet(e, sc.status, sc.tsMs ?? -1);
+    if (r !== 'ok') return this.stats.reject(STATSD_RECEIVER, r);
     const before = this.checkStatus.get(e.key);
     this.checkStatus.set(e.key, sc.status);
     if (before === sc.status) return;

@@ -1,6 +1,10 @@
 // Where StatsD is parsed: on its own thread (the default), which also owns the UDP socket, or
 // with `receivers.statsd.worker: false` on this one. Either way `collect()` returns the flush
-// window's deltas for statsd-apply.ts.
+// windows' deltas, oldest first, for statsd-apply.ts.
+//
+// A slow thread delays a window, never loses it: a flush waits for the thread's reply at most
+// STATSD_DRAIN_WAIT_MS (so the other receivers keep flushing), and a reply that comes later is
+// kept and handed over, in order, by the next `collect()`.
 //
 // TCP lines reach the thread from here: chunks that arrive in one turn of the event loop are
 // joined with newlines into one transferred buffer. If the thread falls more than
@@ -10,7 +14,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { MAX_STATSD_INFLIGHT_BYTES } from '../../../shared/limits.ts';
+import { MAX_STATSD_INFLIGHT_BYTES, STATSD_DRAIN_WAIT_MS } from '../../../shared/limits.ts';
 import type { Receiver } from './receiver.ts';
 import { StatsdAccumulator, type StatsdDelta } from './statsd-accumulator.ts';
 import { StatsdUdpReceiver, type StatsdUdpOptions } from './statsd-udp.ts';
@@ -22,7 +26,9 @@ export interface StatsdPipeline {
   reject(reason: string): void;
   /** The UDP receiver: on the StatsD thread, or on this one when inline. */
   udpReceiver(opts: StatsdUdpOptions): Receiver & { readonly port: number; readonly grantedRecvBufferBytes: number };
-  collect(): Promise<StatsdDelta | null>;
+  /** The deltas of every window not yet collected, oldest first. Waits for the window it asks
+   * for at most `waitMs`; if that comes later, the next call returns it. */
+  collect(waitMs?: number): Promise<StatsdDelta[]>;
   stop(): Promise<void>;
 }
 
@@ -37,8 +43,8 @@ export class InlineStatsdPipeline implements StatsdPipeline {
   udpReceiver(opts: StatsdUdpOptions) {
     return new StatsdUdpReceiver(opts, (b) => this.acc.ingest(b));
   }
-  collect(): Promise<StatsdDelta> {
-    return Promise.resolve(this.acc.drain());
+  collect(): Promise<StatsdDelta[]> {
+    return Promise.resolve([this.acc.drain()]);
   }
   async stop(): Promise<void> {}
 }
@@ -88,27 +94,37 @@ function workerUrl(): URL {
   throw new Error(`cannot find the StatsD worker (${candidates.join(', ')} from ${import.meta.url}); set receivers.statsd.worker to false`);
 }
 
+export interface WorkerStatsdPipelineOptions {
+  /** How long `collect()` waits for the thread by default (STATSD_DRAIN_WAIT_MS). */
+  drainWaitMs?: number;
+}
+
 export class WorkerStatsdPipeline implements StatsdPipeline {
   private readonly worker: Worker;
   private readonly processed = new Int32Array(new SharedArrayBuffer(4));
+  private readonly drainWaitMs: number;
   private batch: Uint8Array[] = [];
   private batchBytes = 0;
   private scheduled = false;
   private postedKiB = 0;
   private seq = 0;
-  private waiting = new Map<number, (d: StatsdDelta | null) => void>();
+  /** Deltas the thread sent that no `collect()` has returned yet, in the order it sent them
+   * (the thread answers drains in order). */
+  private arrived: StatsdDelta[] = [];
+  /** Whoever waits for the reply to drain `seq`. */
+  private waiter: { seq: number; wake: () => void } | null = null;
   private requests: Array<{ types: string[]; resolve: (m: FromWorker) => void }> = [];
   private overload = 0;
   private stopped = false;
   private failed: Error | null = null;
 
-  constructor() {
+  constructor(opts: WorkerStatsdPipelineOptions = {}) {
+    this.drainWaitMs = opts.drainWaitMs ?? STATSD_DRAIN_WAIT_MS;
     this.worker = new Worker(workerUrl(), { workerData: { processed: this.processed.buffer } });
     this.worker.on('message', (m: FromWorker) => {
       if (m.type === 'delta') {
-        const resolve = this.waiting.get(m.seq);
-        this.waiting.delete(m.seq);
-        resolve?.(m.delta);
+        this.arrived.push(m.delta);
+        if (this.waiter && m.seq >= this.waiter.seq) this.waiter.wake();
         return;
       }
       const i = this.requests.findIndex((r) => r.types.includes(m.type));
@@ -117,8 +133,7 @@ export class WorkerStatsdPipeline implements StatsdPipeline {
     this.worker.on('error', (e) => {
       this.failed = e;
       console.error(`statsd worker failed: ${e.message}`);
-      for (const r of this.waiting.values()) r(null);
-      this.waiting.clear();
+      this.waiter?.wake();
     });
     // Not unref'd: a flush waiting for the worker's delta must keep the process alive
     // (stop() terminates it).
@@ -172,22 +187,32 @@ export class WorkerStatsdPipeline implements StatsdPipeline {
     this.worker.postMessage({ type: 'reject', reason, n: 1 });
   }
 
-  collect(): Promise<StatsdDelta | null> {
-    if (this.failed) return Promise.resolve(null);
-    this.send();
-    if (this.overload > 0) {
-      this.worker.postMessage({ type: 'reject', reason: 'overload', n: this.overload });
-      this.overload = 0;
-    }
-    const seq = ++this.seq;
-    return new Promise((resolve) => {
-      this.waiting.set(seq, resolve);
+  async collect(waitMs = this.drainWaitMs): Promise<StatsdDelta[]> {
+    if (!this.failed) {
+      this.send();
+      if (this.overload > 0) {
+        this.worker.postMessage({ type: 'reject', reason: 'overload', n: this.overload });
+        this.overload = 0;
+      }
+      const seq = ++this.seq;
       this.worker.postMessage({ type: 'drain', seq });
-      // A stuck worker must not stall flushes; its data comes with the next window.
-      setTimeout(() => {
-        if (this.waiting.delete(seq)) resolve(null);
-      }, 2_000).unref();
-    });
+      if (waitMs > 0) {
+        await new Promise<void>((resolve) => {
+          const timer = Number.isFinite(waitMs) ? setTimeout(resolve, waitMs) : null;
+          this.waiter = {
+            seq,
+            wake: () => {
+              if (timer) clearTimeout(timer);
+              resolve();
+            },
+          };
+        });
+        this.waiter = null;
+      }
+    }
+    const out = this.arrived;
+    this.arrived = [];
+    return out;
   }
 
   async stop(): Promise<void> {

@@ -124,7 +124,13 @@ export function apiHandler(ctx: ApiContext) {
       case '/api/v1/metrics': {
         requireMethod(req, 'POST');
         requireJson(req);
-        const body = parseJsonBody(await readBody(req, { limitBytes: MAX_BODY_BYTES }));
+        let body: unknown;
+        try {
+          body = parseJsonBody(await readBody(req, { limitBytes: MAX_BODY_BYTES }));
+        } catch (e) {
+          if (e instanceof RadiatorError) ctx.json.refuseRequest(e.code);
+          throw e;
+        }
         return sendJson(res, 200, ctx.json.ingest(body));
       }
       case '/api/v1/events': {

@@ -192,13 +192,14 @@ export class Store {
 
   /** `repeat`: the collector writing a held value again, not new input. */
   append(s: Series, ts: number, value: number, repeat = false): AppendResult {
+    // The bounds first: a sample a month old is `too_old` whatever the series holds.
+    const now = this.now();
+    if (ts < now - MAX_SAMPLE_AGE_MS) return 'too_old';
+    if (ts > now + MAX_SAMPLE_FUTURE_MS) return 'too_new';
     if (ts <= s.lastTs) {
       if (ts === s.lastTs && Object.is(value, s.lastValue)) return 'duplicate';
       return 'out_of_order';
     }
-    const now = this.now();
-    if (ts < now - MAX_SAMPLE_AGE_MS) return 'too_old';
-    if (ts > now + MAX_SAMPLE_FUTURE_MS) return 'too_new';
     this.appendUnchecked(s, ts, value, true);
     if (!repeat && ts > s.lastInputTs) s.lastInputTs = ts;
     return 'ok';

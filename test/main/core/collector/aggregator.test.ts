@@ -13,7 +13,7 @@ import { tempDir } from '../../../helpers/core.ts';
 
 const T0 = Date.UTC(2026, 10, 26, 9, 0, 0);
 
-function setup(opts: { maxSeries?: number } = {}) {
+function setup(opts: { maxSeries?: number; maxKeys?: number; maxRaw?: number } = {}) {
   let now = T0;
   const dir = tempDir();
   const store = new Store({
@@ -27,7 +27,7 @@ function setup(opts: { maxSeries?: number } = {}) {
   const stats = new IngestStats();
   const events: NewEvent[] = [];
   // The same two halves the core runs (parse-and-fold on its thread, apply on the main one).
-  const statsd = new StatsdAccumulator(() => 0.5);
+  const statsd = new StatsdAccumulator(() => 0.5, { maxKeys: opts.maxKeys, maxRaw: opts.maxRaw });
   const applier = new StatsdApplier(agg, stats, (e: NewEvent) => events.push(e), () => now);
   const flush = () => {
     applier.apply(statsd.drain());
@@ -44,7 +44,12 @@ function setup(opts: { maxSeries?: number } = {}) {
     store.close();
     rmSync(dir, { recursive: true, force: true });
   };
-  return { store, agg, stats, statsd, events, flush, value, cleanup, tick: (ms: number) => (now += ms), now: () => now };
+  const raw = (sel: string) => {
+    const s = store.index.select(parseSelector(sel))[0]!;
+    const r = store.readRaw(s, 0, now + 86_400_000);
+    return { ts: [...r.ts], values: [...r.values] };
+  };
+  return { store, agg, stats, statsd, applier, events, flush, value, raw, cleanup, tick: (ms: number) => (now += ms), now: () => now };
 }
 
 let env: ReturnType<typeof setup>;
@@ -192,5 +197,145 @@ describe('the series cap', () => {
     let total = 0;
     for (const s of env.store.index.select(parseSelector('hits'))) total += s.lastValue;
     expect(total).toBe(150);
+  });
+});
+
+describe('timestamped samples: stored at their own time, or refused with the reason', () => {
+  const sec = (ms: number) => Math.floor(ms / 1000);
+
+  it.each([
+    ['60 s before the newest sample', -60_000, 'out_of_order'],
+    ['30 days old', -30 * 86_400_000, 'too_old'],
+    ['a day ahead', 86_400_000, 'too_new'],
+  ])('a gauge dated %s is refused (%s) and the current value stays', (_what, offsetMs, reason) => {
+    env = setup();
+    env.statsd.ingest('g:1|g');
+    env.flush();
+    env.tick(1000);
+    env.statsd.ingest(`g:99|g|T${sec(env.now() + offsetMs)}`);
+    env.flush();
+    expect(env.stats.rejectedCount('statsd', reason)).toBe(1);
+    // Never written at another time either: not at this flush, not at a repeat.
+    env.tick(20_000);
+    env.flush();
+    const { ts, values } = env.raw('g');
+    // The first sample, and its repeat at the flush after the repeat interval: both the held 1.
+    expect(ts).toEqual([T0, T0 + 21_000]);
+    expect(values).toEqual([1, 1]);
+  });
+
+  it('a refused timestamped counter increment does not count towards the total', () => {
+    env = setup();
+    env.statsd.ingest('c:5|c');
+    env.flush();
+    env.tick(1000);
+    env.statsd.ingest(`c:100|c|T${sec(T0 - 30 * 86_400_000)}`);
+    env.flush();
+    env.tick(1000);
+    env.statsd.ingest('c:1|c');
+    env.flush();
+    expect(env.value('c')).toBe(6);
+    expect(env.stats.rejectedCount('statsd', 'too_old')).toBe(1);
+  });
+
+  it('an accepted one is written once at its time and not repeated at later times', () => {
+    env = setup();
+    const t = sec(T0 - 60_000);
+    env.statsd.ingest(`x:5|g|T${t}`);
+    for (let i = 0; i < 40; i++) {
+      env.flush();
+      env.tick(1000);
+    }
+    expect(env.raw('x')).toEqual({ ts: [t * 1000], values: [5] });
+  });
+
+  it('a series created by a refused sample writes nothing', () => {
+    env = setup();
+    env.statsd.ingest(`fresh:7|g|T${sec(T0 + 86_400_000)}`);
+    env.flush();
+    env.tick(20_000);
+    env.flush();
+    expect(env.raw('fresh')).toEqual({ ts: [], values: [] });
+    expect(env.stats.rejectedCount('statsd', 'too_new')).toBe(1);
+  });
+});
+
+describe('totals that would not be finite', () => {
+  it('a counter pushed past the largest double is refused (counted per line), not stored as +Inf', () => {
+    env = setup();
+    env.statsd.ingest('big:1.7e308|c');
+    env.flush();
+    env.tick(1000);
+    env.statsd.ingest('big:1.7e308|c');
+    env.flush();
+    expect(env.value('big')).toBe(1.7e308);
+    expect(env.stats.rejectedCount('statsd', 'non_finite_result')).toBe(1);
+    // Two such lines in one window are folded together, and refused together.
+    env.tick(1000);
+    env.statsd.ingest('big2:1.7e308|c\nbig2:1.7e308|c');
+    env.flush();
+    expect(env.stats.rejectedCount('statsd', 'non_finite_result')).toBe(3);
+  });
+
+  it('a gauge moved past the largest double is refused too', () => {
+    env = setup();
+    env.statsd.ingest('g:1.7e308|g');
+    env.flush();
+    env.tick(1000);
+    env.statsd.ingest('g:+1.7e308|g');
+    env.flush();
+    expect(env.value('g')).toBe(1.7e308);
+    expect(env.stats.rejectedCount('statsd', 'non_finite_result')).toBe(1);
+  });
+});
+
+describe('names escaping would erase', () => {
+  it('refuses non-ASCII names and tag keys instead of merging them into ___', () => {
+    env = setup();
+    env.statsd.ingest(Buffer.from('日本語:1|c\n中文字:1|c\nok:1|c|#città:x\nok:1|c|#city:zürich'));
+    env.flush();
+    expect(env.stats.rejectedCount('statsd', 'name_not_ascii')).toBe(2);
+    expect(env.stats.rejectedCount('statsd', 'label_name_not_ascii')).toBe(1);
+    expect(env.store.index.select(parseSelector('___'))).toHaveLength(0);
+    // Label values take any UTF-8.
+    expect(env.value('ok{city="zürich"}')).toBe(1);
+  });
+});
+
+describe('the StatsD thread\'s bounded caches', () => {
+  it('forgets the least recently seen keys past its cap, counts them, and totals stay exact', () => {
+    env = setup({ maxKeys: 100 });
+    // 10 windows of 40 keys each, plus one key seen in every window.
+    for (let w = 0; w < 10; w++) {
+      const lines = ['steady:1|c'];
+      for (let k = 0; k < 40; k++) lines.push(`burst:1|c|#w:${w},k:${k}`);
+      env.statsd.ingest(lines.join('\n'));
+      env.flush();
+      env.tick(1000);
+      expect(env.statsd.keyCount).toBeLessThanOrEqual(100);
+    }
+    // Keys seen again after being forgotten are resolved again, to the same series.
+    env.statsd.ingest('burst:1|c|#w:0,k:0\nsteady:1|c');
+    env.flush();
+    expect(env.value('steady')).toBe(11);
+    expect(env.value('burst{k="0",w="0"}')).toBe(2);
+    expect(env.applier.evicted.keys).toBeGreaterThan(0);
+    expect(env.stats.rejectedCount('statsd')).toBe(0);
+    let total = 0;
+    for (const s of env.store.index.select(parseSelector('burst'))) total += s.lastValue;
+    expect(total).toBe(401);
+  });
+
+  it('starts the raw-spelling cache over when it is full, and counts what it dropped', () => {
+    env = setup({ maxRaw: 10 });
+    const lines: string[] = [];
+    for (let k = 0; k < 25; k++) lines.push(`m:1|c|#k:${k}`);
+    env.statsd.ingest(lines.join('\n'));
+    env.statsd.ingest(lines.join('\n'));
+    env.flush();
+    expect(env.applier.evicted.raw).toBeGreaterThan(0);
+    let total = 0;
+    for (const s of env.store.index.select(parseSelector('m'))) total += s.lastValue;
+    expect(total).toBe(50);
   });
 });

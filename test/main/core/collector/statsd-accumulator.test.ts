@@ -44,6 +44,42 @@ describe('StatsdAccumulator', () => {
     expect(d.rejects).toEqual([['type_conflict', 2]]);
   });
 
+  it('40,000 tag sets under one name: each its own key, found again by its identity on every pass', () => {
+    const acc = new StatsdAccumulator();
+    const lines = Array.from({ length: 40_000 }, (_, i) => `one.name:1|c|#user:u${i}`);
+    const datagrams: Buffer[] = [];
+    for (let i = 0; i < lines.length; i += 20) datagrams.push(Buffer.from(lines.slice(i, i + 20).join('\n')));
+    const first = (() => {
+      for (const d of datagrams) acc.ingest(d);
+      return acc.drain();
+    })();
+    expect(first.newKeys).toHaveLength(40_000);
+    expect(new Set(first.newKeys.map((k) => k.labels[0]![1])).size).toBe(40_000);
+    for (let pass = 0; pass < 3; pass++) for (const d of datagrams) acc.ingest(d);
+    const again = acc.drain();
+    expect(again.newKeys).toEqual([]);
+    expect(again.counters.ids.length).toBe(40_000);
+    expect([...again.counters.incs].every((v) => v === 3)).toBe(true);
+    expect(again.received).toBe(120_000);
+  });
+
+  it('timestamped lines travel one by one, not in the window fold', () => {
+    const acc = new StatsdAccumulator();
+    acc.ingest('c:1|c|T1700000000\nc:2|c|T1700000001\ng:5|g|T1700000000\nboth:1|c\nboth:4|c|T1700000000');
+    const d = acc.drain();
+    const name = (id: number) => d.newKeys.find((k) => k.id === id)!.name;
+    // Only `both` has an untimed line to fold; its timed line is not counted there again.
+    expect([...d.counters.ids].map(name)).toEqual(['both']);
+    expect([...d.counters.lines]).toEqual([1]);
+    expect(d.gauges.ids.length).toBe(0);
+    expect(d.timed.map((t) => [name(t.id), t.value, t.tsMs])).toEqual([
+      ['c', 1, 1_700_000_000_000],
+      ['c', 2, 1_700_000_001_000],
+      ['g', 5, 1_700_000_000_000],
+      ['both', 4, 1_700_000_000_000],
+    ]);
+  });
+
   it('keeps names apart whose 30-bit hashes collide', () => {
     const seen = new Map<number, string>();
     let pair: [string, string] | null = null;

@@ -3,7 +3,8 @@ import dgram from 'node:dgram';
 import http from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_BODY_BYTES, MAX_JSON_BATCH_SAMPLES } from '../../../../src/shared/limits.ts';
+import { MAX_BODY_BYTES, MAX_JSON_BATCH_SAMPLES, MAX_JSON_DEPTH, MAX_JSON_NODES } from '../../../../src/shared/limits.ts';
+import { parseSelector } from '../../../../src/main/core/store/matchers.ts';
 import { latest, startTestCore, waitFor, type TestCore } from '../../../helpers/core.ts';
 
 let t: TestCore;
@@ -98,6 +99,81 @@ describe('HTTP bad input', () => {
     const r = await json('/api/v1/metrics', '{"name": ');
     expect(r.status).toBe(400);
     expect(r.body).toMatchObject({ code: 'MALFORMED_BODY', retryable: false });
+  });
+
+  it('400, not retryable, for a 20,000-deep value, and for too many values — each counted', async () => {
+    const before = t.core.stats.rejectedCount('json', 'json_too_deep');
+    const deep = await json('/api/v1/metrics', `{"name":"d","value":${'['.repeat(20_000)}${']'.repeat(20_000)}}`);
+    expect(deep.status).toBe(400);
+    expect(deep.body).toMatchObject({ code: 'JSON_TOO_DEEP', limit: MAX_JSON_DEPTH, retryable: false });
+    expect(t.core.stats.rejectedCount('json', 'json_too_deep')).toBe(before + 1);
+    const wide = await json('/api/v1/metrics', `{"name":"w","value":[${'0,'.repeat(MAX_JSON_NODES)}0]}`);
+    expect(wide.status).toBe(400);
+    expect(wide.body).toMatchObject({ code: 'JSON_TOO_MANY_NODES', limit: MAX_JSON_NODES, retryable: false });
+    // The same limits guard OTLP/JSON on 7070.
+    const otlp = await request('POST', '/v1/metrics', '['.repeat(20_000) + ']'.repeat(20_000), { 'Content-Type': 'application/json' });
+    expect(otlp.status).toBe(400);
+    expect(otlp.body).toMatchObject({ code: 'JSON_TOO_DEEP', retryable: false });
+    await stillServing();
+  });
+
+  it('timestamped samples: stored at their time, or refused with the reason in the reply and counted', async () => {
+    const now = Date.now();
+    const first = await json('/api/v1/metrics', [
+      { name: 'dated_gauge', value: 1, ts: now - 1_000 },
+      { name: 'dated_gauge', value: 2, ts: now - 61_000 },
+      { name: 'dated_gauge', value: 3, ts: now - 30 * 86_400_000 },
+      { name: 'dated_gauge', value: 4, ts: now + 86_400_000 },
+      { name: 'dated_counter', value: 5, type: 'counter', ts: now - 2_000 },
+      { name: 'dated_counter', value: 7, type: 'counter', ts: now - 3_000 },
+    ]);
+    expect(first.status).toBe(200);
+    expect(first.body.accepted).toBe(2);
+    const reasons = (first.body.rejected as Array<{ index: number; reason: string }>).map((x) => [x.index, x.reason]);
+    expect(reasons).toEqual([
+      [1, 'out_of_order'],
+      [2, 'too_old'],
+      [3, 'too_new'],
+      [5, 'out_of_order'],
+    ]);
+    expect(t.core.stats.rejectedCount('json', 'too_old')).toBeGreaterThanOrEqual(1);
+    await t.core.flush();
+    const s = t.core.store.index.select(parseSelector('dated_gauge'))[0]!;
+    const raw = t.core.store.readRaw(s, 0, now + 86_400_000);
+    expect([...raw.ts]).toEqual([now - 1_000]);
+    expect([...raw.values]).toEqual([1]);
+    const only = await json('/api/v1/metrics', { name: 'dated_gauge', value: 9, ts: now - 30 * 86_400_000 });
+    expect(only.status).toBe(400);
+    expect(only.body.message).toMatch(/more than 7 days old/);
+  });
+
+  it('a counter whose total would be +Inf is refused, not stored', async () => {
+    const r = await json('/api/v1/metrics', [
+      { name: 'huge_total', value: 1.7e308, type: 'counter' },
+      { name: 'huge_total', value: 1.7e308, type: 'counter' },
+    ]);
+    expect(r.body.accepted).toBe(1);
+    expect(r.body.rejected).toMatchObject([{ index: 1, reason: 'non_finite_result' }]);
+    await waitFor(() => latest(t.core, 'huge_total').get('huge_total') === 1.7e308);
+  });
+
+  it('names that escaping would erase are refused, not merged into ___', async () => {
+    const r = await json('/api/v1/metrics', [
+      { name: '日本語', value: 1, type: 'counter' },
+      { name: '中文字', value: 1, type: 'counter' },
+      { name: 'labelled', value: 1, labels: { 名前: 'x' } },
+      { name: 'labelled', value: 1, labels: { city: 'zürich' } },
+    ]);
+    expect(r.body.accepted).toBe(1);
+    const rejected = r.body.rejected as Array<{ index: number; reason: string; message: string }>;
+    expect(rejected.map((x) => [x.index, x.reason])).toEqual([
+      [0, 'name_not_ascii'],
+      [1, 'name_not_ascii'],
+      [2, 'label_name_not_ascii'],
+    ]);
+    expect(rejected[0]!.message).toMatch(/escaping would erase it/);
+    await t.core.flush();
+    expect(latest(t.core, '___').size).toBe(0);
   });
 
   it('413 for a batch over the sample limit', async () => {

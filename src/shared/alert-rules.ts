@@ -38,6 +38,8 @@ export const ConditionSchema = z.discriminatedUnion(
         window: durationSchema(60_000, 30 * 86_400_000).default(3_600_000),
         /** Clear only back inside mean ± (k − hysteresis)·σ. */
         hysteresis: z.number().min(0).max(5).default(0.5),
+        /** Which side of the band counts: a latency or error rule cares only about "above". */
+        direction: z.enum(['both', 'above', 'below']).default('both'),
       })
       .strict(),
     z
@@ -47,6 +49,12 @@ export const ConditionSchema = z.discriminatedUnion(
         threshold: z.number().min(0.05).max(1).default(0.6),
         /** History used to warm the detectors up when the rule starts. */
         warmup: durationSchema(0, 30 * 86_400_000).default(6 * 3_600_000),
+        /** Consecutive evaluations an onset must be seen on before the condition holds (a
+         * single odd point is not an incident). */
+        confirm: z.number().int().min(1).max(20).default(2),
+        /** An incident ends when the value is back inside the band the detectors expected at
+         * its onset by this share of the band's half-width. */
+        hysteresis: z.number().min(0).max(0.9).default(0.25),
       })
       .strict(),
   ],

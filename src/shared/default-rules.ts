@@ -19,8 +19,10 @@ export const DEFAULT_RULES: RuleInput[] = [
     id: 'latency-p95-anomaly',
     name: 'p95 latency anomalous',
     expr: 'max by (route) (http_request_duration{quantile="0.95"})',
-    condition: { type: 'anomaly', threshold: 0.6, warmup: '6h' },
-    for: '1m',
+    // Two consecutive anomalous evaluations make an incident (confirm), which lasts until the p95
+    // is back inside the band expected before it: one alert per bad deploy, not a flapping one.
+    condition: { type: 'anomaly', threshold: 0.6, warmup: '6h', confirm: 2 },
+    for: 0,
     severity: 'warning',
     summary: 'p95 latency of {{ $labels.route }} is {{ $value | humanizeDuration }}',
     noData: 'normal',

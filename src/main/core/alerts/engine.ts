@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { AlertInstance, AlertState, Rule, Silence, SilenceInput } from '../../../shared/alert-rules.ts';
 import { SilenceSchema } from '../../../shared/alert-rules.ts';
 import type { NewEvent, RadiatorEvent } from '../../../shared/model.ts';
-import { Ensemble, type EnsembleOutput } from '../analysis/index.ts';
+import { AnomalyTracker } from './anomaly-episode.ts';
 import { compileMatcher } from '../store/matchers.ts';
 import type { DataSource } from '../sources/source.ts';
 import type { Store } from '../store/store.ts';
@@ -47,8 +47,9 @@ interface RuleRuntime {
   rule: Rule;
   timer: NodeJS.Timeout | null;
   running: boolean;
-  /** Per-series detectors for anomaly rules, warmed up from history on first sight. */
-  ensembles: Map<string, { ens: Ensemble; lastT: number }>;
+  /** Per-series judges for anomaly rules (detectors and the incident each series is in),
+   * warmed up on history on first sight. */
+  ensembles: Map<string, AnomalyTracker>;
   lastEval: number;
   lastError: string | null;
   lastDurationMs: number;
@@ -60,16 +61,6 @@ const ACKS = 'alert_acks';
 export function fingerprint(ruleId: string, labels: Record<string, string>): string {
   const canonical = JSON.stringify([ruleId, Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1))]);
   return createHash('sha1').update(canonical).digest('hex').slice(0, 16);
-}
-
-/** An anomaly fires on the ensemble's score. It then holds while the raw score stays near the
- * threshold or most trusted detectors still flag the point: the ensemble reports an onset once
- * (its score is held at 0 afterwards) and its calibration adapts to a level that persists. */
-function anomalyHolds(o: EnsembleOutput, threshold: number, active: boolean): boolean {
-  const raw = o.rawScore ?? o.score;
-  if (!active) return raw >= threshold;
-  const trusted = o.trusted?.length ?? 0;
-  return raw >= threshold * 0.8 || (trusted > 0 && o.votes.length * 2 > trusted);
 }
 
 const parseValue = (s: string): number => (s === '+Inf' ? Infinity : s === '-Inf' ? -Infinity : Number(s));
@@ -182,22 +173,13 @@ export class AlertEngine {
             judged.set(key, { labels, value: last.v, judge: (a) => judgeSigma(cond, history, last.v, a) });
           } else {
             let det = rt.ensembles.get(key);
-            if (!det) rt.ensembles.set(key, (det = { ens: new Ensemble(), lastT: -Infinity }));
-            // Feed only what the detectors have not seen (the first time: the warm-up history).
-            let out = null;
-            for (const p of pts) if (p.t > det.lastT) out = det.ens.update(p);
-            det.lastT = last.t;
-            const o = out;
-            judged.set(key, {
-              labels,
-              value: last.v,
-              judge: (a) =>
-                o === null
-                  ? { holds: false, reason: 'no new point' }
-                  : o.skipped
-                    ? { holds: false, reason: `not judged: ${o.skipped.replace('_', ' ')}` }
-                    : { holds: anomalyHolds(o, cond.threshold, a), reason: o.explanation },
-            });
+            if (!det) rt.ensembles.set(key, (det = new AnomalyTracker(cond)));
+            // Judge only what has not been judged (the first time: the warm-up history too, so
+            // its incidents are recognised as such and not learned as normal).
+            let out: Judgement | null = null;
+            for (const p of pts) if (p.t > det.lastT && Number.isFinite(p.v)) out = det.observe(p);
+            const j = out;
+            judged.set(key, { labels, value: last.v, judge: (a) => j ?? { holds: a, reason: 'no new point' } });
           }
         }
         // Forget detectors for series that went away.

@@ -6,6 +6,10 @@
 
 import { buildAt, deployState, lastBuilds, trafficAt, ROUTES, PAGES, SERVICES, BUILD_EVERY_MS } from './model.ts';
 import type { NewEventInput } from './model.ts';
+import { SUMMARY_MAX_AGE_MS } from '../../../shared/limits.ts';
+
+/** Latency samples drawn per route and history step (the live demo samples up to 25 a second). */
+const SAMPLES_PER_STEP = 50;
 
 const Z = { '0.5': 0, '0.9': 1.2816, '0.95': 1.6449, '0.99': 2.3263 } as const;
 
@@ -65,6 +69,23 @@ export function demoHistory(from: number, to: number, stepMs: number, rand: () =
     f.add(`${name}_count`, 'summary', labels, c.add(`${name}_count${JSON.stringify(labels)}`, count), t, name);
   };
 
+  // Request latencies as the live demo's StatsD timers become them: quantiles of the samples of the
+  // last SUMMARY_MAX_AGE_MS (the collector's sliding summary), so the past is as smooth as the
+  // present and a bad deploy shows, and fades, the way it does live.
+  const windowSteps = Math.max(1, Math.round(SUMMARY_MAX_AGE_MS / stepMs));
+  const latencyWindows = new Map<string, Float64Array[]>();
+  const slidingLatency = (route: (typeof ROUTES)[number], medianS: number, count: number, t: number) => {
+    const labels = { route: route.route, method: route.method };
+    let w = latencyWindows.get(route.route);
+    if (!w) latencyWindows.set(route.route, (w = []));
+    w.push(Float64Array.from({ length: Math.min(count, SAMPLES_PER_STEP) }, () => medianS * Math.exp(0.45 * gauss())));
+    if (w.length > windowSteps) w.shift();
+    const all = Float64Array.from(w.flatMap((x) => [...x])).sort();
+    if (all.length > 0) for (const q of Object.keys(Z)) f.add('http_request_duration', 'summary', { ...labels, quantile: q }, all[Math.min(all.length - 1, Math.floor(Number(q) * all.length))]!, t);
+    f.add('http_request_duration_sum', 'summary', labels, c.add(`http_request_duration_sum${JSON.stringify(labels)}`, count * medianS * Math.exp(0.45 ** 2 / 2)), t, 'http_request_duration');
+    f.add('http_request_duration_count', 'summary', labels, c.add(`http_request_duration_count${JSON.stringify(labels)}`, count), t, 'http_request_duration');
+  };
+
   for (let t = Math.ceil(from / stepMs) * stepMs; t <= to; t += stepMs) {
     const rps = trafficAt(t) * (0.9 + rand() * 0.2);
     const dep = deployState(t);
@@ -77,7 +98,7 @@ export function demoHistory(from: number, to: number, stepMs: number, rand: () =
       counter('http_requests', { route: r.route, method: r.method, service, status: '200' }, n - errors, t);
       counter('http_requests', { route: r.route, method: r.method, service, status: '500' }, errors, t);
       const slow = dep.bad && r.route === '/checkout' ? 3.2 : 1;
-      summary('http_request_duration', { route: r.route, method: r.method }, (r.latencyMs * slow) / 1000, 0.45, n, t);
+      slidingLatency(r, (r.latencyMs * slow) / 1000, n, t);
     }
     // Business.
     const orders = Math.round(rps * 0.02 * sec * (0.8 + rand() * 0.4));

@@ -1,5 +1,5 @@
 // The simulated company's shape, shared by its live simulation and its backfilled history:
-// traffic through the day, routes and pages, the deploy cycle (every third deploy regresses
+// traffic through the day, routes and pages, the deploy cycle (some deploys regress
 // checkout until a rollback), and CI builds.
 
 /** An event as the demo posts it to `/api/v1/events`. */
@@ -54,12 +54,21 @@ export function trafficAt(t: number): number {
   return 40 * (day + lunch);
 }
 
-/** The deploy cycle: every DEPLOY_EVERY_MS a version ships; every third one regresses checkout
- * latency until a rollback six minutes later. */
+/** Whether deploy n regresses checkout: about one in seven (every hour and a half or so), never
+ * within two deploys of the last, and at no fixed rhythm — a regression every third deploy was a
+ * pattern the seasonal detector learned, and a quarter of the time spent in incidents taught every
+ * detector that a tripled latency is normal. */
+export function isBadDeploy(n: number): boolean {
+  const candidate = (k: number) => rng(k * 7919 + 104_729)() < 0.3;
+  return candidate(n) && !candidate(n - 1) && !candidate(n - 2);
+}
+
+/** The deploy cycle: every DEPLOY_EVERY_MS a version ships; a bad one (isBadDeploy) regresses
+ * checkout latency until a rollback six minutes later. */
 export function deployState(t: number): { n: number; version: string; bad: boolean; sinceMs: number } {
   const n = Math.floor(t / DEPLOY_EVERY_MS);
   const since = t - n * DEPLOY_EVERY_MS;
-  const bad = n % 3 === 0 && since < 6 * 60_000;
+  const bad = isBadDeploy(n) && since < 6 * 60_000;
   return { n, version: `1.${Math.floor(n / 10) % 100}.${n % 10}`, bad, sinceMs: since };
 }
 

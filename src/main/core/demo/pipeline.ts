@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Experiment, OnCallRotationSettings } from '../../../shared/pipeline-settings.ts';
 import { hmacSignature } from '../pipeline/webhooks/signature.ts';
-import { deployState, rng, DEPLOY_EVERY_MS } from './model.ts';
+import { deployState, isBadDeploy, rng, DEPLOY_EVERY_MS } from './model.ts';
 
 export interface DemoWebhooks {
   github: { id: string; secret: string };
@@ -102,7 +102,7 @@ export function deployDeliveries(h: DemoWebhooks, n: number, t: number): Deliver
     }),
     deployment(h, n * 10, commits[commits.length - 1]!.sha, dep.version, t),
   ];
-  if (n % 3 === 0) {
+  if (isBadDeploy(n)) {
     // The regression: an incident traced to this deploy, a rollback to the previous one, resolved.
     const bad = commits[commits.length - 1]!.sha;
     const prevN = n - 1;

@@ -25,13 +25,17 @@ export interface DemoOptions {
   seed?: number;
   now?: () => number;
   log?: (line: string) => void;
-  /** Seconds of simulated time per tick (1 by default, the real rate). */
+  /** Milliseconds of simulated time per tick (1000 by default, the real rate). */
   tickMs?: number;
+  /** false: no timer; the caller advances the demo with tick() (simulated time, for tests). */
+  autoTick?: boolean;
   /** The demo's CI webhooks (their ids and secrets are in the settings it runs with). */
   webhooks: DemoWebhooks;
 }
 
 export interface Demo {
+  /** One tick at now(): what the simulated company sends in tickMs. The timer calls it unless autoTick is false. */
+  tick(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -232,10 +236,11 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
     running = tick().catch((e: Error) => log(`tick failed: ${e.message}`));
     timer = setTimeout(loop, tickMs);
   };
-  loop();
+  if (opts.autoTick !== false) loop();
   log('simulating a shop: StatsD → :' + (opts.statsdPort ?? 'off') + ', push → :' + (opts.pushPort ?? opts.httpPort) + ', events → :' + opts.httpPort);
 
   return {
+    tick,
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);

@@ -1,6 +1,6 @@
-// An "anomaly" rule end to end: the detectors warm up on the rule's history, a level jump fires,
-// the alert keeps firing while the jump lasts (the ensemble reports an anomaly's onset once and
-// holds its score at 0 afterwards; the rule goes by the raw score), and it resolves after.
+// An "anomaly" rule end to end: the detectors warm up on the rule's history, a single odd point
+// does nothing, a level jump that lasts fires once confirmed, the alert keeps firing while the
+// jump lasts (held against the band expected before it, anomaly-episode.ts), and it resolves after.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCore, type TestCore } from '../../../helpers/core.ts';
 
@@ -55,14 +55,31 @@ describe('anomaly rule', () => {
     expect(state()).toBe('normal');
   });
 
-  it('fires on a jump, keeps firing while it lasts, says why, and resolves after', async () => {
+  it('does not even go pending on a single odd point', async () => {
     await set(400);
+    await t.core.alerts.evaluate('orders-odd');
+    expect(state()).toBe('normal');
+    await set(100);
+    await t.core.alerts.evaluate('orders-odd');
+    expect(state()).toBe('normal');
+    for (let i = 0; i < 4; i++) {
+      await set(100 + i);
+      await t.core.alerts.evaluate('orders-odd');
+    }
+    expect(state()).toBe('normal');
+  });
+
+  it('fires on a jump that lasts, keeps firing while it lasts, says why, and resolves after', async () => {
+    await set(400);
+    await t.core.alerts.evaluate('orders-odd');
+    expect(state()).toBe('normal'); // an onset, confirmed by the next point (confirm: 2)
+    await set(401);
     await t.core.alerts.evaluate('orders-odd');
     expect(state()).toBe('firing');
     const a = t.core.alerts.alerts().find((x) => x.ruleId === 'orders-odd')!;
-    expect(a.reason).toMatch(/anomalous|ongoing/);
-    // It stays high: still firing, though the ensemble reported the onset only once.
-    for (let i = 0; i < 3; i++) {
+    expect(a.reason).toMatch(/^401 against the expected [\d.]+–[\d.]+, anomalous since /);
+    // It stays high: still firing, though the detectors would have adapted to the new level.
+    for (let i = 0; i < 20; i++) {
       await set(400 + i);
       await t.core.alerts.evaluate('orders-odd');
       expect(state()).toBe('firing');

@@ -68,7 +68,7 @@ describe('hysteresis: a value hovering at the line does not flap', () => {
 });
 
 describe('mean ± k·σ', () => {
-  const c = { type: 'sigma' as const, k: 3, window: 3_600_000, hysteresis: 0.5 };
+  const c = { type: 'sigma' as const, k: 3, window: 3_600_000, hysteresis: 0.5, direction: 'both' as const };
   const history = Array.from({ length: 100 }, (_, i) => 10 + (i % 2 === 0 ? 1 : -1)); // mean 10, σ 1
   it('fires beyond 3σ, clears inside 2.5σ', () => {
     expect(judgeSigma(c, history, 12.9, false).holds).toBe(false);
@@ -76,6 +76,22 @@ describe('mean ± k·σ', () => {
     expect(judgeSigma(c, history, 12.7, true).holds).toBe(true);
     expect(judgeSigma(c, history, 12.4, true).holds).toBe(false);
     expect(judgeSigma(c, history, 13.1, false).reason).toBe('13.1 is 3.1σ from the mean 10 (line 3σ)');
+  });
+  it('leaves the window\'s own outliers out of the band: an earlier incident does not widen it', () => {
+    // The last hour held a 15-minute incident at 3× the level (a quarter of the window).
+    const incident = [...history.slice(0, 75), ...Array.from({ length: 25 }, () => 30)];
+    const j = judgeSigma(c, incident, 14, false);
+    expect(j.holds).toBe(true);
+    expect(j.reason).toMatch(/^14 is 3.9\d*σ from the mean 10.01 \(line 3σ; 25 outlying points of 100 left out\)$/);
+    // Plain mean ± 3σ over the same window would call 14 normal: mean 15, σ 8.7.
+    expect(judgeSigma(c, incident, 30, false).holds).toBe(true);
+  });
+  it('watches one side when asked', () => {
+    const above = { ...c, direction: 'above' as const };
+    expect(judgeSigma(above, history, 13.1, false).holds).toBe(true);
+    expect(judgeSigma(above, history, 6.9, false).holds).toBe(false);
+    expect(judgeSigma({ ...c, direction: 'below' as const }, history, 6.9, false).holds).toBe(true);
+    expect(judgeSigma(above, history, 13.1, false).reason).toBe('13.1 is 3.1σ from the mean 10 (line above 3σ)');
   });
   it('needs some history', () => {
     expect(judgeSigma(c, [1, 2, 3], 100, false)).toEqual({ holds: false, reason: '3 points of history; need 10 for mean ± 3σ' });

@@ -2,13 +2,18 @@
 // <category>/<file>.csv under --data through each detector (a fresh instance per file, no
 // look-ahead), writes NAB-format results to <out>/<detector>/<category>/<detector>_<file>.csv,
 // then prints per detector: the NAB standard-profile score at its best corpus-wide threshold and
-// at its own threshold, detected-window precision / recall / F1 at both, and the cost per point.
+// at its own threshold, the low-FP profile's, detected-window precision / recall / F1, the cost
+// per point, and a table per category (beside the published ARTime and HTM results on the same
+// files, from test/fixtures/nab-results).
 //
-//   npm run bench:anomaly -- --data /work/shared/nab/data --windows /work/shared/nab/combined_windows.json --out /tmp/nab-out
+//   npm run bench:anomaly -- --data ../shared/nab/data --windows ../shared/nab/combined_windows.json --no-write --loco
 //
 // Options: --only σ,MAD,radiator (a subset, by name), --variants (also the ensemble combinations
 // docs/anomaly.md compares: vote, mean, uncalibrated, no hold-off, …), --per-file (each file's raw
-// NAB score at the best threshold), --no-write (skip the results files).
+// NAB score at the best threshold), --no-write (skip the results files), --loco (the
+// leave-one-category-out protocol over the shipped detector's tunables, bench/anomaly/candidates.ts:
+// for each category, every tunable and the threshold chosen on the other categories, then the
+// held-out category scored; and the same per design choice).
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -16,7 +21,10 @@ import { parseArgs } from 'node:util';
 import { createDetectors, Ensemble, type EnsembleOptions } from '../src/main/core/analysis/index.ts';
 import { loadCorpus, type NabFile } from './anomaly/nab-corpus.ts';
 import { bytesPerSeries } from './anomaly/memory.ts';
-import { fileScores, nabScore, windowMetrics, type WindowMetrics } from './anomaly/nab-score.ts';
+import { fileScores, LOW_FP_PROFILE, nabScore, probationLength, windowMetrics, type WindowMetrics } from './anomaly/nab-score.ts';
+import { candidateGrid } from './anomaly/candidates.ts';
+import { categoriesOf, categoryBest, categoryScore, heldOutCorpusScore, leaveOneCategoryOut, type Candidate } from './anomaly/held-out.ts';
+import { publishedResults } from './anomaly/published.ts';
 
 const { values: opt } = parseArgs({
   options: {
@@ -27,10 +35,11 @@ const { values: opt } = parseArgs({
     variants: { type: 'boolean', default: false },
     'per-file': { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
+    loco: { type: 'boolean', default: false },
   },
 });
 if (!opt.data || !opt.windows || (!opt.out && !opt['no-write'])) {
-  process.stderr.write('usage: node bench/anomaly.ts --data <dir> --windows <combined_windows.json> --out <dir> [--only a,b] [--variants] [--per-file] [--no-write]\n');
+  process.stderr.write('usage: node bench/anomaly.ts --data <dir> --windows <combined_windows.json> (--out <dir> | --no-write) [--only a,b] [--variants] [--per-file] [--loco]\n');
   process.exit(2);
 }
 
@@ -69,7 +78,9 @@ if (opt.variants) {
     ensembleRunner('radiator-max', { combine: 'max', calibrate: false, threshold: 0.85 }),
     ensembleRunner('radiator-calibrated-vote', { combine: 'vote', threshold: 0.3 }),
     ensembleRunner('radiator-no-hold-off', { holdOff: 0 }),
-    ensembleRunner('radiator-hold-off-288', { holdOff: 288 }),
+    ensembleRunner('radiator-hold-off-144', { holdOff: 144, escalate: 0 }),
+    ensembleRunner('radiator-no-escalation', { escalate: 0 }),
+    ensembleRunner('radiator-no-shape', { shape: false }),
     ensembleRunner('radiator-sigma-rules-always', { distribution: { maxSkewness: Infinity, maxKurtosis: Infinity, countsDistinctFraction: -1 } }),
     ensembleRunner('radiator-local-on-seasonal', { seasonalDistrustsLocal: false }),
   );
@@ -103,27 +114,35 @@ interface Row {
   atOwn: WindowMetrics;
   nsPerPoint: number;
   perFile: number[];
+  lowFp: number;
+  scores: Float64Array[];
+}
+
+/** A fresh runner's scores over the corpus, and the time its update() took. */
+function scoreCorpus(r: Runner, write: boolean): { scores: Float64Array[]; ns: bigint; own: number } {
+  const scores: Float64Array[] = [];
+  let ns = 0n;
+  let own = 0.5;
+  for (const f of files) {
+    const d = r.create();
+    own = d.threshold;
+    const s = new Float64Array(f.t.length);
+    const { t, v } = f;
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < t.length; i++) s[i] = d.update(t[i]!, v[i]!);
+    ns += process.hrtime.bigint() - start;
+    scores.push(s);
+    if (write) writeResults(dirName(r.name), f, s);
+  }
+  return { scores, ns, own };
 }
 
 const rows: Row[] = [];
 for (const r of selected) {
-  const allScores: Float64Array[] = [];
-  let ns = 0n;
-  let own = 0.5;
   // One untimed pass over the first file, so the timing is of compiled code, not of the JIT.
   const warm = r.create();
   for (let i = 0; i < files[0]!.t.length; i++) warm.update(files[0]!.t[i]!, files[0]!.v[i]!);
-  for (const f of files) {
-    const d = r.create();
-    own = d.threshold;
-    const scores = new Float64Array(f.t.length);
-    const { t, v } = f;
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < t.length; i++) scores[i] = d.update(t[i]!, v[i]!);
-    ns += process.hrtime.bigint() - start;
-    allScores.push(scores);
-    if (!opt['no-write']) writeResults(dirName(r.name), f, scores);
-  }
+  const { scores: allScores, ns, own } = scoreCorpus(r, !opt['no-write']);
   const nab = nabScore(files, allScores, undefined, own);
   rows.push({
     name: r.name,
@@ -135,6 +154,8 @@ for (const r of selected) {
     atOwn: windowMetrics(files, allScores, own),
     nsPerPoint: Number(ns) / totalPoints,
     perFile: fileScores(files, allScores, nab.threshold),
+    lowFp: nabScore(files, allScores, LOW_FP_PROFILE).normalized,
+    scores: allScores,
   });
 }
 
@@ -170,5 +191,68 @@ if (opt['per-file']) {
   const cw = Math.max(...files.map((f) => f.key.length));
   log(`${'file'.padEnd(cw)} ${rows.map((r) => pad(r.name.slice(0, 9), 9)).join(' ')}`);
   files.forEach((f, k) => log(`${f.key.padEnd(cw)} ${rows.map((r) => pad(r.perFile[k]!.toFixed(2), 9)).join(' ')}`));
+}
+
+// ── per category ─────────────────────────────────────────────────────────────────────
+const categories = categoriesOf(files);
+const windowsIn = (c: string) => files.filter((f) => f.category === c).reduce((n, f) => n + f.windows.length, 0);
+const shown: Candidate[] = [...rows.filter((r) => r.name.startsWith('radiator') || r.name === 'histogram').map((r) => ({ name: r.name, scores: r.scores })), ...publishedResults(files)];
+const cwidth = Math.max(width, ...shown.map((c) => c.name.length));
+const short = (c: string) => c.replace(/^(artificial|real)/, '').slice(0, 14);
+log('');
+log('per category: NAB at the corpus-wide threshold / at the category\'s own best threshold (a category without');
+log('labelled windows shows its false-positive points at the corpus-wide threshold instead); low-FP: the whole corpus, reward_low_FP_rate profile');
+log(`${'detector'.padEnd(cwidth)} │ ${categories.map((c) => pad(short(c), 14)).join(' ')} │ ${pad('all', 6)} ${pad('low-FP', 6)}`);
+for (const c of shown) {
+  const nab = nabScore(files, c.scores);
+  const cells = categories.map((cat) => {
+    if (windowsIn(cat) === 0) {
+      let fp = 0;
+      files.forEach((f, k) => {
+        if (f.category !== cat) return;
+        for (let i = Math.ceil(probationLength(f.t.length)); i < f.t.length; i++) if (c.scores[k]![i]! >= nab.threshold) fp++;
+      });
+      return pad(`${fp} FP`, 14);
+    }
+    return pad(`${categoryScore(files, c.scores, cat, nab.threshold).toFixed(1)} / ${categoryBest(files, c.scores, cat).toFixed(1)}`, 14);
+  });
+  log(`${c.name.padEnd(cwidth)} │ ${cells.join(' ')} │ ${pad(nab.normalized.toFixed(1), 6)} ${pad(nabScore(files, c.scores, LOW_FP_PROFILE).normalized.toFixed(1), 6)}`);
+}
+
+// ── leave one category out ───────────────────────────────────────────────────────────
+if (opt.loco) {
+  const grid = candidateGrid();
+  log('');
+  log(`leave-one-category-out over ${grid.length} configurations of the shipped detector (bench/anomaly/candidates.ts) and the threshold:`);
+  const candidates: Candidate[] = grid.map((g) => ({ name: g.name, scores: scoreCorpus(ensembleRunner(g.name, g.options), false).scores }));
+  const scored = categories.filter((c) => windowsIn(c) > 0);
+  const { all, rows: held } = leaveOneCategoryOut(files, candidates);
+  const cw = Math.max(...categories.map((c) => c.length));
+  log(`${'held-out category'.padEnd(cw)} │ ${pad('in-sample', 9)} ${pad('held-out', 9)} │ chosen on the other categories (threshold, their score)`);
+  for (const r of held) {
+    if (!scored.includes(r.category)) {
+      log(`${r.category.padEnd(cw)} │ ${pad('—', 9)} ${pad('—', 9)} │ ${r.chosen.candidate} (${r.chosen.threshold.toFixed(3)}, ${r.chosen.trainScore.toFixed(1)}) — no labelled windows to score`);
+      continue;
+    }
+    log(`${r.category.padEnd(cw)} │ ${pad(r.inSample.toFixed(1), 9)} ${pad(r.heldOut.toFixed(1), 9)} │ ${r.chosen.candidate} (${r.chosen.threshold.toFixed(3)}, ${r.chosen.trainScore.toFixed(1)})`);
+  }
+  const heldRows = held.filter((r) => scored.includes(r.category));
+  log(`${'whole corpus'.padEnd(cw)} │ ${pad(all.trainScore.toFixed(1), 9)} ${pad(heldOutCorpusScore(files, candidates, heldRows).toFixed(1), 9)} │ in-sample choice: ${all.candidate} (${all.threshold.toFixed(3)})`);
+  log('in-sample: tuned on every category, this one included; held-out: tuned without it. The held-out whole-corpus');
+  log('score adds each category\'s raw NAB score at its own held-out choice, normalised over the whole corpus.');
+  // Each design choice judged the same way: the protocol run with that choice fixed.
+  log('');
+  log('each design choice, judged held-out (the protocol re-run over only the configurations with that choice):');
+  const byName = new Map(candidates.map((c, k) => [c.name, grid[k]!.choices]));
+  const dimensions = [...new Set(grid.flatMap((g) => Object.keys(g.choices)))];
+  for (const dimension of dimensions) {
+    const values = [...new Set(grid.map((g) => g.choices[dimension]!))];
+    const cells = values.map((v) => {
+      const subset = candidates.filter((c) => byName.get(c.name)![dimension] === v);
+      const { rows: r } = leaveOneCategoryOut(files, subset);
+      return `${v}: ${heldOutCorpusScore(files, subset, r.filter((x) => scored.includes(x.category))).toFixed(1)}`;
+    });
+    log(`  ${dimension.padEnd(10)} ${cells.join('   ')}`);
+  }
 }
 if (!opt['no-write']) log(`results: ${resolve(opt.out!)}`);

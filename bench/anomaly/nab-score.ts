@@ -125,6 +125,13 @@ export function fileScores(files: NabFile[], scores: ArrayLike<number>[], thresh
   });
 }
 
+/** A raw score over these files as 100 × (raw − null) / (perfect − null) (nab/runner.py normalize). */
+export function normalise(files: NabFile[], raw: number, cost: CostMatrix = STANDARD_PROFILE): number {
+  const nullScore = sweepCorpus(files, files.map((f) => new Float64Array(f.t.length).fill(0.5)), cost).rawScore;
+  const perfect = files.reduce((s, f) => s + f.windows.length, 0) * cost.tpWeight;
+  return (100 * (raw - nullScore)) / (perfect - nullScore);
+}
+
 export interface NabScore extends SweepResult {
   /** 100 × (raw − null) / (perfect − null). */
   normalized: number;
@@ -138,9 +145,7 @@ export interface NabScore extends SweepResult {
  */
 export function nabScore(files: NabFile[], scores: ArrayLike<number>[], cost: CostMatrix = STANDARD_PROFILE, fixedThreshold?: number): NabScore {
   const best = sweepCorpus(files, scores, cost);
-  const nullScore = sweepCorpus(files, files.map((f) => new Float64Array(f.t.length).fill(0.5)), cost).rawScore;
-  const perfect = files.reduce((s, f) => s + f.windows.length, 0) * cost.tpWeight;
-  const normalize = (raw: number) => (100 * (raw - nullScore)) / (perfect - nullScore);
+  const normalize = (raw: number) => normalise(files, raw, cost);
   const out: NabScore = { ...best, normalized: normalize(best.rawScore) };
   if (fixedThreshold !== undefined) out.atThreshold = normalize(fileScores(files, scores, fixedThreshold, cost).reduce((a, b) => a + b, 0));
   return out;

@@ -15,8 +15,9 @@ import { LEAST_SQUARES_DEFAULTS, LeastSquaresDetector, type LeastSquaresOptions 
 import { MAD_DEFAULTS, MadDetector, type MadOptions } from './mad-detector.ts';
 import { PreFilters } from './pre-filters.ts';
 import { SEASONAL_DEFAULTS, SeasonalDetector, type SeasonalOptions } from './seasonal-detector.ts';
+import { SHAPE_DEFAULTS, ShapeDetector, type ShapeOptions } from './shape-detector.ts';
 import { SIGMA_DEFAULTS, SigmaDetector, type SigmaOptions } from './sigma-detector.ts';
-import { ratioScore } from './ratio-score.ts';
+import { ratioScore, scoreRatio } from './ratio-score.ts';
 import { SortedWindow } from './sorted-window.ts';
 import { Surprise, type SurpriseOptions } from './surprise.ts';
 import type { Band, Detector, DetectorOutput, Distribution, EnsembleOutput, Point, SkipReason } from './types.ts';
@@ -55,6 +56,9 @@ export interface EnsembleOptions {
   distrustLocalAbove: number;
   /** After an anomalous point, the next holdOff points are not flagged again (Skyline's expiration); 0 turns it off. */
   holdOff: number;
+  /** …unless the score escalates: a point whose score ratio is at least this multiple of the one
+   * that started the hold-off is a new, bigger anomaly and is flagged (0: never). */
+  escalate: number;
   sigma: Partial<SigmaOptions>;
   ewma: Partial<EwmaOptions>;
   mad: Partial<MadOptions>;
@@ -63,6 +67,8 @@ export interface EnsembleOptions {
   histogram: Partial<HistogramOptions>;
   ks: Partial<KsOptions>;
   seasonal: Partial<SeasonalOptions>;
+  /** The shape (subsequence) detector's options; false leaves it out. */
+  shape: Partial<ShapeOptions> | false;
   distribution: Partial<DistributionOptions>;
 }
 
@@ -80,7 +86,8 @@ export const ENSEMBLE_DEFAULTS: EnsembleOptions = {
   criticalSurprise: 3.3,
   voteSurprise: 2,
   weights: {},
-  holdOff: 144,
+  holdOff: 72,
+  escalate: 1.25,
   seasonalDistrustsLocal: true,
   distrustLocalAbove: 0.7,
   sigma: {},
@@ -91,6 +98,7 @@ export const ENSEMBLE_DEFAULTS: EnsembleOptions = {
   histogram: {},
   ks: {},
   seasonal: {},
+  shape: {},
   distribution: {},
 };
 
@@ -101,7 +109,7 @@ function withDefaults(opts: Partial<EnsembleOptions> = {}): EnsembleOptions {
 /** Detectors that judge a point only against the last few (a smoothed level, a local trend). */
 const LOCAL_DETECTORS: ReadonlySet<string> = new Set(['EWMA', 'LSQ']);
 
-/** The eight detectors, configured from the ensemble's options, in the order they are listed on a TV. */
+/** The detectors (eight, and the shape detector unless turned off), configured from the ensemble's options, in the order they are listed on a TV. */
 export function createDetectors(opts: Partial<EnsembleOptions> = {}): Detector[] {
   const o = withDefaults(opts);
   const common = { window: o.window, minHistory: o.minHistory };
@@ -114,6 +122,7 @@ export function createDetectors(opts: Partial<EnsembleOptions> = {}): Detector[]
     new HistogramDetector({ ...HISTOGRAM_DEFAULTS, window: o.window, minHistory: Math.max(o.minHistory, HISTOGRAM_DEFAULTS.minHistory), ...o.histogram }),
     new KsDetector({ ...KS_DEFAULTS, ...o.ks }),
     new SeasonalDetector({ ...SEASONAL_DEFAULTS, ...o.seasonal }),
+    ...(o.shape ? [new ShapeDetector({ ...SHAPE_DEFAULTS, ...o.shape })] : []),
   ];
 }
 
@@ -131,6 +140,7 @@ export class Ensemble {
   /** Points still held off after the last anomaly, and when that anomaly was. */
   private holding = 0;
   private heldSince = NaN;
+  private heldRaw = 0;
   private last: EnsembleOutput | null = null;
 
   constructor(opts: Partial<EnsembleOptions> = {}) {
@@ -209,11 +219,14 @@ export class Ensemble {
         raw = combine === 'mean' ? sum / trusted.length : max;
       }
     }
-    const score = held ? 0 : raw;
+    // A bigger anomaly during the hold-off is reported: a second failure is not hidden by a first.
+    const escalates = held && this.opts.escalate > 0 && scoreRatio(raw) >= this.opts.escalate * scoreRatio(this.heldRaw);
+    const score = held && !escalates ? 0 : raw;
     const anomalous = score >= this.threshold;
     if (anomalous && this.opts.holdOff > 0) {
       this.holding = this.opts.holdOff;
       this.heldSince = p.t;
+      this.heldRaw = raw;
     }
     const names = voters.map((i) => this.detectors[i]!.name);
     const verdict = anomalous ? 'anomalous' : held && raw >= this.threshold ? 'ongoing' : 'normal';

@@ -13,3 +13,4 @@ export { LeastSquaresDetector } from './least-squares-detector.ts';
 export { HistogramDetector } from './histogram-detector.ts';
 export { KsDetector } from './ks-detector.ts';
 export { SeasonalDetector } from './seasonal-detector.ts';
+export { ShapeDetector } from './shape-detector.ts';

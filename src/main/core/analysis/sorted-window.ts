@@ -48,8 +48,22 @@ export class SortedWindow {
   /** Adds v, dropping the oldest value once full; returns the dropped value. */
   push(v: number): number | undefined {
     const evicted = this.order.push(v);
-    if (evicted !== undefined) this.sorted.splice(lowerBound(this.sorted, evicted), 1);
-    this.sorted.splice(upperBound(this.sorted, v), 0, v);
+    const a = this.sorted;
+    if (evicted === undefined) {
+      a.splice(upperBound(a, v), 0, v);
+      return evicted;
+    }
+    // Replace in place: only the values between the evicted one and the new one move, by one
+    // place (two splices would move the whole tail twice and allocate on every point).
+    const out = lowerBound(a, evicted);
+    const at = upperBound(a, v);
+    if (at > out) {
+      for (let k = out; k < at - 1; k++) a[k] = a[k + 1]!;
+      a[at - 1] = v;
+    } else {
+      for (let k = out; k > at; k--) a[k] = a[k - 1]!;
+      a[at] = v;
+    }
     return evicted;
   }
 

@@ -8,6 +8,7 @@ import {
   LeastSquaresDetector,
   MadDetector,
   SeasonalDetector,
+  ShapeDetector,
   SigmaDetector,
   type Detector,
   type DetectorOutput,
@@ -24,6 +25,7 @@ const ALL: Record<string, Make> = {
   histogram: () => new HistogramDetector(),
   KS: () => new KsDetector(),
   seasonal: () => new SeasonalDetector(),
+  shape: () => new ShapeDetector(),
 };
 
 function run(make: Make, values: number[]): DetectorOutput[] {
@@ -40,7 +42,8 @@ function flagged(out: DetectorOutput[], from = 0, to = out.length - 1): number[]
 
 describe('each detector', () => {
   it('has the name the TV shows, and scores in [0, 1] with anomalous ⇔ score ≥ threshold', () => {
-    expect(createDetectors().map((d) => d.name)).toEqual(['σ', 'EWMA', 'MAD', 'Grubbs', 'LSQ', 'histogram', 'KS', 'seasonal']);
+    expect(createDetectors().map((d) => d.name)).toEqual(['σ', 'EWMA', 'MAD', 'Grubbs', 'LSQ', 'histogram', 'KS', 'seasonal', 'shape']);
+    expect(createDetectors({ shape: false }).map((d) => d.name)).not.toContain('shape');
     const values = spike(1500, 1200, 12, 1);
     for (const [name, make] of Object.entries(ALL)) {
       const d = make();
@@ -151,6 +154,28 @@ describe('a seasonal series whose phase jumps by half a period', () => {
       expect(flagged(run(ALL[name]!, values), 1500, 1600)).toEqual([]);
     });
   }
+});
+
+describe('shape: a movement the series has not made before', () => {
+  const rnd = prng(11);
+  const z = gaussian(rnd);
+  it('flags a steady sine that starts to oscillate fast, at the same amplitude', () => {
+    const values = Array.from({ length: 1300 }, (_, i) => 100 + 5 * Math.sin((2 * Math.PI * i) / (i < 1200 ? 50 : 6)) + 0.1 * z());
+    const out = run(ALL.shape!, values);
+    expect(flagged(out, 200, 1199)).toEqual([]);
+    expect(flagged(out, 1200, 1230).length).toBeGreaterThan(0);
+  });
+  it('is not moved by the level: a step with the same noise is the value detectors\' business', () => {
+    const values = step(1500, 1200, 6, 1);
+    const out = run(ALL.shape!, values);
+    // Only the subsequences that straddle the step are new; after it the movement is the usual one.
+    expect(flagged(out, 1200 + 16, 1499)).toEqual([]);
+  });
+  it('keeps fixed memory: its store does not grow with the series', () => {
+    const d = new ShapeDetector({ memory: 64, length: 8 });
+    for (const p of points(Array.from({ length: 5000 }, () => 100 + z()))) d.update(p);
+    expect((d as unknown as { store: Float64Array }).store.length).toBe(64 * 8);
+  });
 });
 
 describe('heavy-tailed noise with no anomalies (Student t, 3 degrees of freedom)', () => {

@@ -95,6 +95,8 @@ export const MAX_SAMPLE_AGE_MS = 7 * 86_400_000;
 export const MAX_SAMPLE_FUTURE_MS = 10 * 60_000;
 export const MAX_SELECT_SERIES = 10_000;
 export const MAX_SELECT_POINTS = 11_000_000;
+/** Compiled `=~`/`!~` patterns kept for reuse; past it the cache starts over. */
+export const REGEX_CACHE_ENTRIES = 1_000;
 
 // ── feed ───────────────────────────────────────────────────────────────────────────────
 export const FEED_PATH = '/feed';

@@ -5,7 +5,7 @@
 
 import type { LabelMatcher, LabelPairs } from '../../../shared/model.ts';
 import { seriesKey } from '../../../shared/model.ts';
-import { compileRegex } from '../store/matchers.ts';
+import { compileRegex, type LabelRegex } from '../store/regex.ts';
 import type { AggregateOp, BinaryOp, Expr, MatrixSelector, Subquery, VectorMatching, VectorSelector } from './ast.ts';
 import { COMPARISON_OPS } from './ast.ts';
 import {
@@ -393,11 +393,11 @@ function evalCall(ctx: Ctx, e: Extract<Expr, { type: 'call' }>): Value {
     case 'label_replace': {
       const vec = asVector(evaluate(ctx, args[0]!));
       const [dst, repl, src, reStr] = args.slice(1).map((a) => (a as { value: string }).value) as [string, string, string, string];
-      let re: RegExp;
+      let re: LabelRegex;
       try {
         re = compileRegex(reStr);
       } catch (err) {
-        throw new PromQLError(`invalid regular expression in label_replace(): ${reStr}: ${(err as Error).message}`);
+        throw new PromQLError(`label_replace(): ${(err as Error).message}`);
       }
       if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(dst)) throw new PromQLError(`invalid destination label name in label_replace(): ${dst}`);
       const out = vec.map((s) => {

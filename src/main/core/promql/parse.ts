@@ -5,7 +5,7 @@
 import { parser } from '@prometheus-io/lezer-promql';
 import type { SyntaxNode } from '@lezer/common';
 import type { LabelMatcher, MatchOp } from '../../../shared/model.ts';
-import { compileRegex } from '../store/matchers.ts';
+import { compileRegex } from '../store/regex.ts';
 import type { AggregateOp, AtModifier, BinaryOp, Expr, MatrixSelector, ValueType, VectorMatching, VectorSelector } from './ast.ts';
 import { COMPARISON_OPS, SET_OPS } from './ast.ts';
 
@@ -342,7 +342,7 @@ class Builder {
             try {
               compileRegex(value);
             } catch (e) {
-              this.fail(val!, `invalid regular expression in matcher ${labelName}${matchOp}"${value}": ${(e as Error).message}`);
+              this.fail(val!, `in matcher ${labelName}${matchOp}"${value}": ${(e as Error).message}`);
             }
           }
           if (labelName === '__name__' && name !== null) this.fail(c, `metric name must not be set twice: "${name}" or "${value}"`);

@@ -1,28 +1,15 @@
-// Label matchers with Prometheus semantics: regexes are fully anchored, and a missing label
-// matches as the empty string (so `{env=""}` selects series without `env`).
+// Label matchers with Prometheus semantics: regexes are RE2, fully anchored (./regex.ts), and a
+// missing label matches as the empty string (so `{env=""}` selects series without `env`).
 
 import type { LabelMatcher, LabelPairs, MatchOp } from '../../../shared/model.ts';
 import { labelValue } from '../labels.ts';
+import { compileRegex } from './regex.ts';
 
 export interface CompiledMatcher {
   readonly name: string;
   readonly op: MatchOp;
   readonly value: string;
   test(v: string): boolean;
-}
-
-/** Translate an RE2 pattern into an anchored JavaScript RegExp. RE2's leading flag group
- * (`(?i)`, `(?s)`, `(?is)`) becomes RegExp flags; other RE2-only syntax is refused by the
- * RegExp constructor with its own message. */
-export function compileRegex(pattern: string): RegExp {
-  let flags = '';
-  let body = pattern;
-  const lead = /^\(\?([is]+)\)/.exec(body);
-  if (lead) {
-    flags = [...new Set(lead[1]!)].join('');
-    body = body.slice(lead[0].length);
-  }
-  return new RegExp('^(?:' + body + ')$', flags);
 }
 
 export function compileMatcher(m: LabelMatcher): CompiledMatcher {

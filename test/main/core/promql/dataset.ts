@@ -138,6 +138,15 @@ export const EXPRESSIONS: readonly string[] = [
   'temperature_celsius',
   'flaky_ratio',
   '{__name__=~"node_load1|up"}',
+  // RE2 regex semantics: anchoring, case folding, classes, alternation in groups
+  'http_requests_total{job=~"(?i)API"}',
+  'http_requests_total{job=~"(?i:A)pi|batc"}',
+  'http_requests_total{code=~`[45]\\d{2}`,job!~"b.*|x"}',
+  'build_info{version=~`1\\.4\\.[[:digit:]]`}',
+  'build_info{version=~"1.4"}',
+  '{__name__=~"(node|build)_.+",instance=~"a|"}',
+  'label_replace(build_info, "minor", "$minor", "version", `\\d+\\.(?P<minor>\\d+)\\..*`)',
+  'label_replace(build_info, "x", "$1", "version", "4")',
   // counters and rates
   'rate(http_requests_total[5m])',
   'irate(http_requests_total[5m])',

@@ -168,4 +168,7 @@ export const FEED_CLOSE = {
   GOING_AWAY: 1001,
   /** A message broke the protocol. */
   POLICY: 1008,
+  /** The client stopped reading while the server had more to send than its byte budget
+   * (FEED_CLIENT_BUDGET_BYTES); reconnect and read. 4000–4999 are for applications (RFC 6455 7.4.2). */
+  OVER_BUDGET: 4001,
 } as const;

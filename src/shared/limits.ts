@@ -105,13 +105,20 @@ export const FEED_HEARTBEAT_INTERVAL_MS = 5_000;
 export const FEED_MAX_CLIENTS = 256;
 export const FEED_MAX_SUBSCRIPTIONS_PER_CLIENT = 128;
 export const FEED_MAX_RANGE_MS = 24 * 3_600_000;
-/** Above this many unsent bytes a client is "slow": its updates are coalesced. */
+/** Above this many unsent bytes a client is "slow": its updates are coalesced, and its subscribe
+ * requests wait (one per id) to be answered in order once it drains. */
 export const FEED_HIGH_WATER_BYTES = 1024 * 1024;
 /** A slow client whose coalesced backlog passes this many points is closed with 1013. */
 export const FEED_MAX_QUEUED_POINTS = 200_000;
 /** …and so is one that stays behind for longer than this. */
 export const FEED_MAX_BACKLOG_MS = 30_000;
 export const FEED_MAX_SNAPSHOT_POINTS = 2_000_000;
+/** A snapshot (selector or PromQL) larger than this as JSON is refused: narrow the selector or
+ * the range. Snapshots are only built while the client's socket is below FEED_HIGH_WATER_BYTES. */
+export const FEED_MAX_SNAPSHOT_BYTES = 32 * 1024 * 1024;
+/** Unsent bytes one client may hold in the server (ws `bufferedAmount` plus the message about to
+ * be sent); past it the client is closed with 4001. At least high water + one largest snapshot. */
+export const FEED_CLIENT_BUDGET_BYTES = 48 * 1024 * 1024;
 /** The finest step a PromQL subscription may ask for. */
 export const FEED_MIN_STEP_MS = 1_000;
 /** PromQL subscriptions: the longest span (a board's 90-day panel) and the most steps per

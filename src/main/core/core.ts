@@ -221,6 +221,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     store: () => store.getStats(),
     feedClients: () => feed.clientCount,
     feedClosedSlow: () => feed.closedSlow,
+    feedClosedOverBudget: () => feed.closedOverBudget,
     aggregatorEntries: () => agg.size,
     pushGroups: () => push.groupCount,
     statsdRecvBufferBytes: () => udp?.grantedRecvBufferBytes ?? 0,

@@ -12,6 +12,7 @@ export interface SelfMetricsSources {
   store: () => StoreStats;
   feedClients: () => number;
   feedClosedSlow: () => number;
+  feedClosedOverBudget: () => number;
   aggregatorEntries: () => number;
   pushGroups: () => number;
   statsdRecvBufferBytes: () => number;
@@ -66,6 +67,7 @@ export class SelfMetrics {
     c('radiator_events_total', this.events, 'Events stored.');
     g('radiator_feed_clients', this.src.feedClients(), 'Connected feed (WebSocket) clients.');
     c('radiator_feed_slow_closed_total', this.src.feedClosedSlow(), 'Feed clients closed for falling too far behind.');
+    c('radiator_feed_over_budget_closed_total', this.src.feedClosedOverBudget(), 'Feed clients closed (4001) for holding more unsent bytes than their budget.');
     g('radiator_current_values', this.src.aggregatorEntries(), 'Current values the collector keeps writing (StatsD, pushed, JSON).');
     g('radiator_push_groups', this.src.pushGroups(), 'Pushgateway groups held.');
     const buf = this.src.statsdRecvBufferBytes();

@@ -1,6 +1,8 @@
 // The live feed: WebSocket clients subscribe to series selectors and receive a snapshot, then the
-// points each flush appends, plus events and a heartbeat. A slow client's updates are coalesced
-// to the latest point per series; past a bound it is closed with 1013 so it cannot hold memory.
+// points each flush appends, plus events and a heartbeat. Nothing is buffered without bound: a
+// slow client's updates are coalesced to the latest point per series and its subscribe requests
+// wait (one per id) until its socket drains, so no snapshot is built for a client that is not
+// reading; past a bound it is closed with 1013, and past its byte budget with 4001.
 
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -16,6 +18,7 @@ import {
   type SnapshotMessage,
 } from '../../../shared/feed-protocol.ts';
 import {
+  FEED_CLIENT_BUDGET_BYTES,
   FEED_HEARTBEAT_INTERVAL_MS,
   FEED_HIGH_WATER_BYTES,
   FEED_MAX_BACKLOG_MS,
@@ -23,6 +26,7 @@ import {
   FEED_MAX_PAYLOAD_BYTES,
   FEED_MAX_QUEUED_POINTS,
   FEED_MAX_RANGE_MS,
+  FEED_MAX_SNAPSHOT_BYTES,
   FEED_MAX_SNAPSHOT_POINTS,
   FEED_MAX_SUBSCRIPTIONS_PER_CLIENT,
   FEED_MIN_STEP_MS,
@@ -35,64 +39,10 @@ import type { AlertInstance } from '../../../shared/alert-rules.ts';
 import type { ScreenConfig } from '../../../shared/feed-protocol.ts';
 import { EVENT_KINDS, labelsToObject, type EventKind, type RadiatorEvent } from '../../../shared/model.ts';
 import type { Guard } from '../http/guard.ts';
-import { compileMatcher, matchesSeries, parseSelector, type CompiledMatcher } from '../store/matchers.ts';
+import { compileMatcher, matchesSeries, parseSelector } from '../store/matchers.ts';
 import type { Store } from '../store/store.ts';
 import type { SampleBatch } from '../store/wal-codec.ts';
-
-interface SeriesSub {
-  id: string;
-  matchers: CompiledMatcher[];
-  known: Map<number, boolean>;
-  announced: Set<number>;
-  /** Points at or before these times were in the snapshot. */
-  snapshotLast: Map<number, number>;
-}
-
-/** A PromQL subscription: evaluated at aligned steps; each flush adds the steps that came due. */
-interface QuerySub {
-  id: string;
-  query: string;
-  source: string;
-  stepMs: number;
-  /** The last step evaluated and sent. */
-  lastStep: number;
-  /** labels → sid, stable for the subscription's life */
-  sids: Map<string, number>;
-  nextSid: number;
-  busy: boolean;
-  lastRemoteAt: number;
-  failing: boolean;
-}
-
-interface EventSub {
-  id: string;
-  kinds: Set<string> | null;
-}
-
-class FeedClient {
-  readonly ws: WebSocket;
-  readonly subs = new Map<string, SeriesSub>();
-  readonly querySubs = new Map<string, QuerySub>();
-  readonly eventSubs = new Map<string, EventSub>();
-  readonly alertSubs = new Set<string>();
-  readonly configSubs = new Set<string>();
-  /** Coalesced backlog while the socket is above the high-water mark: sub id → sid → point. */
-  backlog: Map<string, Map<number, [number, number | null]>> | null = null;
-  backlogPoints = 0;
-  /** The newest `dataTs` per subscription while coalescing. */
-  readonly backlogDataTs = new Map<string, number | null>();
-  backlogSince = 0;
-  drainTimer: NodeJS.Timeout | null = null;
-  /** New-series announcements made while backlogged; they cannot be coalesced away. */
-  pendingSeries: FeedSeries[] = [];
-  alive = true;
-  constructor(ws: WebSocket) {
-    this.ws = ws;
-  }
-  send(msg: ServerMessage): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(msg));
-  }
-}
+import { FeedClient, type QuerySub, type SeriesSub, type SubscribeRequest } from './feed-client.ts';
 
 /** Evaluates PromQL on a named source (the core wires in its data sources). */
 export type RangeEvaluator = (source: string, query: string, startMs: number, endMs: number, stepMs: number) => Promise<RangeResult>;
@@ -111,6 +61,10 @@ export interface FeedOptions {
   highWaterBytes?: number;
   maxQueuedPoints?: number;
   maxBacklogMs?: number;
+  /** Unsent bytes one client may hold, and the largest snapshot (FEED_CLIENT_BUDGET_BYTES,
+   * FEED_MAX_SNAPSHOT_BYTES). */
+  budgetBytes?: number;
+  maxSnapshotBytes?: number;
 }
 
 const num = (v: number): number | null => (Number.isFinite(v) ? v : null);
@@ -122,6 +76,7 @@ export class FeedServer {
   private readonly now: () => number;
   private heartbeat: NodeJS.Timeout | null = null;
   closedSlow = 0;
+  closedOverBudget = 0;
 
   constructor(opts: FeedOptions) {
     this.opts = opts;
@@ -133,6 +88,17 @@ export class FeedServer {
 
   get clientCount(): number {
     return this.clients.size;
+  }
+
+  /** Subscribe requests waiting for their clients' sockets to drain. */
+  get waitingRequestCount(): number {
+    let n = 0;
+    for (const c of this.clients) n += c.pending.size;
+    return n;
+  }
+
+  private get highWater(): number {
+    return this.opts.highWaterBytes ?? FEED_HIGH_WATER_BYTES;
   }
 
   /** Clients currently behind (their updates are being coalesced). */
@@ -159,12 +125,13 @@ export class FeedServer {
   }
 
   private onConnection(ws: WebSocket): void {
-    const c = new FeedClient(ws);
+    const c = new FeedClient(ws, this.opts.budgetBytes ?? FEED_CLIENT_BUDGET_BYTES, () => this.closedOverBudget++);
     this.clients.add(c);
     ws.on('pong', () => (c.alive = true));
     ws.on('message', (data, isBinary) => this.onMessage(c, isBinary ? null : data.toString()));
     ws.on('close', () => {
-      if (c.drainTimer) clearInterval(c.drainTimer);
+      c.stopCatchingUp();
+      c.pending.clear();
       this.clients.delete(c);
     });
     ws.on('error', () => ws.terminate());
@@ -178,6 +145,7 @@ export class FeedServer {
   }
 
   private onMessage(c: FeedClient, text: string | null): void {
+    if (c.closing) return; // closed for a reason; what it still sends is not read
     let msg: ClientMessage;
     try {
       if (text === null) throw new Error('binary frames are not part of the protocol');
@@ -186,8 +154,38 @@ export class FeedServer {
         throw new Error('every message needs a string "id"');
       }
     } catch (e) {
-      return c.send({ type: 'error', code: 'BAD_MESSAGE', message: (e as Error).message });
+      return void c.send({ type: 'error', code: 'BAD_MESSAGE', message: (e as Error).message });
     }
+    switch (msg.type) {
+      case 'subscribe':
+      case 'subscribeEvents':
+      case 'subscribeAlerts':
+      case 'subscribeConfig': {
+        // One subscription per id: a request for an id in use (or waiting) replaces it.
+        if (!c.has(msg.id) && !c.pending.has(msg.id) && c.subscriptionCount >= FEED_MAX_SUBSCRIPTIONS_PER_CLIENT) {
+          return void c.send({ type: 'error', id: msg.id, code: 'BAD_SUBSCRIPTION', message: `at most ${FEED_MAX_SUBSCRIPTIONS_PER_CLIENT} subscriptions per connection` });
+        }
+        if (c.pending.size > 0 || c.backlog !== null || c.ws.bufferedAmount > this.highWater) {
+          // Behind: no snapshot is built until the socket drains (catchUp), and only the newest
+          // request per id is kept.
+          c.pending.delete(msg.id);
+          c.pending.set(msg.id, msg);
+          return this.watch(c);
+        }
+        return this.runSubscribe(c, msg);
+      }
+      case 'unsubscribe':
+        c.pending.delete(msg.id);
+        return c.forget(msg.id);
+      default: {
+        const unknown = msg as { id: string; type: unknown };
+        return void c.send({ type: 'error', id: unknown.id, code: 'BAD_SUBSCRIPTION', message: `unknown message type ${JSON.stringify(unknown.type)}` });
+      }
+    }
+  }
+
+  private runSubscribe(c: FeedClient, msg: SubscribeRequest): void {
+    c.forget(msg.id);
     try {
       switch (msg.type) {
         case 'subscribe':
@@ -197,23 +195,23 @@ export class FeedServer {
           return this.subscribeEvents(c, msg.id, msg.rangeMs, msg.kinds);
         case 'subscribeAlerts':
           c.alertSubs.add(msg.id);
-          return c.send({ type: 'alerts', id: msg.id, alerts: this.currentAlerts });
+          return void c.send({ type: 'alerts', id: msg.id, alerts: this.currentAlerts });
         case 'subscribeConfig':
           c.configSubs.add(msg.id);
-          return c.send({ type: 'config', id: msg.id, config: this.currentConfig });
-        case 'unsubscribe':
-          c.subs.delete(msg.id);
-          c.querySubs.delete(msg.id);
-          c.alertSubs.delete(msg.id);
-          c.configSubs.delete(msg.id);
-          c.eventSubs.delete(msg.id);
-          return;
-        default:
-          throw new Error(`unknown message type ${JSON.stringify((msg as { type: unknown }).type)}`);
+          return void c.send({ type: 'config', id: msg.id, config: this.currentConfig });
       }
     } catch (e) {
       c.send({ type: 'error', id: msg.id, code: 'BAD_SUBSCRIPTION', message: (e as Error).message });
     }
+  }
+
+  /** Send a snapshot unless it is larger than one client may be owed at once. */
+  private sendSnapshot(c: FeedClient, snap: SnapshotMessage): void {
+    const text = JSON.stringify(snap);
+    const bytes = Buffer.byteLength(text);
+    const max = this.opts.maxSnapshotBytes ?? FEED_MAX_SNAPSHOT_BYTES;
+    if (bytes > max) throw new Error(`the snapshot would be ${bytes} bytes (limit ${max}); narrow the selector or the range`);
+    c.sendText(text);
   }
 
   private range(rangeMs: unknown): number {
@@ -223,9 +221,6 @@ export class FeedServer {
 
   private subscribe(c: FeedClient, id: string, query: unknown, rangeMs: unknown): void {
     if (typeof query !== 'string') throw new Error('"query" must be a series selector string');
-    if (!c.subs.has(id) && c.subs.size + c.querySubs.size + c.eventSubs.size >= FEED_MAX_SUBSCRIPTIONS_PER_CLIENT) {
-      throw new Error(`at most ${FEED_MAX_SUBSCRIPTIONS_PER_CLIENT} subscriptions per connection`);
-    }
     const range = this.range(rangeMs);
     const matchers = parseSelector(query).map(compileMatcher);
     const to = this.now();
@@ -252,8 +247,8 @@ export class FeedServer {
         lastInputTs: Number.isFinite(s.lastInputTs) ? s.lastInputTs : null,
       });
     }
+    this.sendSnapshot(c, snap);
     c.subs.set(id, sub);
-    c.send(snap);
   }
 
   private async subscribeQuery(c: FeedClient, id: string, query: unknown, rangeMs: unknown, stepMs: unknown, source: unknown): Promise<void> {
@@ -262,9 +257,6 @@ export class FeedServer {
       if (typeof stepMs !== 'number' || !Number.isFinite(stepMs) || stepMs < FEED_MIN_STEP_MS) throw new Error(`"stepMs" must be a number of ms >= ${FEED_MIN_STEP_MS}`);
       if (source !== undefined && typeof source !== 'string') throw new Error('"source" must be a data source id');
       if (!this.opts.evaluate) throw new Error('PromQL subscriptions are not available here');
-      if (!c.querySubs.has(id) && c.subs.size + c.querySubs.size + c.eventSubs.size >= FEED_MAX_SUBSCRIPTIONS_PER_CLIENT) {
-        throw new Error(`at most ${FEED_MAX_SUBSCRIPTIONS_PER_CLIENT} subscriptions per connection`);
-      }
       // A PromQL subscription is bounded by its steps, not its span: boards show up to 90 days.
       if (typeof rangeMs !== 'number' || !Number.isFinite(rangeMs) || rangeMs < 0) throw new Error('"rangeMs" must be a number of ms >= 0');
       const step = Math.round(stepMs);
@@ -286,7 +278,12 @@ export class FeedServer {
         snap.series.push({ sid: this.sidOf(sub, r.metric), labels: r.metric, ts, values, lastChangeTs });
       }
       sub.busy = false;
-      c.send(snap);
+      try {
+        this.sendSnapshot(c, snap);
+      } catch (e) {
+        c.querySubs.delete(id); // refused: no appends for a snapshot the client never got
+        throw e;
+      }
     } catch (e) {
       const sub = c.querySubs.get(id);
       if (sub) {
@@ -361,9 +358,9 @@ export class FeedServer {
       }
       kindSet = new Set(kinds as string[]);
     }
-    c.eventSubs.set(id, { id, kinds: kindSet });
     const now = this.now();
     const events = this.opts.store.events.query({ from: now - range, to: now + 86_400_000, kinds: kindSet ? ([...kindSet] as EventKind[]) : undefined });
+    c.eventSubs.set(id, { id, kinds: kindSet });
     c.send({ type: 'events', id, events });
   }
 
@@ -404,17 +401,12 @@ export class FeedServer {
   }
 
   private deliver(c: FeedClient, msg: AppendMessage): void {
-    const highWater = this.opts.highWaterBytes ?? FEED_HIGH_WATER_BYTES;
-    if (c.backlog === null && c.ws.bufferedAmount <= highWater) return c.send(msg);
+    if (c.closing) return;
+    if (c.backlog === null && c.ws.bufferedAmount <= this.highWater) return void c.send(msg);
     // Slow client: keep only the latest point per series until the socket drains.
     if (c.backlog === null) {
       c.backlog = new Map();
-      c.backlogSince = this.now();
-      // Catch the client up as soon as its socket drains, not at the next flush.
-      c.drainTimer = setInterval(() => {
-        if (c.ws.bufferedAmount <= highWater) this.drain(c);
-      }, 100);
-      c.drainTimer.unref();
+      this.watch(c);
     }
     let m = c.backlog.get(msg.id);
     if (!m) c.backlog.set(msg.id, (m = new Map()));
@@ -425,24 +417,42 @@ export class FeedServer {
     c.pendingSeries.push(...msg.series);
     if (msg.dataTs !== undefined) c.backlogDataTs.set(msg.id, msg.dataTs);
     const tooMany = c.backlogPoints > (this.opts.maxQueuedPoints ?? FEED_MAX_QUEUED_POINTS);
-    const tooLong = this.now() - c.backlogSince > (this.opts.maxBacklogMs ?? FEED_MAX_BACKLOG_MS);
-    if (tooMany || tooLong) {
-      this.closedSlow++;
-      if (c.drainTimer) clearInterval(c.drainTimer);
-      c.drainTimer = null;
-      c.backlog = null;
-      c.pendingSeries = [];
-      c.ws.close(FEED_CLOSE.TOO_SLOW, 'client too slow');
-      // A client that stopped reading never completes the closing handshake.
-      setTimeout(() => c.ws.terminate(), 1_000).unref();
+    const tooLong = this.now() - c.behindSince > (this.opts.maxBacklogMs ?? FEED_MAX_BACKLOG_MS);
+    if (tooMany || tooLong) return this.closeSlow(c);
+    if (c.ws.bufferedAmount <= this.highWater) this.catchUp(c);
+  }
+
+  private closeSlow(c: FeedClient): void {
+    this.closedSlow++;
+    c.close(FEED_CLOSE.TOO_SLOW, 'client too slow');
+  }
+
+  /** The client fell behind: catch it up as soon as its socket drains, not at the next flush. */
+  private watch(c: FeedClient): void {
+    if (c.catchUpTimer) return;
+    c.behindSince = this.now();
+    c.catchUpTimer = setInterval(() => this.catchUp(c), 100);
+    c.catchUpTimer.unref();
+  }
+
+  /** Send what a client is owed, oldest first, while its socket stays below high water: the
+   * coalesced updates, then the waiting subscribe requests one at a time. */
+  private catchUp(c: FeedClient): void {
+    if (c.closing) return;
+    if (c.ws.bufferedAmount > this.highWater) {
+      if (this.now() - c.behindSince > (this.opts.maxBacklogMs ?? FEED_MAX_BACKLOG_MS)) this.closeSlow(c);
       return;
     }
-    if (c.ws.bufferedAmount <= highWater) this.drain(c);
+    this.drain(c);
+    for (const [id, req] of c.pending) {
+      if (c.closing || c.ws.bufferedAmount > this.highWater) return;
+      c.pending.delete(id);
+      this.runSubscribe(c, req);
+    }
+    if (c.backlog === null && c.pending.size === 0) c.stopCatchingUp();
   }
 
   private drain(c: FeedClient): void {
-    if (c.drainTimer) clearInterval(c.drainTimer);
-    c.drainTimer = null;
     const backlog = c.backlog;
     if (!backlog) return;
     c.backlog = null;
@@ -493,7 +503,7 @@ export class FeedServer {
       }
       c.alive = false;
       c.ws.ping();
-      if (c.backlog && c.ws.bufferedAmount <= (this.opts.highWaterBytes ?? FEED_HIGH_WATER_BYTES)) this.drain(c);
+      if (c.catchUpTimer) this.catchUp(c);
       c.send({ type: 'heartbeat', serverTime: now });
     }
   }
@@ -501,7 +511,10 @@ export class FeedServer {
   close(): void {
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = null;
-    for (const c of this.clients) c.ws.close(FEED_CLOSE.GOING_AWAY, 'server stopping');
+    for (const c of this.clients) {
+      c.stopCatchingUp();
+      c.ws.close(FEED_CLOSE.GOING_AWAY, 'server stopping');
+    }
     this.clients.clear();
     this.wss.close();
   }

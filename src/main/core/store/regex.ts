@@ -2,7 +2,8 @@
 // in linear time. Label regexes arrive from outside (a query URL, a feed subscription, a silence),
 // so a backtracking engine would let one pattern like `(a|a)*` freeze the process; RE2 (via re2js,
 // a port of Go's regexp, the engine Prometheus uses) never backtracks. Patterns are anchored as
-// Prometheus 2.x anchors them, `^(?:re)$`: `.` does not match `\n` unless the pattern says `(?s)`.
+// Prometheus 2.x anchors them, `^(?:re)$`: `.` does not match `\n` unless the pattern says `(?s)`
+// (Prometheus 3 anchors with `^(?s:re)$`; this follows 2.42, the version docs/promql.md targets).
 // This module does not optimise literal or alternation patterns the way Prometheus does; RE2 is
 // fast enough at label sizes.
 

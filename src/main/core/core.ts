@@ -1,20 +1,21 @@
-// The core, assembled: receivers → aggregator → store → feed, on a flush timer. Runs under plain
-// Node (`radiator serve`) and inside Electron's main process alike; nothing here imports electron.
+// The core, assembled: receivers → the ingest door → store → feed, on a flush timer. This is the
+// one composition root: every receiver is built here and handed the door it writes through.
+// Runs under plain Node (`radiator serve`) and inside Electron's main process alike; nothing here
+// imports electron.
 
 import type { NewEvent, RadiatorEvent } from '../../shared/model.ts';
 import type { Settings } from '../../shared/settings.ts';
-import { Aggregator } from './collector/aggregator.ts';
-import { HostMetrics, type MetricSample } from './collector/host-metrics.ts';
-import { IngestStats } from './collector/ingest-stats.ts';
+import { HostMetrics } from './collector/host-metrics.ts';
+import { Ingest } from './collector/ingest.ts';
+import type { IngestStats } from './collector/ingest-stats.ts';
 import { JsonIngest } from './collector/json.ts';
-import { MetadataRegistry } from './collector/metadata.ts';
+import type { MetadataRegistry } from './collector/metadata.ts';
 import { PushReceiver } from './collector/push.ts';
 import type { Receiver } from './collector/receiver.ts';
 import { SelfMetrics } from './collector/self-metrics.ts';
 import { StatsdApplier } from './collector/statsd-apply.ts';
 import { InlineStatsdPipeline, WorkerStatsdPipeline, type StatsdPipeline } from './collector/statsd-pipeline.ts';
 import { StatsdTcpReceiver } from './collector/statsd-tcp.ts';
-import { checkSeries } from './labels.ts';
 import { FeedServer } from './feed/feed-server.ts';
 import { apiHandler, pushHandler, type ApiContext } from './http/api.ts';
 import { Guard } from './http/guard.ts';
@@ -36,7 +37,15 @@ import { TokenStore } from './access/token-store.ts';
 import { ConfigDirWatcher } from './config-code/config-dir.ts';
 import { queryProblems } from './settings/query-check.ts';
 import { QueryFreshness } from './feed/query-freshness.ts';
-import { OWN_ORIGIN_PATHS, TelemetryIntake } from './telemetry-intake.ts';
+import { OWN_ORIGIN_PATHS, TelemetryRoutes } from './http/telemetry-routes.ts';
+import { OtlpReceiver } from './collector/otlp/otlp-receiver.ts';
+import { OTLP_METRICS_PATH, OtlpRoute } from './http/otlp-route.ts';
+import { ScrapeManager } from './collector/scrape/scrape-manager.ts';
+import { LogPipeline } from './logs/log-pipeline.ts';
+import { SyslogReceiver } from './logs/syslog-receiver.ts';
+import { FileTailer } from './logs/file-tailer.ts';
+import { ClientIngest } from './client/client-ingest.ts';
+import { RadiatorError } from '../../shared/errors.ts';
 
 export interface CoreOptions {
   /** Fixed settings (tests, one-off runs); or pass `settingsStore` for settings that can change
@@ -59,6 +68,16 @@ export interface CoreOptions {
   isLoopback?: (addr: string | undefined) => boolean;
 }
 
+/** The receivers of telemetry that is not pushed as StatsD or JSON (tests drive them directly). */
+export interface TelemetryReceivers {
+  readonly otlp: OtlpReceiver;
+  readonly scrape: ScrapeManager;
+  readonly logs: LogPipeline;
+  readonly files: FileTailer;
+  readonly client: ClientIngest;
+  ports(): { otlp: number | null; syslog: number | null };
+}
+
 export interface Core {
   /** The settings as they were at start (live sections: see settingsStore.current). */
   readonly settings: Settings;
@@ -76,7 +95,9 @@ export interface Core {
   /** The CCTray feeds (tests poll it directly). */
   readonly cctrayPoller: CcTrayPoller;
   /** OTLP, scrape targets, logs → metrics, browser telemetry. */
-  readonly telemetry: TelemetryIntake;
+  readonly telemetry: TelemetryReceivers;
+  /** The one door every receiver writes through. */
+  readonly ingest: Ingest;
   /** The data sources: the embedded store and the configured Prometheus-compatible servers. */
   readonly sources: ReadonlyMap<string, DataSource>;
   /** Where each listener is, e.g. "api http://127.0.0.1:7070". */
@@ -120,9 +141,9 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     },
     now,
   });
-  const stats = new IngestStats();
-  const metadata = new MetadataRegistry();
-  const agg = new Aggregator(store, { repeatIntervalMs: settings.collector.repeatInterval });
+  // The one door in: every receiver below writes through it (the aggregator lives inside it).
+  const ingest = new Ingest({ store, repeatIntervalMs: settings.collector.repeatInterval });
+  const { agg, stats, metadata } = ingest;
   const tokens = new TokenStore(store, now);
   const guard = new Guard({
     bindHost: settings.server.host,
@@ -196,7 +217,13 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     }
     if (section === 'sources') setSources(next.sources);
     if (section === 'pipeline') cctray.setFeeds(next.pipeline.cctray);
-    intake.onSettings(next, section);
+    if (section === 'scrape') scrape.set(next.scrape);
+    if (section === 'logs') {
+      logs.setRules(next.logs.rules);
+      void files.set(next.logs.files);
+      if (next.logs.syslog.port !== settings.logs.syslog.port) log('logs.syslog.port changes at the next start');
+    }
+    if (section === 'client') telemetryRoutes.setClientOrigins(next.client.allowedOrigins);
     feed.publishConfig(configView(settingsStore));
   });
   const statsdApply = new StatsdApplier(agg, stats, addEvent, now);
@@ -208,8 +235,37 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   const cctray = new CcTrayPoller({ apply: (a, source) => void pipeline.apply(a, source), onTransition: (f, project, transition) => opts.onPipeline?.({ feed: f, project, transition }), now });
   cctray.setFeeds(settings.pipeline.cctray);
   const host = settings.receivers.host.enabled ? new HostMetrics([opts.dataDir]) : null;
-  // OTLP, scrape targets, logs → metrics, browser telemetry.
-  const intake = new TelemetryIntake({ settings, store, agg, stats, metadata, guard, now, log, version: opts.version });
+  // OTLP, scrape targets, logs → metrics (HTTP, syslog, files), browser telemetry.
+  const otlp = new OtlpReceiver(agg, stats, metadata, { promoteResourceAttributes: settings.receivers.otlp.promoteResourceAttributes });
+  const otlpRoute = new OtlpRoute(otlp, stats);
+  const scrape = new ScrapeManager(settings.scrape, { ingest, now, version: opts.version, log });
+  const logs = new LogPipeline(agg, stats, metadata, settings.logs.rules, { now });
+  const syslog = settings.logs.syslog.port === false ? null : new SyslogReceiver({ host: settings.server.host, port: settings.logs.syslog.port }, logs, stats);
+  const files = new FileTailer(logs, stats, store, log);
+  const client = new ClientIngest(agg, stats, metadata, logs, now);
+  const telemetryRoutes = new TelemetryRoutes({ otlp: otlpRoute, scrape, logs, client, stats, clientOrigins: settings.client.allowedOrigins });
+  const otlpListener =
+    settings.receivers.otlp.port === false
+      ? null
+      : new HttpListener({
+          name: 'otlp',
+          host: settings.server.host,
+          port: settings.receivers.otlp.port,
+          guard,
+          corsOrigins: settings.server.corsOrigins,
+          handler: async (req, res, url) => {
+            if (url.pathname === OTLP_METRICS_PATH) return otlpRoute.handle(req, res);
+            throw new RadiatorError('NOT_FOUND', `no such endpoint ${url.pathname}; OTLP metrics go to ${OTLP_METRICS_PATH}`);
+          },
+        });
+  const telemetry: TelemetryReceivers = {
+    otlp,
+    scrape,
+    logs,
+    files,
+    client,
+    ports: () => ({ otlp: otlpListener ? otlpListener.port : null, syslog: syslog ? syslog.port : null }),
+  };
 
   const receivers: Receiver[] = [];
   const s = settings.receivers.statsd;
@@ -222,6 +278,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     feedClients: () => feed.clientCount,
     feedClosedSlow: () => feed.closedSlow,
     feedClosedOverBudget: () => feed.closedOverBudget,
+    samples: () => ({ written: ingest.written, refused: ingest.storeRefused }),
     aggregatorEntries: () => agg.size,
     pushGroups: () => push.groupCount,
     statsdRecvBufferBytes: () => udp?.grantedRecvBufferBytes ?? 0,
@@ -237,19 +294,20 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     version: opts.version,
     startedAt: now(),
     listeners: () => receivers.map((r) => r.description),
-    ports: () => ({ http: api.port, statsdUdp: udp?.port ?? false, statsdTcp: tcp?.port ?? false, push: pushListener?.port ?? false, otlp: intake.ports().otlp ?? false }),
+    ports: () => ({ http: api.port, statsdUdp: udp?.port ?? false, statsdTcp: tcp?.port ?? false, push: pushListener?.port ?? false, otlp: otlpListener?.port ?? false }),
     selfMetrics: () => selfMetrics.collect(),
     pushedMetrics: () => push.current(),
     addEvent,
     now,
     alerts,
     settingsStore,
-    telemetry: intake,
+    telemetry: telemetryRoutes,
     admin: { settingsStore, running: settings, tokens, guard, configDir, version: opts.version, embeddedSeries: () => store.index.size },
     pipeline: { settings: () => settingsStore.current, pipeline, cctray, stats, now },
     sourceOf,
     prom: {
       store,
+      ingest,
       metadata,
       version: opts.version,
       limits,
@@ -277,7 +335,8 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   if (udp) plan.push([udp, `StatsD over UDP on port ${s.udpPort}`, 'receivers.statsd.udpPort (--statsd-port)']);
   if (tcp) plan.push([tcp, `StatsD over TCP on port ${s.tcpPort}`, 'receivers.statsd.tcpPort (--statsd-tcp-port)']);
   if (pushListener) plan.push([pushListener, `the push receiver on port ${settings.receivers.push.port}`, 'receivers.push.port (--push-port)']);
-  for (const l of intake.listeners()) plan.push([l.receiver, l.what, l.setting]);
+  if (otlpListener) plan.push([otlpListener, `the OTLP receiver on port ${settings.receivers.otlp.port}`, 'receivers.otlp.port (--otlp-port)']);
+  if (syslog) plan.push([syslog, `syslog on port ${settings.logs.syslog.port}`, 'logs.syslog.port (--syslog-port)']);
   try {
     for (const [r, what, setting] of plan) {
       try {
@@ -296,17 +355,6 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     throw e;
   }
 
-  // Writes a list of samples as current values (host and self metrics).
-  const applySamples = (samples: readonly MetricSample[]) => {
-    for (const m of samples) {
-      const checked = checkSeries(m.name, m.labels);
-      if (typeof checked === 'string') continue;
-      const e = agg.entry('value', checked.name, checked.labels);
-      if (typeof e !== 'string') agg.gaugeSet(e, m.value);
-      if (!metadata.get(m.name)) metadata.set(m.name, { type: m.type, help: m.help });
-    }
-  };
-
   let lastFlushTs = 0;
   let stopped = false;
   let flushing: Promise<void> = Promise.resolve();
@@ -320,9 +368,8 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       let ts = Math.floor(t / flushMs) * flushMs;
       if (ts <= lastFlushTs) ts = Math.max(lastFlushTs + 1, Math.min(t, lastFlushTs + flushMs));
       lastFlushTs = ts;
-      const r = agg.flush(ts);
-      selfMetrics.samplesWritten += r.written;
-      for (const [reason, n] of r.rejected) selfMetrics.samplesRefused.set(reason, (selfMetrics.samplesRefused.get(reason) ?? 0) + n);
+      // Written and refused samples are counted by the door as they pass it.
+      ingest.flush(ts);
       const batch = store.commit();
       feed.publish(batch);
       feed.tick();
@@ -349,8 +396,8 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   const sampleEvery = settings.receivers.host.interval;
   const sampleMachine = () => {
     try {
-      if (host) applySamples(host.collect());
-      applySamples(selfMetrics.collect());
+      if (host) ingest.setCurrent(host.collect());
+      ingest.setCurrent(selfMetrics.collect());
     } catch (e) {
       log(`host/self metrics failed: ${(e as Error).message}`);
     }
@@ -359,7 +406,8 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   const machineTimer = setInterval(sampleMachine, sampleEvery);
 
   configDir?.start();
-  intake.start();
+  scrape.start();
+  void files.set(settings.logs.files).then(() => files.start());
   alerts.start();
   for (const r of receivers) log(`listening: ${r.description}`);
 
@@ -376,14 +424,15 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     alerts,
     notifier,
     cctrayPoller: cctray,
-    telemetry: intake,
+    telemetry,
+    ingest,
     listeners: () => receivers.map((r) => r.description),
     ports: () => ({
       http: api.port,
       statsdUdp: udp ? udp.port : null,
       statsdTcp: tcp ? tcp.port : null,
       push: pushListener ? pushListener.port : null,
-      otlp: intake.ports().otlp,
+      otlp: otlpListener ? otlpListener.port : null,
     }),
     addEvent,
     flush: () => flush(),
@@ -398,7 +447,8 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       offSettings();
       // Stop taking input first, then write out everything that arrived.
       for (const r of [...receivers].reverse()) await r.stop();
-      await intake.stop();
+      await scrape.stop();
+      await files.stop();
       // The StatsD thread's last window is waited for, not given up on.
       await flush(STATSD_STOP_DRAIN_WAIT_MS);
       await statsd.stop();

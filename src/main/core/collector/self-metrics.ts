@@ -10,6 +10,8 @@ import type { IngestStats } from './ingest-stats.ts';
 export interface SelfMetricsSources {
   stats: IngestStats;
   store: () => StoreStats;
+  /** Samples the store took and refused (by reason), as counted at the ingest door. */
+  samples: () => { written: number; refused: ReadonlyMap<string, number> };
   feedClients: () => number;
   feedClosedSlow: () => number;
   feedClosedOverBudget: () => number;
@@ -25,8 +27,6 @@ export class SelfMetrics {
   private readonly loop: ReturnType<typeof monitorEventLoopDelay>;
   private readonly started = Date.now();
   flushSeconds = 0;
-  samplesWritten = 0;
-  samplesRefused = new Map<string, number>();
   events = 0;
 
   constructor(src: SelfMetricsSources) {
@@ -60,8 +60,9 @@ export class SelfMetrics {
     g('radiator_store_wal_records', st.walRecords, 'Flush records in the write-ahead log not yet checkpointed.');
     g('radiator_commit_duration_seconds', st.lastCommitMs / 1000, 'How long the last commit to SQLite took.');
     g('radiator_flush_duration_seconds', this.flushSeconds, 'How long the last whole flush took.');
-    c('radiator_samples_written_total', this.samplesWritten, 'Samples written to the store.');
-    for (const [reason, n] of this.samplesRefused) {
+    const samples = this.src.samples();
+    c('radiator_samples_written_total', samples.written, 'Samples written to the store.');
+    for (const [reason, n] of samples.refused) {
       c('radiator_samples_refused_total', n, 'Samples the store refused, by reason.', [['reason', reason]]);
     }
     c('radiator_events_total', this.events, 'Events stored.');

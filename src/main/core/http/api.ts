@@ -25,7 +25,7 @@ import type { SettingsStore } from '../settings/settings-store.ts';
 import { federate, promApi, type PromApiContext } from './prom-api.ts';
 import { sendJson, sendText } from './respond.ts';
 import { serveStatic } from './static-files.ts';
-import type { TelemetryIntake } from '../telemetry-intake.ts';
+import type { TelemetryRoutes } from './telemetry-routes.ts';
 
 export interface ApiContext {
   settings: Settings;
@@ -49,7 +49,7 @@ export interface ApiContext {
   /** Data sources by id (the anomaly analysis reads through them). */
   sourceOf: (id: string) => DataSource;
   /** OTLP, scrape targets, logs, browser telemetry (their routes on this port). */
-  telemetry: TelemetryIntake;
+  telemetry: TelemetryRoutes;
   /** The settings UI's routes: access tokens, sections, source tests, boards as code. */
   admin: AdminApiContext;
 }

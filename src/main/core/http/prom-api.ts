@@ -7,8 +7,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RadiatorError } from '../../../shared/errors.ts';
 import { MAX_BODY_BYTES } from '../../../shared/limits.ts';
 import { labelsToObject, type LabelMatcher } from '../../../shared/model.ts';
-import type { MetadataRegistry } from '../collector/metadata.ts';
-import { checkSeries } from '../labels.ts';
+import type { Ingest, IngestSample } from '../collector/ingest.ts';
+import type { MetadataRegistry, MetricType } from '../collector/metadata.ts';
 import { ExpositionError, parseExposition } from '../collector/exposition-parser.ts';
 import { formatValue } from '../promql/functions.ts';
 import { instantQuery, rangeQuery, type EngineLimits } from '../promql/engine.ts';
@@ -20,8 +20,13 @@ import { mediaType, readBody } from './body.ts';
 export const PROMETHEUS_COMPAT_VERSION = '2.42.0';
 export const MAX_POINTS_PER_SERIES = 11_000;
 
+/** The receiver name `POST /api/v1/import` is counted under. */
+export const IMPORT_RECEIVER = 'import';
+
 export interface PromApiContext {
   store: Store;
+  /** The door imported history goes through. */
+  ingest: Ingest;
   metadata: MetadataRegistry;
   version: string;
   limits: EngineLimits;
@@ -234,61 +239,55 @@ async function route(ctx: PromApiContext, req: IncomingMessage, res: ServerRespo
 async function importHandler(ctx: PromApiContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (req.method !== 'POST') throw new ApiError('bad_data', 'use POST with a Prometheus text or OpenMetrics body');
   const type = mediaType(req);
-  const body = await readBody(req, { limitBytes: 64 * MAX_BODY_BYTES });
   let families;
   try {
+    const body = await readBody(req, { limitBytes: 64 * MAX_BODY_BYTES });
     families = parseExposition(body.toString('utf8'), { openMetrics: type === 'application/openmetrics-text' });
   } catch (e) {
+    // A body that stored nothing: one request received and refused, by its reason.
+    const reason = e instanceof ExpositionError ? 'parse_error' : e instanceof RadiatorError ? e.code.toLowerCase() : null;
+    if (reason) {
+      ctx.ingest.receive(IMPORT_RECEIVER);
+      ctx.ingest.refuse(IMPORT_RECEIVER, reason);
+    }
     if (e instanceof ExpositionError) throw new ApiError('bad_data', `cannot parse the body: ${e.message}`);
     throw e;
   }
-  const bySeries = new Map<string, { name: string; labels: ReturnType<typeof checkSeries>; ts: number[]; values: number[] }>();
-  let withoutTs = 0;
-  let invalid = 0;
-  const problems = new Map<string, number>();
+  const batch: IngestSample[] = [];
   for (const fam of families) {
     const metaType = fam.type === 'untyped' ? 'unknown' : fam.type;
-    if (!ctx.metadata.get(fam.name)) ctx.metadata.set(fam.name, { type: metaType as never, help: fam.help, unit: fam.unit });
+    ctx.ingest.describe(fam.name, { type: metaType as MetricType, help: fam.help, unit: fam.unit }, true);
+    const cumulative = fam.type === 'counter' || fam.type === 'histogram' || fam.type === 'summary';
     for (const s of fam.samples) {
-      if (s.tsMs === null) {
-        withoutTs++;
-        continue;
-      }
-      const checked = checkSeries(s.name, s.labels);
-      if (typeof checked === 'string') {
-        invalid++;
-        problems.set(checked, (problems.get(checked) ?? 0) + 1);
-        continue;
-      }
-      const key = JSON.stringify([checked.name, checked.labels]);
-      let e = bySeries.get(key);
-      if (!e) bySeries.set(key, (e = { name: checked.name, labels: checked, ts: [], values: [] }));
-      e.ts.push(s.tsMs);
-      e.values.push(s.value);
+      const fold = cumulative && !s.labels.some(([k]) => k === 'quantile') ? 'sum' : 'last';
+      batch.push({ name: s.name, labels: s.labels, value: s.value, tsMs: s.tsMs, fold });
     }
   }
-  let imported = 0;
-  let refused = 0;
-  let seriesRefused = 0;
-  for (const e of bySeries.values()) {
-    const c = e.labels as { name: string; labels: [string, string][] };
-    const series = ctx.store.resolve(c.name, c.labels);
-    if (!series) {
-      seriesRefused++;
-      refused += e.ts.length;
-      continue;
-    }
-    const r = ctx.store.importSamples(series, e.ts, e.values);
-    imported += r.imported;
-    refused += r.refused;
-  }
+  // Through the door: checked, capped (folding into overflow series), counted.
+  const r = ctx.ingest.backfill(IMPORT_RECEIVER, batch);
   ctx.store.commit();
   const warnings: string[] = [];
+  let invalid = 0;
+  let inside = 0;
+  const problems = new Map<string, number>();
+  for (const [why, n] of r.refused) {
+    if (why === 'missing_timestamp' || why === 'series_limit') continue;
+    if (why === 'duplicate_timestamp' || why === 'out_of_order' || why === 'too_new') inside += n;
+    else {
+      invalid += n;
+      problems.set(why, n);
+    }
+  }
+  const withoutTs = r.refused.get('missing_timestamp') ?? 0;
+  const capped = r.refused.get('series_limit') ?? 0;
   if (withoutTs) warnings.push(`${withoutTs} samples without a timestamp were skipped (an import needs timestamps)`);
   if (invalid) warnings.push(`${invalid} samples had invalid names or labels: ${[...problems].map(([k, n]) => `${k} (${n})`).join(', ')}`);
-  if (refused) warnings.push(`${refused} samples were refused: duplicates, or inside the time already stored for their series`);
-  if (seriesRefused) warnings.push(`${seriesRefused} series were refused at the series cap`);
-  ok(res, { imported, refused: refused + invalid + withoutTs, series: bySeries.size }, warnings);
+  if (inside) warnings.push(`${inside} samples were refused: duplicates, too far ahead, or inside the time already stored for their series`);
+  if (r.folded) warnings.push(`${r.folded} samples of series past the series cap were folded into overflow series (radiator_overflow="true")`);
+  if (capped) warnings.push(`${capped} samples were refused at the series cap (the overflow series are full too)`);
+  let refused = 0;
+  for (const n of r.refused.values()) refused += n;
+  ok(res, { imported: r.applied, refused, folded: r.folded, series: r.identities }, warnings);
 }
 
 /** `GET /federate?match[]=…` (and `/metrics?federate=1`): the latest value of each matching

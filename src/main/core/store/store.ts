@@ -50,6 +50,9 @@ export interface StoreOptions {
 
 export type AppendResult = 'ok' | 'duplicate' | 'out_of_order' | 'too_old' | 'too_new';
 
+/** Why `importSamples` refused a sample. */
+export type ImportRefusal = 'duplicate_timestamp' | 'too_new' | 'out_of_order';
+
 export interface SeriesSamples {
   readonly series: Series;
   readonly ts: Float64Array;
@@ -250,8 +253,17 @@ export class Store {
   /** Bring in history (`POST /api/v1/import`): samples before the series' oldest one are written
    * straight to disk as closed chunks (and rolled up), samples after its newest one are appended;
    * samples in between would interleave with stored data and are refused. Samples older than the
-   * raw retention only feed the roll-ups. Input need not be sorted. */
-  importSamples(s: Series, tsIn: ArrayLike<number>, valuesIn: ArrayLike<number>): { imported: number; refused: number } {
+   * raw retention only feed the roll-ups. Input need not be sorted.
+   * `weights`: how many input samples each point stands for (the ingest door folds samples of
+   * series past the cap into one overflow point); counts are in those units. Refusals by reason:
+   * `duplicate_timestamp` (a second value for one time), `too_new`, `out_of_order` (inside or at
+   * the edge of the time already stored). */
+  importSamples(
+    s: Series,
+    tsIn: ArrayLike<number>,
+    valuesIn: ArrayLike<number>,
+    weights?: ArrayLike<number>,
+  ): { imported: number; refused: number; reasons: Map<ImportRefusal, number>; points: number } {
     const order = Array.from({ length: tsIn.length }, (_, i) => i).sort((a, b) => tsIn[a]! - tsIn[b]!);
     const now = this.now();
     const rawEdge = now - this.opts.retention.rawMs;
@@ -259,19 +271,25 @@ export class Store {
     const empty = s.lastTs === -Infinity;
     const before: number[] = [];
     const after: number[] = [];
+    const w = (i: number) => (weights ? weights[i]! : 1);
+    const reasons = new Map<ImportRefusal, number>();
     let refused = 0;
+    const refuse = (i: number, why: ImportRefusal) => {
+      refused += w(i);
+      reasons.set(why, (reasons.get(why) ?? 0) + w(i));
+    };
     let prev = -Infinity;
     for (const i of order) {
       const t = tsIn[i]!;
       if (t === prev) {
-        refused++; // a second value for the same time
+        refuse(i, 'duplicate_timestamp');
         continue;
       }
       prev = t;
-      if (t > now + MAX_SAMPLE_FUTURE_MS) refused++;
+      if (t > now + MAX_SAMPLE_FUTURE_MS) refuse(i, 'too_new');
       else if (empty ? t < hotEdge : t < s.firstTs) before.push(i);
       else if (t > s.lastTs && (!empty || t >= hotEdge)) after.push(i);
-      else refused++;
+      else refuse(i, 'out_of_order');
     }
     if (before.length > 0) {
       // Straight to disk, in chunks, for the part still inside raw retention.
@@ -310,15 +328,20 @@ export class Store {
       s.firstTs = Math.min(s.firstTs, tsIn[before[0]!]!);
       if (empty) s.lastTs = Math.max(s.lastTs, tsIn[before[before.length - 1]!]!);
     }
+    let imported = 0;
+    let points = before.length;
+    for (const i of before) imported += w(i);
     for (const i of after) {
       if (tsIn[i]! <= s.lastTs) {
-        refused++;
+        refuse(i, 'out_of_order');
         continue;
       }
       this.appendUnchecked(s, tsIn[i]!, valuesIn[i]!, true);
+      imported += w(i);
+      points++;
     }
     if (s.lastTs > s.lastInputTs) s.lastInputTs = s.lastTs;
-    return { imported: before.length + after.length, refused };
+    return { imported, refused, reasons, points };
   }
 
   /** Write what was appended since the last commit, durably. Returns the committed batch (the

@@ -7,15 +7,14 @@
 // samples than the limit, a body that does not parse — stores nothing from the body, writes
 // `up 0`, and keeps its reason as the target's last error.
 //
-// Samples go straight to the store, not through the aggregator: a scraped value exists at the
+// Samples go through the ingest door's `write`, not the aggregator: a scraped value exists at the
 // scrape's time only, as in Prometheus (the aggregator would write it again every repeat interval
-// even after the target went away).
+// even after the target went away). The door checks names, folds series past the cap into
+// overflow series and counts every sample received, applied or refused.
 
-import { checkSeries } from '../../labels.ts';
-import type { Store } from '../../store/store.ts';
 import { ExpositionError, parseExposition, type MetricFamily } from '../exposition-parser.ts';
-import type { IngestStats } from '../ingest-stats.ts';
-import type { MetadataRegistry, MetricType } from '../metadata.ts';
+import type { Ingest, IngestSample } from '../ingest.ts';
+import type { MetricType } from '../metadata.ts';
 import { fetchExposition, ScrapeError } from './scrape-fetch.ts';
 import type { ScrapeTargetSettings, TargetHealth, TargetStatus } from './scrape-types.ts';
 import { formatDuration } from '../../../../shared/settings.ts';
@@ -23,9 +22,7 @@ import { formatDuration } from '../../../../shared/settings.ts';
 export const SCRAPE_RECEIVER = 'scrape';
 
 export interface ScrapeContext {
-  store: Store;
-  metadata: MetadataRegistry;
-  stats: IngestStats;
+  ingest: Ingest;
   now: () => number;
   version: string;
   limits: () => { maxBodyBytes: number; maxSamplesPerScrape: number };
@@ -129,13 +126,14 @@ export class ScrapeTarget {
       this.health = 'up';
       this.lastError = '';
       this.lastErrorReason = '';
-      this.ctx.stats.receive(SCRAPE_RECEIVER, scraped);
     } catch (e) {
       const err = e instanceof ScrapeError ? e : new ScrapeError('internal', (e as Error).message);
       this.health = 'down';
       this.lastError = err.message;
       this.lastErrorReason = err.reason;
-      this.ctx.stats.reject(SCRAPE_RECEIVER, err.reason);
+      // One scrape that stored nothing: received once, refused once, by its reason.
+      this.ctx.ingest.receive(SCRAPE_RECEIVER);
+      this.ctx.ingest.refuse(SCRAPE_RECEIVER, err.reason);
       scraped = 0;
     }
     this.lastScrapeTs = ts;
@@ -146,30 +144,23 @@ export class ScrapeTarget {
     this.synthetic([up, this.lastDurationS, scraped, scraped, added], ts);
   }
 
-  /** Writes the samples; returns how many series are new since the last scrape. */
+  /** Writes the samples through the door; returns how many series are new since the last scrape. */
   private write(families: MetricFamily[], ts: number): number {
-    const { store, metadata, stats } = this.ctx;
-    const keys = new Set<string>();
-    let added = 0;
+    const { ingest } = this.ctx;
+    const batch: IngestSample[] = [];
     for (const fam of families) {
-      metadata.set(fam.name, { type: META_TYPES.get(fam.type) ?? 'unknown', help: fam.help, unit: fam.unit });
+      ingest.describe(fam.name, { type: META_TYPES.get(fam.type) ?? 'unknown', help: fam.help, unit: fam.unit });
+      const cumulative = fam.type === 'counter' || fam.type === 'histogram' || fam.type === 'summary';
       for (const s of fam.samples) {
-        const checked = checkSeries(s.name, this.mergeLabels(s.labels));
-        if (typeof checked === 'string') {
-          stats.reject(SCRAPE_RECEIVER, checked);
-          continue;
-        }
-        const series = store.resolve(checked.name, checked.labels);
-        if (!series) {
-          stats.reject(SCRAPE_RECEIVER, 'series_limit');
-          continue;
-        }
-        if (!this.lastKeys.has(series.key)) added++;
-        keys.add(series.key);
-        const r = store.append(series, s.tsMs ?? ts, s.value);
-        if (r !== 'ok' && r !== 'duplicate') stats.reject(SCRAPE_RECEIVER, r);
+        const labels = this.mergeLabels(s.labels);
+        // A summary's quantiles are not cumulative; its _sum and _count and a histogram's buckets are.
+        const fold = cumulative && !s.labels.some(([k]) => k === 'quantile') ? 'sum' : 'last';
+        batch.push({ name: s.name, labels, value: s.value, tsMs: s.tsMs, fold });
       }
     }
+    const keys = ingest.write(SCRAPE_RECEIVER, batch, ts).seriesKeys;
+    let added = 0;
+    for (const k of keys) if (!this.lastKeys.has(k)) added++;
     this.lastKeys = keys;
     return added;
   }
@@ -193,15 +184,14 @@ export class ScrapeTarget {
     return [...out];
   }
 
+  /** Radiator's own series about the scrape (`up`, …): through the door, counted for no receiver. */
   private synthetic(values: number[], ts: number): void {
-    const { store, metadata } = this.ctx;
-    const checked = checkSeries('up', this.targetLabels);
-    if (typeof checked === 'string') return;
-    SYNTHETIC.forEach(([name, help], i) => {
-      if (!metadata.get(name)) metadata.set(name, { type: 'gauge', help });
-      const s = store.resolve(name, checked.labels);
-      if (s) store.append(s, ts, values[i]!);
+    const { ingest } = this.ctx;
+    const batch: IngestSample[] = SYNTHETIC.map(([name, help], i) => {
+      ingest.describe(name, { type: 'gauge', help }, true);
+      return { name, labels: this.targetLabels, value: values[i]!, tsMs: ts };
     });
+    ingest.write(null, batch, ts);
   }
 
   status(): TargetStatus {

@@ -1,0 +1,243 @@
+// The one door in: every sample any receiver takes reaches the store through here. It owns the
+// aggregator (StatsD, push, JSON, OTLP, logs, browser telemetry and the pipeline hold current
+// values in it) and is that aggregator's only way to the store, so every write — flushed,
+// timestamped, scraped or imported — is counted once (`samples_written`, refusals by reason).
+// Receivers that write samples at their own time (scrape, import) hand a batch to `write` or
+// `backfill`: names and labels are checked, the series cap folds new series into
+// `name{radiator_overflow="true"}`, and every sample is counted received, then applied or refused
+// by reason — received = applied + refused, per receiver.
+//
+// Not here (yet): the aggregating receivers still check names and count what they received
+// themselves before calling the aggregator (see docs/collector.md, "One door").
+
+import { seriesKey, type LabelPairs } from '../../../shared/model.ts';
+import { checkSeries } from '../labels.ts';
+import type { AppendResult, Store } from '../store/store.ts';
+import type { Series } from '../store/series.ts';
+import { Aggregator, type AggregatorOptions, type FlushResult, type SeriesSink } from './aggregator.ts';
+import type { MetricSample } from './host-metrics.ts';
+import { IngestStats } from './ingest-stats.ts';
+import { MetadataRegistry, type MetricMetadata, type MetricType } from './metadata.ts';
+
+/** One sample from a receiver. `tsMs` null: at the time the batch is written (`write`), refused
+ * as `missing_timestamp` by `backfill`. */
+export interface IngestSample {
+  name: string;
+  labels: Iterable<readonly [string, string]>;
+  value: number;
+  tsMs: number | null;
+  /** How samples of series past the cap combine in their overflow series at one time: `sum`
+   * for cumulative values (counters, histogram and summary counts), `last` otherwise. */
+  fold?: 'sum' | 'last';
+}
+
+export interface IngestResult {
+  received: number;
+  /** Stored, in their own series or folded into an overflow series. */
+  applied: number;
+  /** Of `applied`, those folded into an overflow series. */
+  folded: number;
+  refused: Map<string, number>;
+  /** Keys of the series written (overflow series included), for scrape_series_added. */
+  seriesKeys: Set<string>;
+  /** Distinct valid identities in the batch (before folding). */
+  identities: number;
+}
+
+export interface IngestOptions {
+  store: Store;
+  repeatIntervalMs: number;
+  stats?: IngestStats;
+  metadata?: MetadataRegistry;
+  aggregator?: Omit<AggregatorOptions, 'repeatIntervalMs'>;
+}
+
+const OVERFLOW_LABEL = 'radiator_overflow';
+/** Labels an overflow series keeps, so a folded histogram or summary keeps its shape. */
+const SHAPE_LABELS = new Set(['le', 'quantile']);
+
+function overflowLabels(labels: LabelPairs): LabelPairs {
+  const out: Array<readonly [string, string]> = [[OVERFLOW_LABEL, 'true']];
+  for (const p of labels) if (SHAPE_LABELS.has(p[0])) out.push(p);
+  return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
+
+const bump = (m: Map<string, number>, k: string, n = 1) => {
+  if (n > 0) m.set(k, (m.get(k) ?? 0) + n);
+};
+
+const stored = (r: AppendResult) => r === 'ok' || r === 'duplicate';
+
+export class Ingest implements SeriesSink {
+  readonly agg: Aggregator;
+  readonly stats: IngestStats;
+  readonly metadata: MetadataRegistry;
+  private readonly store: Store;
+  /** Samples the store took through this door, whoever sent them. */
+  written = 0;
+  /** Samples the store refused, by reason (timestamped writes, flushes, scrapes, imports). */
+  readonly storeRefused = new Map<string, number>();
+
+  constructor(opts: IngestOptions) {
+    this.store = opts.store;
+    this.stats = opts.stats ?? new IngestStats();
+    this.metadata = opts.metadata ?? new MetadataRegistry();
+    this.agg = new Aggregator(this, { ...opts.aggregator, repeatIntervalMs: opts.repeatIntervalMs });
+  }
+
+  // ── the aggregator's way to the store ───────────────────────────────────────────────
+
+  resolve(name: string, labels: LabelPairs, opts?: { overflow?: boolean }): Series | null {
+    return this.store.resolve(name, labels, opts);
+  }
+
+  append(s: Series, ts: number, value: number, repeat = false): AppendResult {
+    const r = this.store.append(s, ts, value, repeat);
+    if (r === 'ok') this.written++;
+    else if (r !== 'duplicate') bump(this.storeRefused, r);
+    return r;
+  }
+
+  /** Writes dirty current values at `ts` and the repeats that are due. */
+  flush(ts: number): FlushResult {
+    return this.agg.flush(ts);
+  }
+
+  // ── counting, for receivers that refuse before a batch exists (a bad body, a failed scrape) ──
+
+  receive(receiver: string, n = 1): void {
+    this.stats.receive(receiver, n);
+  }
+
+  refuse(receiver: string, reason: string, n = 1): void {
+    this.stats.reject(receiver, reason, n);
+  }
+
+  /** What a metric is, as its sender declared it; `keep` leaves an existing description alone. */
+  describe(name: string, meta: Partial<MetricMetadata> & { type: MetricType }, keep = false): void {
+    if (keep && this.metadata.get(name)) return;
+    this.metadata.set(name, meta);
+  }
+
+  // ── samples at their own time ─────────────────────────────────────────────────────────
+
+  /** Samples that exist at one time only (a scrape): each stored at its `tsMs` (or `defaultTs`),
+   * or refused with the store's reason. `receiver` null: Radiator's own series (a target's `up`),
+   * checked, capped and written like the rest but counted for no receiver. */
+  write(receiver: string | null, samples: readonly IngestSample[], defaultTs: number): IngestResult {
+    const res = this.result(samples.length);
+    const folds = new Map<string, { series: Series; ts: number; value: number; n: number }>();
+    const identities = new Set<string>();
+    for (const smp of samples) {
+      const got = this.seriesFor(smp, res, identities);
+      if (!got) continue;
+      const ts = smp.tsMs ?? defaultTs;
+      if (got.folded) {
+        const k = `${got.series.id}\u0000${ts}`;
+        const f = folds.get(k);
+        if (f) {
+          f.value = smp.fold === 'sum' ? f.value + smp.value : smp.value;
+          f.n++;
+        } else folds.set(k, { series: got.series, ts, value: smp.value, n: 1 });
+        continue;
+      }
+      const r = this.append(got.series, ts, smp.value);
+      if (stored(r)) {
+        res.applied++;
+        res.seriesKeys.add(got.series.key);
+      } else bump(res.refused, r);
+    }
+    for (const f of folds.values()) {
+      const r = this.append(f.series, f.ts, f.value);
+      if (stored(r)) {
+        res.applied += f.n;
+        res.folded += f.n;
+        res.seriesKeys.add(f.series.key);
+      } else bump(res.refused, r, f.n);
+    }
+    res.identities = identities.size;
+    this.count(receiver, res);
+    return res;
+  }
+
+  /** History (`POST /api/v1/import`): every sample needs its own time; before a series' oldest
+   * sample it goes to disk as history, after its newest it is appended, in between it is refused
+   * (see Store.importSamples). Past the series cap, samples fold into overflow series. */
+  backfill(receiver: string, samples: readonly IngestSample[]): IngestResult {
+    const res = this.result(samples.length);
+    // Per series: its points; an overflow series combines the samples that share a time.
+    const groups = new Map<number, { series: Series; ts: number[]; values: number[]; weights: number[]; at: Map<number, number> | null }>();
+    const identities = new Set<string>();
+    for (const smp of samples) {
+      if (smp.tsMs === null) {
+        bump(res.refused, 'missing_timestamp');
+        continue;
+      }
+      const got = this.seriesFor(smp, res, identities);
+      if (!got) continue;
+      let g = groups.get(got.series.id);
+      if (!g) groups.set(got.series.id, (g = { series: got.series, ts: [], values: [], weights: [], at: got.folded ? new Map() : null }));
+      const i = g.at?.get(smp.tsMs);
+      if (g.at && i !== undefined) {
+        g.values[i] = smp.fold === 'sum' ? g.values[i]! + smp.value : smp.value;
+        g.weights[i]!++;
+        continue;
+      }
+      g.at?.set(smp.tsMs, g.ts.length);
+      g.ts.push(smp.tsMs);
+      g.values.push(smp.value);
+      g.weights.push(1);
+    }
+    for (const g of groups.values()) {
+      const r = this.store.importSamples(g.series, g.ts, g.values, g.weights);
+      res.applied += r.imported;
+      if (g.at) res.folded += r.imported;
+      if (r.imported > 0) res.seriesKeys.add(g.series.key);
+      this.written += r.points;
+      for (const [why, n] of r.reasons) {
+        bump(res.refused, why, n);
+        bump(this.storeRefused, why, n);
+      }
+    }
+    res.identities = identities.size;
+    this.count(receiver, res);
+    return res;
+  }
+
+  /** Radiator's own current values (host and self metrics): held and repeated like a gauge. */
+  setCurrent(samples: readonly MetricSample[]): void {
+    for (const m of samples) {
+      const checked = checkSeries(m.name, m.labels);
+      if (typeof checked === 'string') continue;
+      const e = this.agg.entry('value', checked.name, checked.labels);
+      if (typeof e !== 'string') this.agg.gaugeSet(e, m.value);
+      this.describe(m.name, { type: m.type, help: m.help }, true);
+    }
+  }
+
+  private result(received: number): IngestResult {
+    return { received, applied: 0, folded: 0, refused: new Map(), seriesKeys: new Set(), identities: 0 };
+  }
+
+  /** The sample's series: its own, or past the cap its overflow series; null when refused. */
+  private seriesFor(smp: IngestSample, res: IngestResult, identities: Set<string>): { series: Series; folded: boolean } | null {
+    const checked = checkSeries(smp.name, smp.labels);
+    if (typeof checked === 'string') {
+      bump(res.refused, checked);
+      return null;
+    }
+    identities.add(seriesKey(checked.name, checked.labels));
+    const own = this.store.resolve(checked.name, checked.labels);
+    if (own) return { series: own, folded: false };
+    const over = this.store.resolve(checked.name, overflowLabels(checked.labels), { overflow: true });
+    if (over) return { series: over, folded: true };
+    bump(res.refused, 'series_limit');
+    return null;
+  }
+
+  private count(receiver: string | null, res: IngestResult): void {
+    if (receiver === null) return;
+    this.stats.receive(receiver, res.received);
+    for (const [why, n] of res.refused) this.stats.reject(receiver, why, n);
+  }
+}

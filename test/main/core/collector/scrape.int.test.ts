@@ -8,7 +8,7 @@ import http from 'node:http';
 import { createServer } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestCore, waitFor, type TestCore } from '../../../helpers/core.ts';
+import { latest, startTestCore, waitFor, type TestCore } from '../../../helpers/core.ts';
 
 const NODE_EXPORTER = process.env.NODE_EXPORTER_BIN ?? '/usr/bin/prometheus-node-exporter';
 
@@ -199,5 +199,52 @@ describe('failing targets', () => {
     const raw = (await (await fetch(`${t.url}/api/v1/columns?match=${encodeURIComponent('stamped{job="om"}')}&from=1699999990000&to=1700000200000`)).json()) as { columns: number[][] };
     expect(raw.columns[0]).toEqual([1_700_000_000_500]);
     expect((await query(t, 'authed'))[0]!.metric.job).toBe('auth');
+  });
+});
+
+describe('a scrape past the series cap', () => {
+  let server: http.Server;
+  let t: TestCore;
+  const N = 400;
+  const body = '# TYPE reqs counter\n' + Array.from({ length: N }, (_, i) => `reqs_total{path="/p${i}"} ${i}`).join('\n') + '\n';
+  beforeAll(async () => {
+    server = http.createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
+      res.end(body);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    t = await startTestCore({
+      collector: { flushInterval: 100 },
+      store: { maxSeries: 200 },
+      scrape: { targets: [{ id: 'wide', url: `http://127.0.0.1:${port}/metrics`, interval: '1h', timeout: '2s' }] },
+    });
+  });
+  afterAll(async () => {
+    await t?.stop();
+    server?.closeAllConnections();
+    await new Promise((r) => server?.close(r));
+  });
+
+  it('folds the series past the cap into the overflow series, like every receiver; received = applied + refused', async () => {
+    // The first scrape comes on the timer within a second; then one more, now.
+    await waitFor(async () => (await targets(t))[0]?.health === 'up', 5_000);
+    expect(await t.core.telemetry.scrape.scrapeNow('wide')).toBe(true);
+    const received = t.core.stats.received.get('scrape') ?? 0;
+    expect(received).toBeGreaterThanOrEqual(2 * N);
+    expect(received % N).toBe(0);
+    // Nothing refused: the series past the cap were folded, not dropped.
+    expect(t.core.stats.rejectedCount('scrape')).toBe(0);
+    const m = latest(t.core, 'reqs_total');
+    expect(m.get('reqs_total{radiator_overflow="true"}')).toBeGreaterThan(0);
+    let sum = 0;
+    for (const v of m.values()) sum += v;
+    expect(sum).toBe((N * (N - 1)) / 2); // the total survives the cap
+    expect(t.core.store.refusedSeries).toBeGreaterThan(0);
+    // Scrape writes are counted in the store's written samples like the aggregator's: a point per
+    // series per scrape (folded samples make one overflow point).
+    expect(t.core.ingest.written).toBeGreaterThanOrEqual(2 * m.size);
+    const self = await (await fetch(`${t.url}/metrics`)).text();
+    expect(self).toMatch(new RegExp(`radiator_received_total\\{receiver="scrape"\\} ${received}\\b`));
   });
 });

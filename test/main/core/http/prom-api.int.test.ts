@@ -131,3 +131,41 @@ describe('the feed speaks PromQL', () => {
     ws.close();
   });
 });
+
+describe('import past the series cap', () => {
+  it('folds history of series past the cap into overflow series, and counts every sample: received = applied + refused', async () => {
+    const small = await startTestCore({ collector: { flushInterval: 100 }, store: { maxSeries: 200 } });
+    try {
+      const base = Math.floor(Date.now() / 60_000) * 60_000 - 30 * 60_000;
+      let text = '# TYPE jobs_total counter\n';
+      for (let i = 0; i < 300; i++) for (let k = 0; k < 3; k++) text += `jobs_total{id="${i}"} ${k + 1} ${base + k * 15_000}\n`;
+      text += 'no_timestamp 1\nbad{__x="1"} 1 ' + base + '\n';
+      const r = await fetch(`${small.url}/api/v1/import`, { method: 'POST', body: text });
+      expect(r.status).toBe(200);
+      const body = (await r.json()) as { data: { imported: number; refused: number; folded: number; series: number }; warnings: string[] };
+      expect(body.data.imported).toBe(900);
+      expect(body.data.refused).toBe(2);
+      expect(body.data.folded).toBeGreaterThan(0);
+      expect(body.data.series).toBe(300);
+      expect(body.warnings).toContain(`${body.data.folded} samples of series past the series cap were folded into overflow series (radiator_overflow="true")`);
+      const stats = small.core.stats;
+      expect(stats.received.get('import')).toBe(902);
+      expect(stats.rejectedCount('import')).toBe(2);
+      expect(stats.rejectedCount('import', 'missing_timestamp')).toBe(1);
+      expect(stats.rejectedCount('import', 'label_name_reserved')).toBe(1);
+      // The totals survive: at each time, own series plus the overflow series add up to 300 × (k+1).
+      const over = small.core.store.index.get('jobs_total{radiator_overflow="true"}')!;
+      const own = small.core.store.index.select([{ name: '__name__', op: '=', value: 'jobs_total' }, { name: 'id', op: '=~', value: '.+' }]);
+      const back = small.core.store.readRaw(over, base, base + 60_000);
+      expect(Array.from(back.ts)).toEqual([base, base + 15_000, base + 30_000]);
+      expect(Array.from(back.values)).toEqual([1, 2, 3].map((v) => v * (300 - own.length)));
+      expect(own.length + body.data.folded / 3).toBe(300);
+      // Import writes count as written samples, on /metrics too.
+      const self = await (await fetch(`${small.url}/metrics`)).text();
+      expect(self).toMatch(/radiator_received_total\{receiver="import"\} 902\b/);
+      expect(small.core.ingest.written).toBeGreaterThanOrEqual(own.length * 3 + 3);
+    } finally {
+      await small.stop();
+    }
+  });
+});

@@ -264,8 +264,9 @@ async function importHandler(ctx: PromApiContext, req: IncomingMessage, res: Ser
     }
   }
   // Through the door: checked, capped (folding into overflow series), counted.
+  // History before a series' oldest sample is on disk already; samples appended after its newest
+  // are committed by the next flush, with everything else, so the live feed sees them too.
   const r = ctx.ingest.backfill(IMPORT_RECEIVER, batch);
-  ctx.store.commit();
   const warnings: string[] = [];
   let invalid = 0;
   let inside = 0;

@@ -333,6 +333,15 @@ for (const p of PAGES) {
   });
 }
 
+test('the anomaly rule shows how an incident is confirmed and ends', async ({ page }) => {
+  await openSettings(page, 'rules');
+  await page.getByRole('button', { name: /p95 latency anomalous/ }).click();
+  await expect(page.getByLabel('Confirm on (evaluations)')).toHaveValue('2');
+  await expect(page.getByLabel('Back inside by (0–0.9)')).toHaveValue('0.25');
+  await page.screenshot({ path: `${SHOTS}/settings-rules-anomaly-1920x1080.png` });
+  await axe(page);
+});
+
 test('the light theme passes the same checks', async ({ page }) => {
   await page.goto(`${base}/settings?theme=light#boards`);
   await expect(page.getByTestId('who')).toContainText('you may edit');

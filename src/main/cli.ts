@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { redactingLog, redactText } from '../shared/redact.ts';
 import { parseArgs } from 'node:util';
 import envPaths from 'env-paths';
 import { SettingsError, type Settings } from '../shared/settings.ts';
@@ -226,9 +227,10 @@ async function main(): Promise<void> {
   process.stdout.write(`radiator ${v} — data in ${args.dataDir}\n`);
   let core;
   try {
-    core = await startCore({ settingsStore: args.settingsStore, dataDir: args.dataDir, rendererDir: args.rendererDir, version: v });
+    // Log lines may quote a configured URL (a scrape target, a webhook): never with its secret.
+    core = await startCore({ settingsStore: args.settingsStore, dataDir: args.dataDir, rendererDir: args.rendererDir, version: v, log: redactingLog((l) => console.log(l)) });
   } catch (e) {
-    fail(`cannot start: ${(e as Error).message}`, 1);
+    fail(`cannot start: ${redactText((e as Error).message)}`, 1);
   }
   const ports = core.ports();
   const boards = `http://${args.settings.server.host.includes(':') ? `[${args.settings.server.host}]` : args.settings.server.host}:${ports.http}/`;

@@ -20,6 +20,7 @@ import type { SettingsPersistence } from '../core/settings/settings-store.ts';
 import { SETTINGS_VERSION } from '../../shared/settings.ts';
 import { appCsp, resolveAppPath, withCsp } from './app-protocol.ts';
 import { configuredLinks, mayOpenExternally } from './external-links.ts';
+import { redactingLog } from '../../shared/redact.ts';
 import { registerIpc } from './ipc.ts';
 import { NotificationPolicy, type NotificationKind } from './notification-policy.ts';
 import { RendererRecovery } from './renderer-recovery.ts';
@@ -108,6 +109,8 @@ async function main(): Promise<void> {
       rendererDir: rendererDir(),
       version: app.getVersion(),
       extraCorsOrigins: [APP_ORIGIN],
+      // Log lines may quote a configured URL (a scrape target, a webhook): never with its secret.
+      log: redactingLog((l) => console.log(l)),
       onNotify: (kind, alert) => notify(kind, alert),
       onPipeline: (e) => {
         const d = policy.decideBuild(e.project, e.transition, new Date());

@@ -1,7 +1,7 @@
 // The pipeline and the experiment over HTTP:
 //   POST /api/v1/webhooks/{github|gitlab|generic}/<id>  CI events in, signature checked
 //   GET  /api/v1/pipeline/dora?window=30d                DORA's four keys and their daily trend
-//   GET  /api/v1/pipeline/cctray                         each feed's projects and last error
+//   GET  /api/v1/pipeline/cctray                         each feed's projects and last error (URLs redacted: read tokens see it)
 //   GET  /api/v1/experiments[/<id>]                      hypothesis cards with their analysis
 //   GET  /api/v1/oncall[/<id>]                           who is on call now, and next
 
@@ -17,6 +17,7 @@ import { parseGitHub } from '../pipeline/webhooks/github.ts';
 import { parseGitLab } from '../pipeline/webhooks/gitlab.ts';
 import { verifyHmac, verifyToken } from '../pipeline/webhooks/signature.ts';
 import type { ParseResult } from '../pipeline/webhooks/actions.ts';
+import { redactText } from '../../../shared/redact.ts';
 import { mediaType, parseJsonBody, readBody } from './body.ts';
 import { sendJson } from './respond.ts';
 
@@ -92,7 +93,8 @@ export async function pipelineApi(ctx: PipelineApiContext, req: IncomingMessage,
   }
   if (p === '/api/v1/pipeline/cctray') {
     if (m !== 'GET') throw new RadiatorError('METHOD_NOT_ALLOWED', 'GET only');
-    sendJson(res, 200, { feeds: ctx.cctray.status() });
+    const feeds = ctx.cctray.status().map((f) => ({ ...f, url: redactText(f.url), lastError: f.lastError === null ? null : redactText(f.lastError) }));
+    sendJson(res, 200, { feeds });
     return true;
   }
 

@@ -16,6 +16,7 @@ import { parseDurationMs, parsePromQL, PromQLError } from '../promql/parse.ts';
 import type { Expr } from '../promql/ast.ts';
 import { SelectLimitError, type Store } from '../store/store.ts';
 import { mediaType, readBody } from './body.ts';
+import { redactText } from '../../../shared/redact.ts';
 
 export const PROMETHEUS_COMPAT_VERSION = '2.42.0';
 export const MAX_POINTS_PER_SERIES = 11_000;
@@ -27,6 +28,8 @@ export interface PromApiContext {
   store: Store;
   /** The door imported history goes through. */
   ingest: Ingest;
+  /** Makes what was just written durable and live (the core's flush: commit, then publish to the feed). */
+  flush: () => Promise<void>;
   metadata: MetadataRegistry;
   version: string;
   limits: EngineLimits;
@@ -149,8 +152,9 @@ export async function promApi(ctx: PromApiContext, req: IncomingMessage, res: Se
     if (e instanceof ApiError) send(res, STATUS[e.type], { status: 'error', errorType: e.type, error: e.message });
     else if (e instanceof RadiatorError) send(res, e.status, { status: 'error', errorType: 'bad_data', error: e.message, code: e.code });
     else {
-      console.error('prometheus api:', e);
-      send(res, 500, { status: 'error', errorType: 'internal', error: (e as Error).message });
+      // The stack or message may quote a remote source's URL: never with its credentials.
+      console.error('prometheus api:', redactText((e as Error).stack ?? String(e)));
+      send(res, 500, { status: 'error', errorType: 'internal', error: redactText((e as Error).message) });
     }
   }
   return true;
@@ -265,8 +269,10 @@ async function importHandler(ctx: PromApiContext, req: IncomingMessage, res: Ser
   }
   // Through the door: checked, capped (folding into overflow series), counted.
   // History before a series' oldest sample is on disk already; samples appended after its newest
-  // are committed by the next flush, with everything else, so the live feed sees them too.
+  // are committed by a flush before the reply — an acknowledged import is durable — and the
+  // flush publishes them to the live feed like every other write.
   const r = ctx.ingest.backfill(IMPORT_RECEIVER, batch);
+  await ctx.flush();
   const warnings: string[] = [];
   let invalid = 0;
   let inside = 0;

@@ -1,7 +1,9 @@
-// Writing replies: JSON bodies, and errors as `{code, message, limit?, retryable}`.
+// Writing replies: JSON bodies, and errors as `{code, message, limit?, retryable}`. An unexpected
+// error's message and stack may quote a URL with its credentials: both are redacted.
 
 import type { ServerResponse } from 'node:http';
 import { RadiatorError } from '../../../shared/errors.ts';
+import { redactText } from '../../../shared/redact.ts';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
@@ -15,8 +17,8 @@ export function sendText(res: ServerResponse, status: number, text: string, cont
 }
 
 export function sendError(res: ServerResponse, e: unknown): void {
-  const err = e instanceof RadiatorError ? e : new RadiatorError('INTERNAL', e instanceof Error ? e.message : String(e));
-  if (err.code === 'INTERNAL') console.error('internal error:', e);
+  const err = e instanceof RadiatorError ? e : new RadiatorError('INTERNAL', redactText(e instanceof Error ? e.message : String(e)));
+  if (err.code === 'INTERNAL') console.error('internal error:', redactText(e instanceof Error ? (e.stack ?? e.message) : String(e)));
   if (res.headersSent) {
     res.destroy();
     return;

@@ -1,7 +1,9 @@
 // A Prometheus-compatible server as a data source, through its HTTP API, with an optional bearer
-// token or basic auth and a timeout. Every failure becomes a SourceError that says what went wrong.
+// token or basic auth and a timeout. Every failure becomes a SourceError that says what went wrong,
+// naming the URL with its secrets redacted (the message reaches screens, the API and the log).
 
 import type { InstantResult, RangeResult } from '../promql/engine.ts';
+import { redactText } from '../../../shared/redact.ts';
 import { SourceError, type DataSource, type SourceErrorCode } from './source.ts';
 
 export type SourceAuth = null | { type: 'bearer'; token: string } | { type: 'basic'; username: string; password: string };
@@ -25,9 +27,12 @@ export class PrometheusSource implements DataSource {
   readonly id: string;
   readonly name: string;
   private readonly cfg: PrometheusSourceConfig;
+  /** The URL as messages show it. */
+  private readonly shown: string;
 
   constructor(cfg: PrometheusSourceConfig) {
     this.cfg = cfg;
+    this.shown = redactText(cfg.url);
     this.id = cfg.id;
     this.name = cfg.name;
   }
@@ -52,16 +57,16 @@ export class PrometheusSource implements DataSource {
       });
     } catch (e) {
       const err = e as Error & { cause?: { code?: string; message?: string } };
-      if (err.name === 'TimeoutError' || err.name === 'AbortError') throw new SourceError(this.id, 'SOURCE_TIMEOUT', `no answer from ${this.cfg.url} within ${this.cfg.timeoutMs} ms`);
+      if (err.name === 'TimeoutError' || err.name === 'AbortError') throw new SourceError(this.id, 'SOURCE_TIMEOUT', `no answer from ${this.shown} within ${this.cfg.timeoutMs} ms`);
       const cause = err.cause?.code ?? err.cause?.message ?? err.message;
-      throw new SourceError(this.id, 'SOURCE_UNREACHABLE', `cannot reach ${this.cfg.url} (${cause})`);
+      throw new SourceError(this.id, 'SOURCE_UNREACHABLE', `cannot reach ${this.shown} (${redactText(cause)})`);
     }
-    if (r.status === 401 || r.status === 403) throw new SourceError(this.id, 'SOURCE_AUTH', `${this.cfg.url} refused the credentials (HTTP ${r.status})`);
+    if (r.status === 401 || r.status === 403) throw new SourceError(this.id, 'SOURCE_AUTH', `${this.shown} refused the credentials (HTTP ${r.status})`);
     let body: Envelope<T>;
     try {
       body = (await r.json()) as Envelope<T>;
     } catch {
-      throw new SourceError(this.id, 'SOURCE_BAD_RESPONSE', `${url} did not answer with the Prometheus API's JSON (HTTP ${r.status}); is the URL the server's root?`);
+      throw new SourceError(this.id, 'SOURCE_BAD_RESPONSE', `${redactText(url)} did not answer with the Prometheus API's JSON (HTTP ${r.status}); is the URL the server's root?`);
     }
     if (body.status !== 'success') {
       const code: SourceErrorCode = r.status === 400 || r.status === 422 ? 'SOURCE_QUERY_ERROR' : 'SOURCE_BAD_RESPONSE';
@@ -97,7 +102,7 @@ export class PrometheusSource implements DataSource {
       return { ok: true, version: info.version ?? 'unknown' };
     } catch (e) {
       if (e instanceof SourceError) return { ok: false, code: e.code, message: e.message };
-      return { ok: false, code: 'SOURCE_UNKNOWN', message: (e as Error).message };
+      return { ok: false, code: 'SOURCE_UNKNOWN', message: redactText((e as Error).message) };
     }
   }
 }

@@ -80,6 +80,11 @@ export const ERROR_CODES = {
     retryable: false,
     meaning: 'A settings change does not validate; `problems` lists each bad value with its setting and rule. Nothing was saved.',
   },
+  SECRET_URL_CHANGED: {
+    status: 400,
+    retryable: false,
+    meaning: "A saved source's kept secret (shown as `•••• kept ••••••`, or `***` inside its URL) was sent back with a different URL. A kept secret is only ever sent to the URL it was saved with, so nothing was sent; type the token or password again to use it with the new URL.",
+  },
   HOST_NOT_ALLOWED: {
     status: 403,
     retryable: false,

@@ -2,6 +2,9 @@
 // would hold it (a saved one's secrets may come back as SECRET_KEPT) and answers
 // {ok: true, version, seriesCount?} or {ok: false, code, message} — what is wrong, in words
 // (unreachable, timed out, refused the credentials, not a Prometheus API). Bounded in time.
+// A kept secret is only sent to the URL it was saved with: testing a saved source at another URL
+// with its secret kept is refused (SECRET_URL_CHANGED) rather than tried without it, which would
+// come back as "credentials refused" and blame a token that was never sent.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RadiatorError } from '../../../shared/errors.ts';
@@ -11,6 +14,7 @@ import type { Settings } from '../../../shared/settings.ts';
 import { SourceSchema } from '../../../shared/source-settings.ts';
 import { EMBEDDED_SOURCE_ID } from '../sources/embedded-source.ts';
 import { PrometheusSource } from '../sources/prometheus-source.ts';
+import { redactText } from '../../../shared/redact.ts';
 import { restoreSecrets, keptWithoutSecret } from '../settings/secrets.ts';
 import { mediaType, parseJsonBody, readBody } from './body.ts';
 import { sendJson } from './respond.ts';
@@ -36,6 +40,11 @@ export async function sourcesTestApi(ctx: SourcesTestContext, req: IncomingMessa
   const withId = { ...raw, id: typeof raw.id === 'string' && raw.id !== '' ? raw.id : 'test' };
   const restored = restoreSecrets('sources', [withId], ctx.sources()) as unknown[];
   const orphans = keptWithoutSecret(restored[0]);
+  const saved = ctx.sources().find((x) => x.id === withId.id);
+  const target = (restored[0] as Record<string, unknown>).url;
+  if (orphans.length > 0 && saved && target !== saved.url) {
+    throw new RadiatorError('SECRET_URL_CHANGED', `the saved token or password of source "${saved.id}" is only sent to the URL it was saved with, and this test names another; type it again to test ${typeof target === 'string' ? redactText(target) : 'the new URL'}`);
+  }
   if (orphans.length > 0) throw new RadiatorError('INVALID_SETTINGS', orphans.join('; '), { extra: { problems: orphans } });
   const r = SourceSchema.safeParse(restored[0], { reportInput: true });
   if (!r.success) {
@@ -47,7 +56,7 @@ export async function sourcesTestApi(ctx: SourcesTestContext, req: IncomingMessa
   const t = await src.test();
   if (!t.ok) {
     // The message without the "test: " prefix SourceError puts on it.
-    sendJson(res, 200, { ok: false, code: t.code, message: t.message.replace(/^[^:]+: /, '') });
+    sendJson(res, 200, { ok: false, code: t.code, message: redactText(t.message.replace(/^[^:]+: /, '')) });
     return true;
   }
   const seriesCount = await src.seriesCount();

@@ -13,6 +13,9 @@ const PROMETHEUS = process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus';
 let t: TestCore;
 let fake: http.Server;
 let fakeUrl: string;
+let elsewhere: http.Server;
+let elsewhereUrl: string;
+const seenElsewhere: string[] = [];
 let prom: ChildProcess | null = null;
 let promUrl = '';
 
@@ -30,7 +33,6 @@ async function freePort(): Promise<number> {
 }
 
 beforeAll(async () => {
-  t = await startTestCore({ sources: [{ id: 'team', name: 'Team', url: 'http://127.0.0.1:1', auth: { type: 'bearer', token: 'saved-secret' } }] });
   // A Prometheus API that wants "Bearer right", and paths that fail the ways servers do.
   fake = http.createServer((req, res) => {
     const u = new URL(req.url ?? '/', 'http://x');
@@ -45,6 +47,14 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => fake.listen(0, '127.0.0.1', () => r()));
   fakeUrl = `http://127.0.0.1:${(fake.address() as AddressInfo).port}`;
+  // Another server that records every Authorization it is sent: a kept secret must never reach it.
+  elsewhere = http.createServer((req, res) => {
+    seenElsewhere.push(req.headers.authorization ?? '');
+    res.writeHead(401).end();
+  });
+  await new Promise<void>((r) => elsewhere.listen(0, '127.0.0.1', () => r()));
+  elsewhereUrl = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}`;
+  t = await startTestCore({ sources: [{ id: 'team', name: 'Team', url: fakeUrl, auth: { type: 'bearer', token: 'saved-secret' } }] });
   if (existsSync(PROMETHEUS)) {
     const dir = tempDir('radiator-prom-');
     mkdirSync(join(dir, 'data'));
@@ -60,6 +70,8 @@ afterAll(async () => {
   prom?.kill('SIGTERM');
   fake.closeAllConnections();
   await new Promise((r) => fake.close(r));
+  elsewhere.closeAllConnections();
+  await new Promise((r) => elsewhere.close(r));
   await t.stop();
 });
 
@@ -108,6 +120,24 @@ describe('testing a data source', () => {
     expect(r.body).toMatchObject({ ok: false, code: 'SOURCE_AUTH' });
     const orphan = await test({ id: 'new-one', name: 'New', url: fakeUrl, auth: { type: 'bearer', token: SECRET_KEPT } });
     expect(orphan.status).toBe(400);
+  });
+
+  it('never sends a kept secret to another URL: a saved source tested at a new URL with its secret kept is refused', async () => {
+    for (const auth of [{ type: 'bearer', token: SECRET_KEPT }, { type: 'basic', username: 'u', password: SECRET_KEPT }]) {
+      const r = await test({ id: 'team', name: 'Team', url: `${elsewhereUrl}/prom`, auth });
+      expect(r.status).toBe(400);
+      expect(r.body).toMatchObject({ code: 'SECRET_URL_CHANGED' });
+      expect(r.body.message).toMatch(/only sent to the URL it was saved with/);
+    }
+    // A secret typed in the form goes where the form says.
+    expect((await test({ id: 'team', name: 'Team', url: elsewhereUrl, auth: { type: 'bearer', token: 'typed-now' } })).body).toMatchObject({ ok: false, code: 'SOURCE_AUTH' });
+    expect(seenElsewhere).toEqual(['Bearer typed-now']);
+  });
+
+  it('names a URL with credentials in it without them', async () => {
+    const r = await test({ name: 'Userinfo', url: `http://ops:pw-in-url@127.0.0.1:${await freePort()}` });
+    expect(r.body.ok).toBe(false);
+    expect(JSON.stringify(r.body)).not.toContain('pw-in-url');
   });
 
   it('refuses a source that does not validate, naming the field; the embedded one always answers', async () => {

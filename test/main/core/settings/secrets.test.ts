@@ -36,6 +36,42 @@ describe('secrets in settings sections', () => {
     const incoming = [{ id: 'a', auth: { type: 'bearer', token: 'new' } }, { id: 'z', auth: { type: 'bearer', token: SECRET_KEPT } }];
     const restored = restoreSecrets('sources', incoming, sources);
     expect(restored).toEqual([{ id: 'a', auth: { type: 'bearer', token: 'new' } }, { id: 'z', auth: { type: 'bearer', token: SECRET_KEPT } }]);
-    expect(keptWithoutSecret(restored)).toEqual([`1.auth.token = "${SECRET_KEPT}": there is no saved secret to keep here; type the secret`]);
+    expect(keptWithoutSecret(restored)).toEqual([`1.auth.token = "${SECRET_KEPT}": there is no saved secret to keep here (a kept secret stays with the URL it was saved for); type the secret`]);
+  });
+
+  it('shows URLs with their secrets as ***, and takes them back only unchanged', () => {
+    const saved = [
+      { id: 'p', name: 'P', url: 'https://ops:pw-in-url@prom.example.com/', auth: null },
+      { id: 'q', name: 'Q', url: 'https://prom.example.com/?api_key=k-in-query', auth: { type: 'bearer', token: 'token-q' } },
+    ];
+    const shown = redactSecrets('sources', saved) as typeof saved;
+    expect(shown.map((x) => x.url)).toEqual(['https://ops:***@prom.example.com/', 'https://prom.example.com/?api_key=***']);
+    expect(JSON.stringify(shown)).not.toMatch(/pw-in-url|k-in-query|token-q/);
+    // Sent back untouched: every secret as it was.
+    expect(restoreSecrets('sources', shown, saved)).toEqual(saved);
+    // The URL changed around a kept secret: nothing comes back, and the check names the field.
+    const moved = [{ ...shown[0]!, url: 'https://ops:***@evil.example.net/' }];
+    const restored = restoreSecrets('sources', moved, saved);
+    expect(restored).toEqual(moved);
+    expect(keptWithoutSecret(restored)[0]).toMatch(/^0\.url = "https:\/\/ops:\*\*\*@evil\.example\.net\/": "\*\*\*" stands for a secret/);
+  });
+
+  it('keeps a token only for the URL it was saved with', () => {
+    const shown = redactSecrets('sources', sources) as typeof sources;
+    const moved = shown.map((x) => (x.id === 'a' ? { ...x, url: 'http://elsewhere' } : x));
+    const restored = restoreSecrets('sources', moved, sources) as typeof sources;
+    expect(restored.find((x) => x.id === 'a')!.auth).toEqual({ type: 'bearer', token: SECRET_KEPT });
+    expect(restored.find((x) => x.id === 'b')!.auth).toEqual({ type: 'basic', username: 'u', password: 'pw-b' });
+    expect(keptWithoutSecret(restored)).toHaveLength(1);
+    // The same holds for webhook headers and the desktop app's remote token.
+    const alerts = { rules: [], webhooks: [{ id: 'w', url: 'https://hooks.slack.com/services/T1/B1/slack-key', headers: { Authorization: 'Bearer hdr' } }] };
+    const a = redactSecrets('alerts', alerts) as typeof alerts;
+    expect(a.webhooks[0]!.url).toBe('https://hooks.slack.com/services/***');
+    expect(restoreSecrets('alerts', a, alerts)).toEqual(alerts);
+    const aMoved = { ...a, webhooks: [{ ...a.webhooks[0]!, url: 'https://attacker.example/hook' }] };
+    expect((restoreSecrets('alerts', aMoved, alerts) as typeof alerts).webhooks[0]!.headers.Authorization).toBe(SECRET_KEPT);
+    const shell = { remote: { url: 'http://tv.local:7070', token: 'remote-token' } };
+    expect(restoreSecrets('shell', { remote: { url: 'http://other:7070', token: SECRET_KEPT } }, shell)).toEqual({ remote: { url: 'http://other:7070', token: SECRET_KEPT } });
+    expect(restoreSecrets('shell', redactSecrets('shell', shell), shell)).toEqual(shell);
   });
 });

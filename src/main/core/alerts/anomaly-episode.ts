@@ -5,14 +5,18 @@
 // was, and every past incident in the warm-up history would teach them that tripling is usual.
 // So, per series:
 //
-//   - onset: the ensemble's score reaches the rule's threshold on `confirm` consecutive points
-//     (the value outside the band the detectors expected at the first of them, or the score
-//     still high) — a single odd point is not an incident and does not even make a rule pending;
-//   - during the incident the band expected at the onset is kept, and the incident lasts while
-//     the value stays outside it, less a hysteresis margin; its points are withheld from the
-//     detectors (for at most `maxWithheldPoints`, after which a level that stays is learned);
-//   - it ends when the value is back inside the band by the margin. An onset with no band to
-//     hold on to ends when the score falls below the threshold by the same margin.
+//   - onset: the ensemble's score reaches the rule's threshold with the value outside the band the
+//     detectors expected by a hysteresis margin (a change seen only in the pattern, the value
+//     inside the band, colours the chart but pages no one), or the value is beyond the band by
+//     its half-width again, whatever the score; and the next `confirm` − 1 points stay outside the
+//     band by the margin — a single odd point is not an incident and does not even make a rule
+//     pending;
+//   - the band expected at the onset is kept, and the incident lasts while the value stays
+//     outside it, less a hysteresis margin; its points are withheld from the detectors (for at
+//     most MAX_WITHHELD_POINTS, after which a level that stays is learned);
+//   - it ends when the value is back inside the band by the margin. A series with no band (no
+//     detector that draws one is trusted) goes by the score: the onset and its confirmation score
+//     at least the threshold, and the incident ends below threshold × (1 − hysteresis).
 // The warm-up history goes through the same steps, so its past incidents are not learned either.
 
 import { Ensemble, type Band, type EnsembleOutput, type Point } from '../analysis/index.ts';
@@ -96,14 +100,25 @@ export class AnomalyTracker {
       return { holds: false, reason: `back to normal: ${o.explanation}` };
     }
     if (!e) {
-      if (raw < threshold) return { holds: false, reason: o.explanation };
-      const started: Episode = { band: o.expected, since: p.t, seen: 1, confirmed: confirm <= 1, withheld: 0 };
+      // An alert is about a value outside what the detectors expected. A change they see only in
+      // the pattern, with the value inside the band (KS, shape), colours the chart but does not
+      // page anyone; with no band to compare with, the score decides.
+      const band = o.expected;
+      // The hysteresis works both ways: in only beyond the band by the margin, out only back
+      // inside it by the margin, so a value hovering at the band's edge neither starts nor ends one.
+      // A value beyond the band by its whole half-width again is an onset whatever the score: the
+      // calibration discounts what has happened before, and a latency that tripled for the third
+      // time today is still an incident.
+      const far = band !== null && outside(p.v, band, -1);
+      if (!far && (raw < threshold || (band && !outside(p.v, band, -hysteresis)))) return { holds: false, reason: o.explanation };
+      const started: Episode = { band, since: p.t, seen: 1, confirmed: confirm <= 1, withheld: 0 };
       this.episode = started;
       const more = confirm - 1;
       return { holds: started.confirmed, reason: more > 0 ? `${o.explanation} (an onset; ${more} more point${more > 1 ? 's' : ''} to confirm it)` : o.explanation };
     }
-    // A candidate onset: confirmed by the next points, or dropped.
-    const still = raw >= threshold || (e.band !== null && outside(p.v, e.band, 0));
+    // A candidate onset: confirmed by the next points staying outside the band (or, with no band,
+    // scoring as high), or dropped.
+    const still = e.band ? outside(p.v, e.band, -hysteresis) : raw >= threshold;
     if (!still) {
       this.episode = null;
       return { holds: false, reason: `${o.explanation} (an onset that did not last)` };

@@ -46,6 +46,7 @@ import { SyslogReceiver } from './logs/syslog-receiver.ts';
 import { FileTailer } from './logs/file-tailer.ts';
 import { ClientIngest } from './client/client-ingest.ts';
 import { RadiatorError } from '../../shared/errors.ts';
+import { redactingLog } from '../../shared/redact.ts';
 
 export interface CoreOptions {
   /** Fixed settings (tests, one-off runs); or pass `settingsStore` for settings that can change
@@ -125,7 +126,9 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   if (!settingsStore) throw new Error('startCore needs settings or a settingsStore');
   const settings = settingsStore.current;
   const now = opts.now ?? Date.now;
-  const log = opts.log ?? ((l: string) => console.log(l));
+  // Every line the core logs goes through the redactor: a scrape URL's password or a Slack
+  // webhook's key is never written to a terminal or a log file.
+  const log = redactingLog(opts.log ?? ((l: string) => console.log(l)));
   const flushMs = settings.collector.flushInterval;
 
   const store = new Store({
@@ -312,6 +315,8 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       version: opts.version,
       limits,
       now,
+      // Declared below; called only once requests arrive.
+      flush: () => flush(),
     },
   };
   const api = new HttpListener({

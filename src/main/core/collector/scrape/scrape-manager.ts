@@ -5,6 +5,7 @@
 import type { ScrapeContext } from './scrape-target.ts';
 import { ScrapeTarget } from './scrape-target.ts';
 import type { ScrapeSettings, TargetStatus } from './scrape-types.ts';
+import { redactText } from '../../../../shared/redact.ts';
 
 export class ScrapeManager {
   private readonly ctx: ScrapeContext;
@@ -53,8 +54,13 @@ export class ScrapeManager {
     return true;
   }
 
+  /** The targets as the API shows them: a URL's credentials (or a token in its query) and an
+   * error message quoting it never leave the process (read tokens on TV screens see this). */
   statuses(): TargetStatus[] {
-    return [...this.targets.values()].map((t) => t.target.status());
+    return [...this.targets.values()].map((t) => {
+      const s = t.target.status();
+      return { ...s, scrapeUrl: redactText(s.scrapeUrl), globalUrl: redactText(s.globalUrl), lastError: redactText(s.lastError) };
+    });
   }
 
   async stop(): Promise<void> {

@@ -70,6 +70,21 @@ describe('the hold-off after an anomaly', () => {
   });
 });
 
+describe('escalation during a hold-off', () => {
+  it('reports a much bigger anomaly inside the hold-off, unless escalation is off', () => {
+    const values = noise(2000, 7);
+    values[1200]! += 8;
+    values[1230]! += 400; // inside the hold-off, and far bigger: a second failure, not the first one going on
+    const out = run(values);
+    expect(out[1200]!.anomalous).toBe(true);
+    expect(out[1230]!.anomalous).toBe(true);
+    expect(out[1230]!.explanation).toMatch(/^anomalous: /);
+    const off = run(values, { escalate: 0 });
+    expect(off[1230]!.anomalous).toBe(false);
+    expect(off[1230]!.explanation).toMatch(/^ongoing: /);
+  });
+});
+
 describe('false alarms', () => {
   // The per-series calibration should make the rate about the same whatever the noise looks like.
   const n = 6000;

@@ -69,3 +69,13 @@ export function seriesKey(name: string, labels: LabelPairs): string {
   parts.push('}');
   return parts.join('');
 }
+
+/** The canonical key of labels as the feed and the HTTP API spell them (`__name__` in the object):
+ * the same string `seriesKey` gives for that series, whatever order the object's keys came in.
+ * What a screen keys a series by — never its legend, which two series may share. */
+export function labelObjectKey(labels: LabelObject): string {
+  const pairs: Array<[string, string]> = [];
+  for (const k of Object.keys(labels)) if (k !== '__name__') pairs.push([k, labels[k]!]);
+  pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return seriesKey(Object.hasOwn(labels, '__name__') ? labels.__name__! : '', pairs);
+}

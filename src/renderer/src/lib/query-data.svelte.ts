@@ -5,10 +5,13 @@
 // arrays back through setData.
 
 import type { AppendMessage, SnapshotMessage } from '../../../shared/feed-protocol.ts';
-import type { LabelObject } from '../../../shared/model.ts';
+import { labelObjectKey, type LabelObject } from '../../../shared/model.ts';
 
 export interface QuerySeries {
   sid: number;
+  /** The series' identity within its query: the canonical form of its full label set, stable
+   * across reconnects (a `sid` is not). Lists key by it, never by the legend. */
+  key: string;
   labels: LabelObject;
   /** The shared timestamp column (ms); `values` is aligned to it and null where this series has
    * no point. Do not modify. */
@@ -36,7 +39,7 @@ export class QueryData {
   readonly xs: number[] = [];
   readonly xsSec: number[] = [];
   /** Per series: its labels, its value column, and the last row it has a value in. */
-  private readonly cols = new Map<number, { labels: LabelObject; values: Array<number | null>; last: number }>();
+  private readonly cols = new Map<number, { key: string; labels: LabelObject; values: Array<number | null>; last: number }>();
   private pendingDataTs: number | null | undefined = undefined;
 
   constructor(key: QueryKey) {
@@ -45,7 +48,7 @@ export class QueryData {
 
   get series(): QuerySeries[] {
     void this.version;
-    return [...this.cols].map(([sid, c]) => ({ sid, labels: c.labels, ts: this.xs, values: c.values }));
+    return [...this.cols].map(([sid, c]) => ({ sid, key: c.key, labels: c.labels, ts: this.xs, values: c.values }));
   }
 
   snapshot(m: SnapshotMessage): void {
@@ -106,7 +109,7 @@ export class QueryData {
 
   private column(sid: number, labels: LabelObject): Array<number | null> {
     let c = this.cols.get(sid);
-    if (!c) this.cols.set(sid, (c = { labels, values: new Array<number | null>(this.xs.length).fill(null), last: -1 }));
+    if (!c) this.cols.set(sid, (c = { key: labelObjectKey(labels), labels, values: new Array<number | null>(this.xs.length).fill(null), last: -1 }));
     return c.values;
   }
 

@@ -34,6 +34,11 @@ export const ERROR_CODES = {
     retryable: false,
     meaning: 'The body could not be decoded: bad JSON, or a gzip stream that does not inflate.',
   },
+  INVALID_UTF8: {
+    status: 400,
+    retryable: false,
+    meaning: 'A text body (JSON, an event, a Prometheus text push) is not valid UTF-8; the message gives the byte offset. Nothing was applied.',
+  },
   JSON_TOO_DEEP: {
     status: 400,
     retryable: false,
@@ -85,6 +90,12 @@ export const ERROR_CODES = {
     retryable: false,
     meaning: "A saved source's kept secret (shown as `•••• kept ••••••`, or `***` inside its URL) was sent back with a different URL. A kept secret is only ever sent to the URL it was saved with, so nothing was sent; type the token or password again to use it with the new URL.",
   },
+  SETTINGS_CHANGED_ON_DISK: {
+    status: 409,
+    retryable: false,
+    meaning:
+      'The settings file was edited by hand, in a section this change replaces, after the change was started from the old version. Nothing was saved; the hand edit is loaded now (`sections` names them): look at it and make the change again. A hand edit of other sections is kept and needs no retry.',
+  },
   HOST_NOT_ALLOWED: {
     status: 403,
     retryable: false,
@@ -95,6 +106,12 @@ export const ERROR_CODES = {
     status: 403,
     retryable: false,
     meaning: 'A browser request came from an origin that is not this server and not on the allow-list.',
+  },
+  CROSS_SITE_REQUEST: {
+    status: 403,
+    retryable: false,
+    meaning:
+      'A browser sent this request on behalf of a page from another site (its `Sec-Fetch-Site`, or its `Referer`, says so) — an `<img>`, a link, a script — and that site is not in `server.corsOrigins`. The API answers only this server’s own pages, allowed origins and clients that are not browsers.',
   },
   UNAUTHORIZED: {
     status: 401,

@@ -63,6 +63,10 @@ export const MAX_JSON_NODES = 1_000_000;
 export const MAX_EVENT_TITLE_BYTES = 512;
 export const MAX_EVENT_TEXT_BYTES = 16_384;
 export const MAX_EVENT_TAGS = 32;
+/** An event's tags given as an object `{key: value}`: each key and each value (as text), in
+ * characters. Together with the ':' they stay within the 200 characters a "key:value" tag may have. */
+export const MAX_EVENT_TAG_KEY_CHARS = 64;
+export const MAX_EVENT_TAG_VALUE_CHARS = 128;
 export const MAX_EVENTS_PER_QUERY = 5_000;
 export const MAX_PUSH_GROUPS = 10_000;
 export const HTTP_REQUEST_TIMEOUT_MS = 30_000;
@@ -198,6 +202,10 @@ export const MAX_CONFIG_FILE_BYTES = 1024 * 1024;
 export const CONFIG_DIR_DEBOUNCE_MS = 300;
 /** …and it is also polled this often, for file systems where fs.watch says nothing (NFS, some containers). */
 export const CONFIG_DIR_POLL_MS = 5_000;
+/** The settings file is watched for hand edits: a change settles this long before it is read
+ * (editors write in several steps), and the file is also polled this often (see CONFIG_DIR_POLL_MS). */
+export const SETTINGS_FILE_DEBOUNCE_MS = 300;
+export const SETTINGS_FILE_POLL_MS = 2_000;
 /** Scoped access tokens (read, ingest, admin) kept at once. */
 export const MAX_ACCESS_TOKENS = 100;
 /** A token's "last used" time is written at most this often (not on every request). */

@@ -36,6 +36,7 @@ import { configView } from './http/config-api.ts';
 import { TokenStore } from './access/token-store.ts';
 import { ConfigDirWatcher } from './config-code/config-dir.ts';
 import { queryProblems } from './settings/query-check.ts';
+import { SettingsFileWatcher } from './settings/settings-file-watcher.ts';
 import { QueryFreshness } from './feed/query-freshness.ts';
 import { OWN_ORIGIN_PATHS, TelemetryRoutes } from './http/telemetry-routes.ts';
 import { OtlpReceiver } from './collector/otlp/otlp-receiver.ts';
@@ -87,6 +88,8 @@ export interface Core {
   /** The watched configuration directory (boards as code), when `configDir` is set. */
   readonly configDir: ConfigDirWatcher | null;
   readonly settingsStore: SettingsStore;
+  /** Hand edits of the settings file, loaded while running (null when settings live in memory). */
+  readonly settingsFile: SettingsFileWatcher | null;
   readonly store: Store;
   readonly stats: IngestStats;
   readonly metadata: MetadataRegistry;
@@ -212,6 +215,8 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   // Boards as code: what files in configDir provide may change only through the files.
   const configDir = settings.configDir ? new ConfigDirWatcher({ dir: settings.configDir, settings: settingsStore, kv: store, log, now }) : null;
   settingsStore.setCheck((next) => [...queryProblems(next), ...(configDir?.check(next) ?? [])]);
+  // A hand edit of the settings file applies like an edit from the API (through onChange below).
+  const settingsFile = settingsStore.location ? new SettingsFileWatcher(settingsStore.location, { store: settingsStore, log, now }) : null;
   // Live sections take effect at once: screens redraw, rules and webhooks swap, sources reconnect.
   const offSettings = settingsStore.onChange((next, section) => {
     if (section === 'alerts') {
@@ -305,7 +310,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     alerts,
     settingsStore,
     telemetry: telemetryRoutes,
-    admin: { settingsStore, running: settings, tokens, guard, configDir, version: opts.version, embeddedSeries: () => store.index.size },
+    admin: { settingsStore, running: settings, tokens, guard, configDir, settingsFileProblem: () => settingsFile?.lastProblem ?? null, version: opts.version, embeddedSeries: () => store.index.size },
     pipeline: { settings: () => settingsStore.current, pipeline, cctray, stats, now },
     sourceOf,
     prom: {
@@ -411,6 +416,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   const machineTimer = setInterval(sampleMachine, sampleEvery);
 
   configDir?.start();
+  settingsFile?.start();
   scrape.start();
   void files.set(settings.logs.files).then(() => files.start());
   alerts.start();
@@ -421,6 +427,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     tokens,
     configDir,
     settingsStore,
+    settingsFile,
     store,
     stats,
     metadata,
@@ -449,6 +456,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       alerts.stop();
       cctray.stop();
       configDir?.stop();
+      settingsFile?.stop();
       offSettings();
       // Stop taking input first, then write out everything that arrived.
       for (const r of [...receivers].reverse()) await r.stop();

@@ -9,6 +9,7 @@ import type { Settings } from '../../../shared/settings.ts';
 import type { TokenStore } from '../access/token-store.ts';
 import type { ConfigDirWatcher } from '../config-code/config-dir.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
+import type { SettingsFileProblem } from '../settings/settings-file-watcher.ts';
 import { accessApi } from './access-api.ts';
 import { configCodeApi } from './config-code-api.ts';
 import type { Guard } from './guard.ts';
@@ -22,6 +23,8 @@ export interface AdminApiContext {
   tokens: TokenStore;
   guard: Guard;
   configDir: ConfigDirWatcher | null;
+  /** The last hand edit of the settings file that could not be loaded, if any. */
+  settingsFileProblem?: () => SettingsFileProblem | null;
   version: string;
   embeddedSeries: () => number;
 }
@@ -40,6 +43,6 @@ export async function adminApi(ctx: AdminApiContext, req: IncomingMessage, res: 
     if (by) throw new RadiatorError('MANAGED_BY_FILE', `${kind === 'boards' ? 'board' : 'playlist'} "${id}" comes from ${by} (the watched directory); change the file instead`, { extra: { managedBy: by } });
     return false;
   }
-  if (await sectionsApi(ctx.settingsStore, ctx.running, req, res, url)) return true;
+  if (await sectionsApi(ctx.settingsStore, ctx.running, req, res, url, ctx.settingsFileProblem)) return true;
   return configCodeApi(ctx.settingsStore, ctx.configDir, req, res, url);
 }

@@ -2,7 +2,8 @@
 // secrets shown as SECRET_KEPT, whether a flag holds it, whether it waits for a restart), and
 // PUT /api/v1/config/sections/<name> (secrets sent back as SECRET_KEPT are kept). Listeners, the
 // store and the watched directory apply at the next start: the answer says `restartRequired`.
-// Also PUT /api/v1/config/board-order {ids}: the boards in a new order; DELETE a playlist.
+// Also PUT /api/v1/config/board-order {ids}: the boards in a new order; DELETE a playlist. The
+// list says, as `fileProblem`, why the last hand edit of the settings file was not loaded.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RadiatorError } from '../../../shared/errors.ts';
@@ -10,6 +11,7 @@ import { MAX_BODY_BYTES } from '../../../shared/limits.ts';
 import { RESTART_REQUIRED, UI_SECTIONS, type SectionState, type UiSection } from '../../../shared/settings-sections.ts';
 import { SettingsError, type Settings } from '../../../shared/settings.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
+import type { SettingsFileProblem } from '../settings/settings-file-watcher.ts';
 import { keptWithoutSecret, redactSecrets, restoreSecrets } from '../settings/secrets.ts';
 import { mediaType, parseJsonBody, readBody } from './body.ts';
 import { sendJson } from './respond.ts';
@@ -34,12 +36,19 @@ function state(store: SettingsStore, running: Settings, name: UiSection): Sectio
   };
 }
 
-export async function sectionsApi(store: SettingsStore, running: Settings, req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+export async function sectionsApi(
+  store: SettingsStore,
+  running: Settings,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  fileProblem: () => SettingsFileProblem | null = () => null,
+): Promise<boolean> {
   const p = url.pathname;
   const m = req.method ?? 'GET';
   if (p === '/api/v1/config/sections') {
     if (m !== 'GET') throw new RadiatorError('METHOD_NOT_ALLOWED', 'GET only');
-    sendJson(res, 200, { sections: Object.fromEntries(UI_SECTIONS.map((n) => [n, state(store, running, n)])) });
+    sendJson(res, 200, { sections: Object.fromEntries(UI_SECTIONS.map((n) => [n, state(store, running, n)])), fileProblem: fileProblem() });
     return true;
   }
   const one = /^\/api\/v1\/config\/sections\/([^/]+)$/.exec(p);

@@ -6,9 +6,7 @@
 //   npm run bench:logs [-- --lines 200000]
 
 import { parseArgs } from 'node:util';
-import { Aggregator } from '../src/main/core/collector/aggregator.ts';
-import { IngestStats } from '../src/main/core/collector/ingest-stats.ts';
-import { MetadataRegistry } from '../src/main/core/collector/metadata.ts';
+import { Ingest } from '../src/main/core/collector/ingest.ts';
 import { detectLevel } from '../src/main/core/logs/level-detector.ts';
 import { LogPipeline } from '../src/main/core/logs/log-pipeline.ts';
 import { Series } from '../src/main/core/store/series.ts';
@@ -49,6 +47,9 @@ let nextId = 1;
 const sink = {
   resolve: (name: string, labels: ReadonlyArray<readonly [string, string]>) => new Series(nextId++, name, labels, name + JSON.stringify(labels)),
   append: () => 'ok' as const,
+  importSamples: () => {
+    throw new Error('not used');
+  },
 };
 
 function time(fn: () => void): number {
@@ -66,8 +67,8 @@ const results: Array<[string, number]> = [];
   results.push(['level detector only (text)', N / secs]);
 }
 for (const n of [0, 1, 10, 50]) {
-  const agg = new Aggregator(sink, { repeatIntervalMs: 15_000 });
-  const p = new LogPipeline(agg, new IngestStats(), new MetadataRegistry(), rules(n), { linesPerSecond: Number.MAX_SAFE_INTEGER });
+  const ingest = new Ingest({ store: sink, repeatIntervalMs: 15_000 });
+  const p = new LogPipeline(ingest, rules(n), { linesPerSecond: Number.MAX_SAFE_INTEGER });
   const secs = time(() => {
     for (let i = 0; i < lines.length; i += 1_000) p.ingest(lines.slice(i, i + 1_000), 'bench');
   });

@@ -234,23 +234,23 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     if (section === 'client') telemetryRoutes.setClientOrigins(next.client.allowedOrigins);
     feed.publishConfig(configView(settingsStore));
   });
-  const statsdApply = new StatsdApplier(agg, stats, addEvent, now);
+  const statsdApply = new StatsdApplier(ingest, addEvent, now);
   const statsd: StatsdPipeline = settings.receivers.statsd.worker ? new WorkerStatsdPipeline() : new InlineStatsdPipeline();
-  const push = new PushReceiver(agg, stats, metadata, now);
-  const json = new JsonIngest(agg, stats, metadata, now);
+  const push = new PushReceiver(ingest, now);
+  const json = new JsonIngest(ingest, now);
   // CI webhooks, CCTray feeds, DORA, experiments, on-call.
-  const pipeline = new PipelineService({ store, agg, addEvent, republish: (e) => feed.publishEvent(e), now });
+  const pipeline = new PipelineService({ store, ingest, addEvent, republish: (e) => feed.publishEvent(e), now });
   const cctray = new CcTrayPoller({ apply: (a, source) => void pipeline.apply(a, source), onTransition: (f, project, transition) => opts.onPipeline?.({ feed: f, project, transition }), now });
   cctray.setFeeds(settings.pipeline.cctray);
   const host = settings.receivers.host.enabled ? new HostMetrics([opts.dataDir]) : null;
   // OTLP, scrape targets, logs → metrics (HTTP, syslog, files), browser telemetry.
-  const otlp = new OtlpReceiver(agg, stats, metadata, { promoteResourceAttributes: settings.receivers.otlp.promoteResourceAttributes });
+  const otlp = new OtlpReceiver(ingest, { promoteResourceAttributes: settings.receivers.otlp.promoteResourceAttributes });
   const otlpRoute = new OtlpRoute(otlp, stats);
   const scrape = new ScrapeManager(settings.scrape, { ingest, now, version: opts.version, log });
-  const logs = new LogPipeline(agg, stats, metadata, settings.logs.rules, { now });
-  const syslog = settings.logs.syslog.port === false ? null : new SyslogReceiver({ host: settings.server.host, port: settings.logs.syslog.port }, logs, stats);
-  const files = new FileTailer(logs, stats, store, log);
-  const client = new ClientIngest(agg, stats, metadata, logs, now);
+  const logs = new LogPipeline(ingest, settings.logs.rules, { now });
+  const syslog = settings.logs.syslog.port === false ? null : new SyslogReceiver({ host: settings.server.host, port: settings.logs.syslog.port }, logs, ingest);
+  const files = new FileTailer(logs, ingest, store, log);
+  const client = new ClientIngest(ingest, logs, now);
   const telemetryRoutes = new TelemetryRoutes({ otlp: otlpRoute, scrape, logs, client, stats, clientOrigins: settings.client.allowedOrigins });
   const otlpListener =
     settings.receivers.otlp.port === false

@@ -7,14 +7,14 @@
 
 import { RadiatorError } from '../../../shared/errors.ts';
 import { CLIENT_SUMMARY_QUANTILES, MAX_CLIENT_ITEMS_PER_BEACON, MAX_CLIENT_RELEASE_CHARS } from '../../../shared/limits.ts';
-import { checkSeries } from '../labels.ts';
-import type { Aggregator } from '../collector/aggregator.ts';
-import type { IngestStats } from '../collector/ingest-stats.ts';
-import type { MetadataRegistry } from '../collector/metadata.ts';
+import type { Ingest } from '../collector/ingest.ts';
 import type { LogPipeline } from '../logs/log-pipeline.ts';
 import { pagePath } from './page-path.ts';
 
 export const CLIENT_RECEIVER = 'client';
+/** The error lines made from beacons go through the log pipeline counted for this receiver: the
+ * items they come from were counted for `client` already. */
+export const CLIENT_LOG_RECEIVER = 'client_log';
 
 /** name, unit divisor (ms → s), upper bound of a plausible value (in what the page sends). */
 const MEASURES: ReadonlyMap<string, { name: string; scale: number; max: number; help: string }> = new Map([
@@ -39,18 +39,16 @@ const clip = (s: string, n: number) => (s.length > n ? s.slice(0, n) + '…' : s
 const scriptFile = (s: string) => clip(s.split(/[?#]/)[0]!, 300);
 
 export class ClientIngest {
-  private readonly agg: Aggregator;
-  private readonly stats: IngestStats;
+  private readonly door: Ingest;
   private readonly logs: LogPipeline;
   private readonly now: () => number;
 
-  constructor(agg: Aggregator, stats: IngestStats, meta: MetadataRegistry, logs: LogPipeline, now: () => number = Date.now) {
-    this.agg = agg;
-    this.stats = stats;
+  constructor(ingest: Ingest, logs: LogPipeline, now: () => number = Date.now) {
+    this.door = ingest;
     this.logs = logs;
     this.now = now;
-    meta.set('client_js_errors', { type: 'counter', help: 'JavaScript errors and unhandled rejections in browsers, by page and release.' });
-    for (const m of MEASURES.values()) meta.set(m.name, { type: 'summary', help: m.help });
+    ingest.describe('client_js_errors', { type: 'counter', help: 'JavaScript errors and unhandled rejections in browsers, by page and release.' });
+    for (const m of MEASURES.values()) ingest.describe(m.name, { type: 'summary', help: m.help });
   }
 
   /** One beacon: `{release?, items: [{t, p, …}]}`. Throws 400 when it is not one. */
@@ -61,33 +59,41 @@ export class ClientIngest {
     const items = body.items;
     if (items.length > MAX_CLIENT_ITEMS_PER_BEACON) {
       res.rejected += items.length - MAX_CLIENT_ITEMS_PER_BEACON;
-      this.stats.reject(CLIENT_RECEIVER, 'too_many_items', items.length - MAX_CLIENT_ITEMS_PER_BEACON);
+      this.door.reject(CLIENT_RECEIVER, 'too_many_items', items.length - MAX_CLIENT_ITEMS_PER_BEACON);
     }
     const errorLines: Array<{ line: string; source: string; level: 'ERROR' }> = [];
     for (const it of items.slice(0, MAX_CLIENT_ITEMS_PER_BEACON)) {
       const problem = this.one(it, release, errorLines);
-      if (problem) {
-        res.rejected++;
-        this.stats.reject(CLIENT_RECEIVER, problem);
-      } else res.accepted++;
+      if (problem) res.rejected++;
+      else res.accepted++;
     }
-    this.stats.receive(CLIENT_RECEIVER, Math.min(items.length, MAX_CLIENT_ITEMS_PER_BEACON));
-    if (errorLines.length > 0 && this.logs.hasRoom()) this.logs.ingest(errorLines, CLIENT_RECEIVER);
+    if (errorLines.length > 0) {
+      if (this.logs.hasRoom()) this.logs.ingest(errorLines, CLIENT_LOG_RECEIVER);
+      else this.door.reject(CLIENT_LOG_RECEIVER, 'overload', errorLines.length);
+    }
     return res;
   }
 
+  /** One item, counted: refused here when it is not one, otherwise handed to the door. Returns
+   * why it was refused, or null. */
   private one(it: unknown, release: string, errorLines: Array<{ line: string; source: string; level: 'ERROR' }>): string | null {
-    if (!isObj(it) || typeof it.t !== 'string') return 'malformed_item';
-    if (typeof it.p !== 'string' || it.p.length > 2_048) return 'malformed_page';
+    const r = this.item(it, release, errorLines);
+    if (r === null || r.counted) return r?.reason ?? null;
+    this.door.reject(CLIENT_RECEIVER, r.reason);
+    return r.reason;
+  }
+
+  /** null once the door applied it; otherwise why not, and whether the door counted that. */
+  private item(it: unknown, release: string, errorLines: Array<{ line: string; source: string; level: 'ERROR' }>): { reason: string; counted: boolean } | null {
+    const bad = (reason: string) => ({ reason, counted: false });
+    if (!isObj(it) || typeof it.t !== 'string') return bad('malformed_item');
+    if (typeof it.p !== 'string' || it.p.length > 2_048) return bad('malformed_page');
     const page = pagePath(it.p);
     if (it.t === 'error') {
       const n = it.n === undefined ? 1 : it.n;
-      if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 10_000) return 'malformed_value';
-      const checked = checkSeries('client_js_errors', [['page', page], ['release', release]]);
-      if (typeof checked === 'string') return checked;
-      const e = this.agg.entry('counter', checked.name, checked.labels);
-      if (typeof e === 'string') return e;
-      this.agg.counterAdd(e, n);
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 10_000) return bad('malformed_value');
+      const e = this.door.apply(CLIENT_RECEIVER, { kind: 'counter', name: 'client_js_errors', labels: [['page', page], ['release', release]] }, { op: 'inc', value: n });
+      if (typeof e === 'string') return { reason: e, counted: true };
       const msg = typeof it.msg === 'string' ? clip(it.msg.replace(/\s+/g, ' '), MAX_MESSAGE_CHARS) : '(no message)';
       const where = typeof it.src === 'string' && it.src ? ` at ${scriptFile(it.src)}${typeof it.line === 'number' ? `:${it.line}` : ''}${typeof it.col === 'number' ? `:${it.col}` : ''}` : '';
       const kind = it.kind === 'rejection' ? 'Unhandled rejection' : 'Error';
@@ -95,14 +101,10 @@ export class ClientIngest {
       return null;
     }
     const m = MEASURES.get(it.t);
-    if (!m) return 'unknown_item';
+    if (!m) return bad('unknown_item');
     const v = it.v;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > m.max) return 'malformed_value';
-    const checked = checkSeries(m.name, [['page', page]]);
-    if (typeof checked === 'string') return checked;
-    const e = this.agg.entry('summary', checked.name, checked.labels, CLIENT_SUMMARY_QUANTILES);
-    if (typeof e === 'string') return e;
-    this.agg.observe(e, v * m.scale, this.now());
-    return null;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > m.max) return bad('malformed_value');
+    const e = this.door.apply(CLIENT_RECEIVER, { kind: 'summary', name: m.name, labels: [['page', page]], quantiles: CLIENT_SUMMARY_QUANTILES }, { op: 'observe', value: v * m.scale, atMs: this.now() });
+    return typeof e === 'string' ? { reason: e, counted: true } : null;
   }
 }

@@ -7,14 +7,17 @@
 // `name{radiator_overflow="true"}`, and every sample is counted received, then applied or refused
 // by reason — received = applied + refused, per receiver.
 //
-// Not here (yet): the aggregating receivers still check names and count what they received
-// themselves before calling the aggregator (see docs/collector.md, "One door").
+// Receivers that send current values (StatsD, push, JSON, OTLP, logs, browser telemetry, the
+// pipeline) hand each one to `apply`: the name and labels are checked (escaped the StatsD way when
+// asked), the aggregator's entry is found or made (past the cap, the overflow entry), the
+// operation is applied, the metadata recorded, and the sample counted received, then applied or
+// refused by reason. Input a receiver cannot turn into a sample at all goes to `reject`.
 
 import { seriesKey, type LabelPairs } from '../../../shared/model.ts';
-import { checkSeries } from '../labels.ts';
+import { checkEscapedSeries, checkSeries } from '../labels.ts';
 import type { AppendResult, Store } from '../store/store.ts';
 import type { Series } from '../store/series.ts';
-import { Aggregator, type AggregatorOptions, type FlushResult, type SeriesSink } from './aggregator.ts';
+import { Aggregator, Entry, type AggregatorOptions, type EntryKind, type FlushResult, type SeriesSink } from './aggregator.ts';
 import type { MetricSample } from './host-metrics.ts';
 import { IngestStats } from './ingest-stats.ts';
 import { MetadataRegistry, type MetricMetadata, type MetricType } from './metadata.ts';
@@ -44,8 +47,58 @@ export interface IngestResult {
   identities: number;
 }
 
+/** A current value's series, as a receiver names it. */
+export interface CurrentSeries {
+  kind: EntryKind;
+  name: string;
+  labels: Iterable<readonly [string, string]>;
+  /** StatsD-style (StatsD lines, JSON samples): the name and label names are escaped the
+   * statsd_exporter way, and refused when outside ASCII (see checkEscapedSeries). */
+  escape?: boolean;
+  /** A summary's own quantiles (browser telemetry wants p75). */
+  quantiles?: readonly number[];
+}
+
+/** A current value for the aggregator: its series, and what the sender declared it is (recorded
+ * once the sample is applied; `keep` leaves an existing description alone). */
+export interface CurrentSample extends CurrentSeries {
+  meta?: Partial<MetricMetadata> & { type: MetricType; keep?: boolean };
+}
+
+/** What a sample does to its series' current value. `tsMs`: written at that time now, or refused
+ * with the store's reason (counters and gauges only); without it, at the next flush. */
+export type Operation =
+  | { op: 'inc'; value: number; tsMs?: number }
+  | { op: 'set'; value: number; tsMs?: number }
+  | { op: 'add'; value: number; tsMs?: number }
+  | { op: 'observe'; value: number; atMs: number; weight?: number }
+  | { op: 'observe_many'; values: Float64Array; seen: number; weight: number; sum: number; atMs: number }
+  | { op: 'members'; members: Iterable<string> };
+
+/** Several samples received as one (an OTLP point: its buckets, sum and count): counted once when
+ * it ends, applied if every sample was, otherwise refused with the first reason. */
+export class IngestUnit {
+  readonly receiver: string;
+  readonly n: number;
+  reason: string | null = null;
+  constructor(receiver: string, n: number) {
+    this.receiver = receiver;
+    this.n = n;
+  }
+  /** Refused by the receiver itself (a value its protocol forbids). */
+  refuse(reason: string): void {
+    this.reason ??= reason;
+  }
+}
+
+/** Who a sample is counted for: a receiver, a unit, or null (Radiator's own series). */
+export type Counted = string | IngestUnit | null;
+
+/** What the door needs of the store. */
+export type IngestStore = Pick<Store, 'resolve' | 'append' | 'importSamples'>;
+
 export interface IngestOptions {
-  store: Store;
+  store: IngestStore;
   repeatIntervalMs: number;
   stats?: IngestStats;
   metadata?: MetadataRegistry;
@@ -72,7 +125,7 @@ export class Ingest implements SeriesSink {
   readonly agg: Aggregator;
   readonly stats: IngestStats;
   readonly metadata: MetadataRegistry;
-  private readonly store: Store;
+  private readonly store: IngestStore;
   /** Samples the store took through this door, whoever sent them. */
   written = 0;
   /** Samples the store refused, by reason (timestamped writes, flushes, scrapes, imports). */
@@ -117,6 +170,83 @@ export class Ingest implements SeriesSink {
   describe(name: string, meta: Partial<MetricMetadata> & { type: MetricType }, keep = false): void {
     if (keep && this.metadata.get(name)) return;
     this.metadata.set(name, meta);
+  }
+
+  // ── current values (the aggregating receivers) ──────────────────────────────────────
+
+  /** Input counted as received and refused at once: it never became a sample (a malformed line,
+   * a value the protocol forbids, a request refused whole). */
+  reject(receiver: string, reason: string, n = 1): void {
+    this.stats.receive(receiver, n);
+    this.stats.reject(receiver, reason, n);
+  }
+
+  /** The aggregator entry of a series, checked; past the cap, its overflow entry. Not counted:
+   * for a receiver that resolves a series once and applies to it many times (StatsD). */
+  resolveCurrent(s: CurrentSeries): Entry | string {
+    const checked = s.escape ? checkEscapedSeries(s.name, s.labels) : checkSeries(s.name, s.labels);
+    if (typeof checked === 'string') return checked;
+    return this.agg.entry(s.kind, checked.name, checked.labels, s.quantiles);
+  }
+
+  /** The one way in for a current value: checks the series (or takes an entry already resolved),
+   * applies the operation, records the metadata, and counts `n` samples (a StatsD window folds
+   * several lines into one) received, then applied or refused by reason. Returns the entry, or
+   * the reason it was refused. */
+  apply(who: Counted, target: CurrentSample | Entry, op: Operation, n = 1): Entry | string {
+    const e = target instanceof Entry ? target : this.resolveCurrent(target);
+    const r = typeof e === 'string' ? e : this.operate(e, op);
+    if (r === 'ok' && !(target instanceof Entry) && target.meta) {
+      const { keep, ...meta } = target.meta;
+      this.describe((e as Entry).name, meta, keep);
+    }
+    if (who instanceof IngestUnit) {
+      if (r !== 'ok') who.refuse(r);
+    } else if (who !== null) {
+      this.stats.receive(who, n);
+      if (r === 'ok') this.stats.accept(who, n);
+      else this.stats.reject(who, r, n);
+    }
+    return r === 'ok' ? (e as Entry) : r;
+  }
+
+  /** Input applied that is not a sample (a StatsD event, stored as an event). */
+  taken(receiver: string, n = 1): void {
+    this.stats.receive(receiver, n);
+    this.stats.accept(receiver, n);
+  }
+
+  /** Starts a unit of `n` received items (see IngestUnit); `end` counts it. */
+  unit(receiver: string, n = 1): IngestUnit {
+    return new IngestUnit(receiver, n);
+  }
+
+  end(u: IngestUnit): void {
+    if (u.reason === null) {
+      this.stats.receive(u.receiver, u.n);
+      this.stats.accept(u.receiver, u.n);
+    } else this.reject(u.receiver, u.reason, u.n);
+  }
+
+  private operate(e: Entry, o: Operation): string {
+    const agg = this.agg;
+    switch (o.op) {
+      case 'inc':
+        return agg.counterAdd(e, o.value, o.tsMs);
+      case 'set':
+        return agg.gaugeSet(e, o.value, o.tsMs);
+      case 'add':
+        return agg.gaugeAdd(e, o.value, o.tsMs);
+      case 'observe':
+        agg.observe(e, o.value, o.atMs, o.weight);
+        return 'ok';
+      case 'observe_many':
+        agg.observeMany(e, o.values, o.seen, o.weight, o.sum, o.atMs);
+        return 'ok';
+      case 'members':
+        for (const m of o.members) agg.setAdd(e, m);
+        return 'ok';
+    }
   }
 
   // ── samples at their own time ─────────────────────────────────────────────────────────
@@ -238,6 +368,7 @@ export class Ingest implements SeriesSink {
   private count(receiver: string | null, res: IngestResult): void {
     if (receiver === null) return;
     this.stats.receive(receiver, res.received);
+    this.stats.accept(receiver, res.applied);
     for (const [why, n] of res.refused) this.stats.reject(receiver, why, n);
   }
 }

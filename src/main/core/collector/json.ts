@@ -18,10 +18,9 @@ import {
   MAX_LABELS_PER_SERIES,
 } from '../../../shared/limits.ts';
 import { POSTABLE_EVENT_KINDS, type EventKind, type NewEvent } from '../../../shared/model.ts';
-import { checkEscapedSeries } from '../labels.ts';
-import type { Aggregator, EntryKind, WriteProblem } from './aggregator.ts';
-import type { IngestStats } from './ingest-stats.ts';
-import type { MetadataRegistry } from './metadata.ts';
+import { escapeMetricName } from '../labels.ts';
+import type { EntryKind, WriteProblem } from './aggregator.ts';
+import type { Ingest, Operation } from './ingest.ts';
 
 export const JSON_RECEIVER = 'json';
 
@@ -75,24 +74,21 @@ export function parseTimestamp(v: unknown): number | undefined {
   return undefined;
 }
 
+const isWriteProblem = (r: string): r is WriteProblem => Object.hasOwn(WRITE_MESSAGES, r);
+
 export class JsonIngest {
-  private readonly agg: Aggregator;
-  private readonly stats: IngestStats;
-  private readonly meta: MetadataRegistry;
+  private readonly door: Ingest;
   private readonly now: () => number;
 
-  constructor(agg: Aggregator, stats: IngestStats, meta: MetadataRegistry, now: () => number = Date.now) {
-    this.agg = agg;
-    this.stats = stats;
-    this.meta = meta;
+  constructor(ingest: Ingest, now: () => number = Date.now) {
+    this.door = ingest;
     this.now = now;
   }
 
   /** A body refused before it could be decoded (too large, too deep, not JSON): one request
    * received and refused, by its error code. */
   refuseRequest(code: string): void {
-    this.stats.receive(JSON_RECEIVER, 1);
-    this.stats.reject(JSON_RECEIVER, code.toLowerCase());
+    this.door.reject(JSON_RECEIVER, code.toLowerCase());
   }
 
   /** Apply a decoded body. Throws (413/400) only when nothing can be applied. */
@@ -108,12 +104,9 @@ export class JsonIngest {
     const now = this.now();
     items.forEach((item, index) => {
       const problem = this.one(item, now);
-      if (problem) {
-        res.rejected.push({ index, ...problem });
-        this.stats.reject(JSON_RECEIVER, problem.reason);
-      } else res.accepted++;
+      if (problem) res.rejected.push({ index, ...problem });
+      else res.accepted++;
     });
-    this.stats.receive(JSON_RECEIVER, items.length);
     if (res.accepted === 0 && res.rejected.length > 0) {
       const first = res.rejected[0]!;
       throw new RadiatorError(
@@ -125,7 +118,34 @@ export class JsonIngest {
     return res;
   }
 
+  /** One sample: refused here when it is not one, otherwise handed to the door (which counts it). */
   private one(item: unknown, now: number): { reason: string; message: string } | null {
+    const parsed = this.check(item);
+    if ('reason' in parsed) {
+      this.door.reject(JSON_RECEIVER, parsed.reason);
+      return parsed;
+    }
+    const { name, kind, type, pairs, value, member, tsMs } = parsed;
+    const op: Operation =
+      kind === 'counter'
+        ? { op: 'inc', value, tsMs }
+        : kind === 'gauge'
+          ? { op: 'set', value, tsMs }
+          : kind === 'set'
+            ? { op: 'members', members: [member] }
+            : { op: 'observe', value: type === 'timer' ? value / 1000 : value, atMs: now };
+    const meta = { type: kind === 'counter' ? ('counter' as const) : kind === 'summary' ? ('summary' as const) : ('gauge' as const), keep: true };
+    const r = this.door.apply(JSON_RECEIVER, { kind, name, labels: pairs, escape: true, meta }, op);
+    if (typeof r !== 'string') return null;
+    if (isWriteProblem(r)) return { reason: r, message: `sample "${escapeMetricName(name)}" refused: ${WRITE_MESSAGES[r](tsMs ?? -1)}` };
+    if (r === 'type_conflict') return { reason: r, message: `"${escapeMetricName(name)}" already exists with another type` };
+    if (r === 'series_limit') return { reason: r, message: 'the series limit is reached' };
+    const why = r === 'name_not_ascii' || r === 'label_name_not_ascii' ? `${r.replace(/_/g, ' ')} (escaping would erase it, and unrelated names would merge)` : r.replace(/_/g, ' ');
+    return { reason: r, message: `sample "${name.slice(0, 80)}" refused: ${why}` };
+  }
+
+  /** The sample, parsed, or why it is not one. */
+  private check(item: unknown): Parsed | { reason: string; message: string } {
     if (!isObject(item)) return { reason: 'not_an_object', message: 'a sample must be an object {name, value, type?, labels?, ts?}' };
     const { name, value, type = 'gauge', labels, ts } = item;
     if (typeof name !== 'string' || name === '') return { reason: 'name_invalid', message: '"name" must be a non-empty string' };
@@ -152,7 +172,7 @@ export class JsonIngest {
         pairs.push([k, String(v)]);
       }
     }
-    let tsMs = -1;
+    let tsMs: number | undefined;
     if (ts !== undefined) {
       const t = parseTimestamp(ts);
       if (t === undefined) return { reason: 'malformed_timestamp', message: `"ts" must be ms since the epoch or an ISO-8601 string (got ${preview(ts)})` };
@@ -161,33 +181,18 @@ export class JsonIngest {
       }
       tsMs = t;
     }
-    const checked = checkEscapedSeries(name, pairs);
-    if (typeof checked === 'string') {
-      const why = checked === 'name_not_ascii' || checked === 'label_name_not_ascii' ? `${checked.replace(/_/g, ' ')} (escaping would erase it, and unrelated names would merge)` : checked.replace(/_/g, ' ');
-      return { reason: checked, message: `sample "${name.slice(0, 80)}" refused: ${why}` };
-    }
-    const e = this.agg.entry(kind, checked.name, checked.labels);
-    if (typeof e === 'string') {
-      return { reason: e, message: e === 'type_conflict' ? `"${checked.name}" already exists with another type` : 'the series limit is reached' };
-    }
-    const v = value as number;
-    switch (kind) {
-      case 'counter':
-      case 'gauge': {
-        const r = kind === 'counter' ? this.agg.counterAdd(e, v, tsMs) : this.agg.gaugeSet(e, v, tsMs);
-        if (r !== 'ok') return { reason: r, message: `sample "${checked.name}" refused: ${WRITE_MESSAGES[r](tsMs)}` };
-        break;
-      }
-      case 'summary':
-        this.agg.observe(e, type === 'timer' ? v / 1000 : v, now);
-        break;
-      case 'set':
-        this.agg.setAdd(e, member);
-        break;
-    }
-    if (!this.meta.get(checked.name)) this.meta.set(checked.name, { type: kind === 'set' || kind === 'value' ? 'gauge' : kind });
-    return null;
+    return { name, kind, type: type as string, pairs, value: kind === 'set' ? 0 : (value as number), member, tsMs };
   }
+}
+
+interface Parsed {
+  name: string;
+  kind: EntryKind;
+  type: string;
+  pairs: Array<[string, string]>;
+  value: number;
+  member: string;
+  tsMs: number | undefined;
 }
 
 /** Validate a posted event. Throws RadiatorError('INVALID_EVENT') naming the bad field. */

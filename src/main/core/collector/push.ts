@@ -3,15 +3,18 @@
 // names within it, DELETE removes the group; grouping labels override labels in the body; pushed
 // samples may not carry timestamps; `push_time_seconds` and `push_failure_time_seconds` are kept
 // per group. Pushed values stay current (written every repeat interval) until replaced or deleted.
+// Counting, through the door: a refused push is one request received and refused by its error
+// code (nothing in it is applied); an accepted one counts each sample, applied or refused (a
+// series past the overflow reserve, or whose name another receiver uses with another type).
 
 import { MAX_PUSH_GROUPS } from '../../../shared/limits.ts';
 import { RadiatorError } from '../../../shared/errors.ts';
 import type { LabelPairs } from '../../../shared/model.ts';
 import { checkSeries, isValidLabelName } from '../labels.ts';
-import type { Aggregator, Entry } from './aggregator.ts';
-import type { IngestStats } from './ingest-stats.ts';
+import type { Entry } from './aggregator.ts';
 import type { MetricSample } from './host-metrics.ts';
-import type { MetadataRegistry, MetricType } from './metadata.ts';
+import type { Ingest } from './ingest.ts';
+import type { MetricType } from './metadata.ts';
 import { ExpositionError, parseExposition, type MetricFamily } from './exposition-parser.ts';
 import { parseProtobufExposition } from './exposition-protobuf.ts';
 
@@ -110,15 +113,11 @@ export class PushReceiver {
   private readonly groups = new Map<string, Group>();
   /** family name → type, across all groups, for the Pushgateway's consistency check */
   private readonly familyTypes = new Map<string, { type: string; groups: number }>();
-  private readonly agg: Aggregator;
-  private readonly stats: IngestStats;
-  private readonly meta: MetadataRegistry;
+  private readonly door: Ingest;
   private readonly now: () => number;
 
-  constructor(agg: Aggregator, stats: IngestStats, meta: MetadataRegistry, now: () => number = Date.now) {
-    this.agg = agg;
-    this.stats = stats;
-    this.meta = meta;
+  constructor(ingest: Ingest, now: () => number = Date.now) {
+    this.door = ingest;
     this.now = now;
   }
 
@@ -133,11 +132,11 @@ export class PushReceiver {
       for (const [family, entries] of g.families) {
         const t = this.familyTypes.get(family)?.type;
         for (const e of entries) {
-          out.push({ name: e.name, labels: e.labels, value: e.value, type: t === 'counter' ? 'counter' : 'gauge', help: this.meta.get(family)?.help ?? '' });
+          out.push({ name: e.name, labels: e.labels, value: e.value, type: t === 'counter' ? 'counter' : 'gauge', help: this.door.metadata.get(family)?.help ?? '' });
         }
       }
       for (const e of [g.pushTime, g.failureTime]) {
-        if (e) out.push({ name: e.name, labels: e.labels, value: e.value, type: 'gauge', help: this.meta.get(e.name)?.help ?? '' });
+        if (e) out.push({ name: e.name, labels: e.labels, value: e.value, type: 'gauge', help: this.door.metadata.get(e.name)?.help ?? '' });
       }
     }
     return out;
@@ -158,7 +157,7 @@ export class PushReceiver {
       this.apply(grouping, families, method === 'PUT');
     } catch (e) {
       this.markFailure(grouping);
-      if (e instanceof RadiatorError) this.stats.reject(PUSH_RECEIVER, e.code.toLowerCase());
+      if (e instanceof RadiatorError) this.door.reject(PUSH_RECEIVER, e.code.toLowerCase());
       throw e;
     }
     return 200;
@@ -170,11 +169,11 @@ export class PushReceiver {
     if (!existing && this.groups.size >= MAX_PUSH_GROUPS) {
       throw new RadiatorError('PUSH_TOO_MANY_GROUPS', `there are ${this.groups.size} push groups already`, { limit: MAX_PUSH_GROUPS });
     }
-    // Validate everything before changing anything: a refused push leaves the group as it was.
+    // Validate everything before changing anything: a refused push leaves the group as it was (the
+    // door checks each sample again as it applies it; this pass is the Pushgateway's all-or-nothing).
     type Planned = { name: string; labels: LabelPairs; value: number };
     const plan = new Map<string, Planned[]>();
     const seen = new Set<string>();
-    let samples = 0;
     // The Pushgateway keeps these two itself; pushed ones are dropped, not refused.
     families = families.filter((f) => f.name !== 'push_time_seconds' && f.name !== 'push_failure_time_seconds');
     for (const fam of families) {
@@ -188,7 +187,6 @@ export class PushReceiver {
       }
       const planned: Planned[] = [];
       for (const s of fam.samples) {
-        samples++;
         if (s.tsMs !== null) {
           throw new RadiatorError('PUSH_INVALID', 'pushed metrics are invalid or inconsistent with existing metrics: pushed metrics must not have timestamps');
         }
@@ -215,31 +213,26 @@ export class PushReceiver {
     for (const fam of families) {
       const entries: Entry[] = [];
       for (const p of plan.get(fam.name)!) {
-        const e = this.agg.entry('value', p.name, p.labels);
-        if (typeof e === 'string') {
-          this.stats.reject(PUSH_RECEIVER, e);
-          continue;
-        }
-        this.agg.gaugeSet(e, p.value);
+        const e = this.door.apply(PUSH_RECEIVER, { kind: 'value', name: p.name, labels: p.labels }, { op: 'set', value: p.value });
+        if (typeof e === 'string') continue;
         entries.push(e);
         keep.add(e);
       }
       if (!before.has(fam.name)) this.bumpFamily(fam.name, fam.type, +1);
       else this.familyTypes.get(fam.name)!.type = fam.type;
-      this.meta.set(fam.name, { type: TYPE_FOR_META[fam.type] ?? 'unknown', help: fam.help, unit: fam.unit });
+      this.door.describe(fam.name, { type: TYPE_FOR_META[fam.type] ?? 'unknown', help: fam.help, unit: fam.unit });
       group.families.set(fam.name, entries);
     }
     for (const [name, olds] of before) {
       if (plan.has(name)) {
         // Re-pushed family: series it no longer has stop being current.
-        for (const e of olds) if (!keep.has(e)) this.agg.remove(e);
+        for (const e of olds) if (!keep.has(e)) this.door.agg.remove(e);
       } else if (replaceAll) {
-        for (const e of olds) this.agg.remove(e);
+        for (const e of olds) this.door.agg.remove(e);
         group.families.delete(name);
         this.bumpFamily(name, '', -1);
       }
     }
-    this.stats.receive(PUSH_RECEIVER, samples);
     const ts = this.now() / 1000;
     group.pushTime = this.setGroupGauge(group, 'push_time_seconds', ts);
     if (!group.failureTime) group.failureTime = this.setGroupGauge(group, 'push_failure_time_seconds', 0);
@@ -256,12 +249,10 @@ export class PushReceiver {
   }
 
   private setGroupGauge(group: Group, name: string, v: number): Entry | null {
-    const checked = checkSeries(name, group.grouping);
-    if (typeof checked === 'string') return null;
-    const e = this.agg.entry('value', checked.name, checked.labels);
+    // Radiator's own series for the group: counted for no receiver.
+    const e = this.door.apply(null, { kind: 'value', name, labels: group.grouping }, { op: 'set', value: v });
     if (typeof e === 'string') return null;
-    this.agg.gaugeSet(e, v);
-    this.meta.set(name, {
+    this.door.describe(name, {
       type: 'gauge',
       help: name === 'push_time_seconds' ? 'Last Unix time when changing this group in the Pushgateway succeeded.' : 'Last Unix time when changing this group in the Pushgateway failed.',
     });
@@ -278,11 +269,11 @@ export class PushReceiver {
     const group = this.groups.get(key);
     if (!group) return;
     for (const [name, entries] of group.families) {
-      for (const e of entries) this.agg.remove(e);
+      for (const e of entries) this.door.agg.remove(e);
       this.bumpFamily(name, '', -1);
     }
-    if (group.pushTime) this.agg.remove(group.pushTime);
-    if (group.failureTime) this.agg.remove(group.failureTime);
+    if (group.pushTime) this.door.agg.remove(group.pushTime);
+    if (group.failureTime) this.door.agg.remove(group.failureTime);
     this.groups.delete(key);
   }
 }

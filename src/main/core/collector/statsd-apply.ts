@@ -1,13 +1,14 @@
-// The main-thread half of StatsD: applies a window's deltas (from statsd-accumulator.ts) to the
-// aggregator, turns DogStatsD events and service checks into events and a status series, and
-// moves the counts into the shared ingest stats. Every line the thread counted is applied or
-// refused here with a reason: a counter window whose total would not be finite, a timestamped
-// line the store refuses (`too_old`, `too_new`, `out_of_order`).
+// The main-thread half of StatsD: hands a window's deltas (from statsd-accumulator.ts) to the
+// door, and turns DogStatsD events and service checks into events and a status series. The thread
+// checked and escaped names already (it needs the identity to fold lines); here every line it
+// took is applied or refused through the door — the lines a window folded into one delta stand or
+// fall together (a counter total that would not be finite, a series past the overflow reserve) —
+// and every line it refused is counted with its reason. A tag the thread dropped (`malformed_tag`)
+// is counted received and refused on its own; its line still counts as that line.
 
 import { POSTABLE_EVENT_KINDS, type EventKind, type NewEvent } from '../../../shared/model.ts';
-import { checkEscapedSeries } from '../labels.ts';
-import type { Aggregator, Entry } from './aggregator.ts';
-import type { IngestStats } from './ingest-stats.ts';
+import type { Entry } from './aggregator.ts';
+import type { Ingest, Operation } from './ingest.ts';
 import type { StatsdDelta } from './statsd-accumulator.ts';
 import type { StatsdEvent, StatsdServiceCheck } from './statsd-parser.ts';
 
@@ -16,8 +17,7 @@ export const STATSD_RECEIVER = 'statsd';
 const STATUS_NAMES = ['OK', 'WARNING', 'CRITICAL', 'UNKNOWN'] as const;
 
 export class StatsdApplier {
-  private readonly agg: Aggregator;
-  private readonly stats: IngestStats;
+  private readonly door: Ingest;
   private readonly onEvent: (e: NewEvent) => void;
   private readonly now: () => number;
   /** key id (dense) → the aggregator entry, or why it has none (type conflict, series limit).
@@ -27,9 +27,8 @@ export class StatsdApplier {
   /** What the StatsD thread's bounded caches dropped, in total. */
   readonly evicted = { raw: 0, keys: 0 };
 
-  constructor(agg: Aggregator, stats: IngestStats, onEvent: (e: NewEvent) => void, now: () => number = Date.now) {
-    this.agg = agg;
-    this.stats = stats;
+  constructor(ingest: Ingest, onEvent: (e: NewEvent) => void, now: () => number = Date.now) {
+    this.door = ingest;
     this.onEvent = onEvent;
     this.now = now;
   }
@@ -41,60 +40,34 @@ export class StatsdApplier {
   apply(d: StatsdDelta): void {
     const now = this.now();
     // An id the thread freed and gave to a new key is overwritten here before any value for it.
-    for (const k of d.newKeys) this.entries[k.id] = this.agg.entry(k.kind, k.name, k.labels);
+    for (const k of d.newKeys) this.entries[k.id] = this.door.resolveCurrent(k);
     this.evicted.raw += d.evicted.raw;
     this.evicted.keys += d.evicted.keys;
-    const refuse = (problem: string, lines: number) => this.stats.reject(STATSD_RECEIVER, problem, lines);
+    const ingest = this.door;
+    // An entry the door refused (type conflict, series limit) refuses the lines sent to it.
+    const apply = (id: number, op: Operation, lines: number) => {
+      const e = this.entryOf(id);
+      if (typeof e === 'string') ingest.reject(STATSD_RECEIVER, e, lines);
+      else ingest.apply(STATSD_RECEIVER, e, op, lines);
+    };
     const c = d.counters;
-    for (let i = 0; i < c.ids.length; i++) {
-      const e = this.entryOf(c.ids[i]!);
-      if (typeof e === 'string') refuse(e, c.lines[i]!);
-      else {
-        // The window's lines were folded into one increment: they stand or fall together.
-        const r = this.agg.counterAdd(e, c.incs[i]!);
-        if (r !== 'ok') refuse(r, c.lines[i]!);
-      }
-    }
+    // The window's lines were folded into one increment: they stand or fall together.
+    for (let i = 0; i < c.ids.length; i++) apply(c.ids[i]!, { op: 'inc', value: c.incs[i]! }, c.lines[i]!);
     const g = d.gauges;
     for (let i = 0; i < g.ids.length; i++) {
-      const e = this.entryOf(g.ids[i]!);
-      if (typeof e === 'string') {
-        refuse(e, g.lines[i]!);
-        continue;
-      }
       const set = g.sets[i]!;
+      const v = set + g.adds[i]!;
       // StatsD values are finite (the parser refuses others), so a non-finite sum is an overflow.
-      const r = Number.isNaN(set)
-        ? this.agg.gaugeAdd(e, g.adds[i]!)
-        : Number.isFinite(set + g.adds[i]!)
-          ? this.agg.gaugeSet(e, set + g.adds[i]!)
-          : 'non_finite_result';
-      if (r !== 'ok') refuse(r, g.lines[i]!);
+      const overflow = !Number.isNaN(set) && !Number.isFinite(v) && typeof this.entryOf(g.ids[i]!) !== 'string';
+      if (overflow) ingest.reject(STATSD_RECEIVER, 'non_finite_result', g.lines[i]!);
+      else apply(g.ids[i]!, Number.isNaN(set) ? { op: 'add', value: g.adds[i]! } : { op: 'set', value: v }, g.lines[i]!);
     }
-    for (const s of d.summaries) {
-      const e = this.entryOf(s.id);
-      if (typeof e === 'string') refuse(e, s.lines);
-      else this.agg.observeMany(e, s.values, s.seen, s.weight, s.sum, now);
-    }
-    for (const s of d.sets) {
-      const e = this.entryOf(s.id);
-      if (typeof e === 'string') refuse(e, s.lines);
-      else for (const m of s.members) this.agg.setAdd(e, m);
-    }
-    for (const t of d.timed) {
-      const e = this.entryOf(t.id);
-      if (typeof e === 'string') {
-        refuse(e, 1);
-        continue;
-      }
-      const r =
-        t.op === 'inc' ? this.agg.counterAdd(e, t.value, t.tsMs) : t.op === 'set' ? this.agg.gaugeSet(e, t.value, t.tsMs) : this.agg.gaugeAdd(e, t.value, t.tsMs);
-      if (r !== 'ok') refuse(r, 1);
-    }
+    for (const s of d.summaries) apply(s.id, { op: 'observe_many', values: s.values, seen: s.seen, weight: s.weight, sum: s.sum, atMs: now }, s.lines);
+    for (const s of d.sets) apply(s.id, { op: 'members', members: s.members }, s.lines);
+    for (const t of d.timed) apply(t.id, { op: t.op, value: t.value, tsMs: t.tsMs }, 1);
     for (const ev of d.events) this.event(ev);
     for (const sc of d.checks) this.serviceCheck(sc);
-    this.stats.receive(STATSD_RECEIVER, d.received);
-    for (const [reason, n] of d.rejects) this.stats.reject(STATSD_RECEIVER, reason, n);
+    for (const [reason, n] of d.rejects) ingest.reject(STATSD_RECEIVER, reason, n);
   }
 
   private event(ev: StatsdEvent): void {
@@ -109,6 +82,7 @@ export class StatsdApplier {
     const wanted = tag('kind') ?? tag('event_type');
     const kind: EventKind = (POSTABLE_EVENT_KINDS as readonly string[]).includes(wanted ?? '') ? (wanted as EventKind) : 'note';
     this.onEvent({ ts: ev.tsMs ?? this.now(), tsEnd: null, kind, title: ev.title, text: ev.text, tags, service: tag('service'), version: tag('version'), source: STATSD_RECEIVER });
+    this.door.taken(STATSD_RECEIVER);
   }
 
   /** A service check becomes `service_check_status{check="<name>",…}` (0 OK, 1 WARNING,
@@ -120,12 +94,8 @@ export class StatsdApplier {
       const i = t.indexOf(':');
       if (i > 0 && i < t.length - 1) pairs.push([t.slice(0, i), t.slice(i + 1)]);
     }
-    const checked = checkEscapedSeries('service_check_status', pairs);
-    if (typeof checked === 'string') return this.stats.reject(STATSD_RECEIVER, checked);
-    const e = this.agg.entry('gauge', checked.name, checked.labels);
-    if (typeof e === 'string') return this.stats.reject(STATSD_RECEIVER, e);
-    const r = this.agg.gaugeSet(e, sc.status, sc.tsMs ?? -1);
-    if (r !== 'ok') return this.stats.reject(STATSD_RECEIVER, r);
+    const e = this.door.apply(STATSD_RECEIVER, { kind: 'gauge', name: 'service_check_status', labels: pairs, escape: true }, { op: 'set', value: sc.status, tsMs: sc.tsMs ?? undefined });
+    if (typeof e === 'string') return;
     const before = this.checkStatus.get(e.key);
     this.checkStatus.set(e.key, sc.status);
     if (before === sc.status) return;

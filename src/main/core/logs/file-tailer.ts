@@ -11,8 +11,8 @@
 import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { LOG_FILE_POLL_MS, LOG_FILE_READ_BYTES_PER_POLL, MAX_LOG_LINE_BYTES } from '../../../shared/limits.ts';
-import type { IngestStats } from '../collector/ingest-stats.ts';
-import type { LogPipeline } from './log-pipeline.ts';
+import type { Ingest } from '../collector/ingest.ts';
+import type { LogInput, LogPipeline } from './log-pipeline.ts';
 
 export const FILE_RECEIVER = 'log_file';
 const KV_NS = 'logs.files';
@@ -57,7 +57,7 @@ class TailedFile {
 
 export class FileTailer {
   private readonly pipeline: LogPipeline;
-  private readonly stats: IngestStats;
+  private readonly door: Ingest;
   private readonly kv: OffsetStore;
   private readonly log: (line: string) => void;
   private files = new Map<string, TailedFile>();
@@ -65,9 +65,9 @@ export class FileTailer {
   private polling: Promise<void> = Promise.resolve();
   private stopped = false;
 
-  constructor(pipeline: LogPipeline, stats: IngestStats, kv: OffsetStore, log: (line: string) => void) {
+  constructor(pipeline: LogPipeline, ingest: Ingest, kv: OffsetStore, log: (line: string) => void) {
     this.pipeline = pipeline;
-    this.stats = stats;
+    this.door = ingest;
     this.kv = kv;
     this.log = log;
   }
@@ -140,7 +140,7 @@ export class FileTailer {
       try {
         await this.pollOne(f);
       } catch (e) {
-        this.stats.reject(FILE_RECEIVER, 'read_error');
+        this.door.reject(FILE_RECEIVER, 'read_error');
         this.log(`log file ${f.path}: ${(e as Error).message}`);
       }
     }
@@ -212,7 +212,7 @@ export class FileTailer {
 
   private emit(f: TailedFile, data: Buffer): void {
     const cur = f.cur!;
-    const lines: Array<{ line: string; source: string }> = [];
+    const lines: LogInput[] = [];
     let start = 0;
     for (;;) {
       const nl = data.indexOf(10, start);
@@ -225,8 +225,7 @@ export class FileTailer {
     cur.partial = Buffer.from(data.subarray(start));
     // A "line" that never ends is cut rather than held without bound.
     if (cur.partial.length > MAX_LOG_LINE_BYTES * 2) {
-      lines.push({ line: cur.partial.toString('utf8', 0, MAX_LOG_LINE_BYTES), source: f.source });
-      this.stats.reject(FILE_RECEIVER, 'line_truncated');
+      lines.push({ line: cur.partial.toString('utf8', 0, MAX_LOG_LINE_BYTES), source: f.source, cut: 'line_truncated' });
       cur.partial = Buffer.alloc(0);
     }
     if (lines.length > 0) this.pipeline.ingest(lines, FILE_RECEIVER);

@@ -8,7 +8,7 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { MAX_LOG_SOURCE_CHARS, MAX_SYSLOG_MESSAGE_BYTES, MAX_SYSLOG_TCP_CONNECTIONS } from '../../../shared/limits.ts';
-import type { IngestStats } from '../collector/ingest-stats.ts';
+import type { Ingest } from '../collector/ingest.ts';
 import type { Receiver } from '../collector/receiver.ts';
 import { levelFromSyslog } from './level-detector.ts';
 import type { LogInput, LogPipeline } from './log-pipeline.ts';
@@ -29,9 +29,10 @@ export class SyslogFramer {
   /** Bytes of an over-long frame still to skip (octet-counted) or -1 to skip to the next LF. */
   private skip = 0;
   private readonly onMessage: (m: string) => void;
-  private readonly onReject: (reason: string) => void;
+  /** `kept`: the message is still delivered, cut to the limit, by the next onMessage. */
+  private readonly onReject: (reason: string, kept?: boolean) => void;
 
-  constructor(onMessage: (m: string) => void, onReject: (reason: string) => void) {
+  constructor(onMessage: (m: string) => void, onReject: (reason: string, kept?: boolean) => void) {
     this.onMessage = onMessage;
     this.onReject = onReject;
   }
@@ -90,7 +91,7 @@ export class SyslogFramer {
       if (nul >= 0 && (end < 0 || nul < end)) end = nul;
       if (end < 0) {
         if (this.buf.length > MAX_SYSLOG_MESSAGE_BYTES) {
-          this.onReject('message_too_long');
+          this.onReject('message_too_long', true);
           this.onMessage(this.buf.subarray(0, MAX_SYSLOG_MESSAGE_BYTES).toString('utf8'));
           this.buf = Buffer.alloc(0);
           this.skip = -1;
@@ -108,16 +109,16 @@ export class SyslogReceiver implements Receiver {
   private readonly host: string;
   private readonly wantPort: number;
   private readonly pipeline: LogPipeline;
-  private readonly stats: IngestStats;
+  private readonly door: Ingest;
   private udp: dgram.Socket | null = null;
   private tcp: net.Server | null = null;
   private readonly conns = new Set<net.Socket>();
 
-  constructor(opts: { host: string; port: number }, pipeline: LogPipeline, stats: IngestStats) {
+  constructor(opts: { host: string; port: number }, pipeline: LogPipeline, ingest: Ingest) {
     this.host = opts.host;
     this.wantPort = opts.port;
     this.pipeline = pipeline;
-    this.stats = stats;
+    this.door = ingest;
   }
 
   get port(): number {
@@ -129,26 +130,34 @@ export class SyslogReceiver implements Receiver {
     return `syslog udp+tcp ${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}`;
   }
 
-  private take(raw: string): void {
+  /** `cut`: the message was cut to the limit (see LogInput.cut). */
+  private take(raw: string, cut?: string): void {
     if (!this.pipeline.hasRoom()) {
-      this.stats.reject(SYSLOG_RECEIVER, 'overload');
+      this.door.reject(SYSLOG_RECEIVER, 'overload');
       return;
     }
-    this.pipeline.ingest([syslogInput(raw)], SYSLOG_RECEIVER);
+    this.pipeline.ingest([{ ...syslogInput(raw), cut }], SYSLOG_RECEIVER);
   }
 
   async start(): Promise<void> {
     const tcp = net.createServer((sock) => {
       if (this.conns.size >= MAX_SYSLOG_TCP_CONNECTIONS) {
-        this.stats.reject(SYSLOG_RECEIVER, 'too_many_connections');
+        this.door.reject(SYSLOG_RECEIVER, 'too_many_connections');
         sock.destroy();
         return;
       }
       this.conns.add(sock);
       sock.setTimeout(IDLE_MS, () => sock.destroy());
+      let cut: string | undefined;
       const framer = new SyslogFramer(
-        (m) => this.take(m),
-        (r) => this.stats.reject(SYSLOG_RECEIVER, r),
+        (m) => {
+          this.take(m, cut);
+          cut = undefined;
+        },
+        (r, kept) => {
+          if (kept) cut = r;
+          else this.door.reject(SYSLOG_RECEIVER, r);
+        },
       );
       sock.on('data', (c: Buffer) => framer.push(c));
       sock.on('error', () => {});
@@ -179,8 +188,7 @@ export class SyslogReceiver implements Receiver {
     }
     udp.on('message', (msg) => {
       if (msg.length > MAX_SYSLOG_MESSAGE_BYTES) {
-        this.stats.reject(SYSLOG_RECEIVER, 'message_too_long');
-        this.take(msg.subarray(0, MAX_SYSLOG_MESSAGE_BYTES).toString('utf8'));
+        this.take(msg.subarray(0, MAX_SYSLOG_MESSAGE_BYTES).toString('utf8'), 'message_too_long');
       } else this.take(msg.toString('utf8'));
     });
     udp.on('error', () => {});

@@ -1,12 +1,12 @@
 // The pipeline and the experiment, live: applies what CI webhooks and CCTray feeds report (events
 // and the Pipeline board's series), and answers the questions the boards ask — DORA's four keys
 // from the stored deploys, commits and incidents; each A/B experiment's analysis from its
-// counters; who is on call.
+// counters; who is on call. The series the actions set go through the door, counted for the
+// receiver `pipeline`.
 
 import type { NewEvent, RadiatorEvent } from '../../../shared/model.ts';
 import type { Experiment, OnCallRotationSettings } from '../../../shared/pipeline-settings.ts';
-import type { Aggregator } from '../collector/aggregator.ts';
-import { checkSeries } from '../labels.ts';
+import type { Ingest } from '../collector/ingest.ts';
 import type { Store } from '../store/store.ts';
 import { parsePromQL } from '../promql/index.ts';
 import { analyseExperiment, computeDora, whoIsOnCall, type DoraResult, type ExperimentAnalysis, type OnCall } from './index.ts';
@@ -14,13 +14,15 @@ import type { PipelineAction } from './webhooks/actions.ts';
 
 export interface PipelineServiceOptions {
   store: Store;
-  agg: Aggregator;
+  ingest: Ingest;
   /** Stores an event and sends it to screens. */
   addEvent: (e: NewEvent) => RadiatorEvent;
   /** An event changed (an incident resolved): send it to screens again. */
   republish: (e: RadiatorEvent) => void;
   now: () => number;
 }
+
+export const PIPELINE_RECEIVER = 'pipeline';
 
 const tagValue = (tags: readonly string[], key: string): string | null => {
   const t = tags.find((x) => x.startsWith(`${key}:`));
@@ -62,12 +64,8 @@ export class PipelineService {
       } else if (a.type === 'resolve') {
         for (const e of this.o.store.events.resolve(a.tag, a.at)) this.o.republish(e);
       } else {
-        const checked = checkSeries(a.name, Object.entries(a.labels));
-        if (typeof checked === 'string') continue;
-        const e = this.o.agg.entry(a.op === 'add' ? 'counter' : 'value', checked.name, checked.labels);
-        if (typeof e === 'string') continue;
-        if (a.op === 'add') this.o.agg.counterAdd(e, a.value);
-        else this.o.agg.gaugeSet(e, a.value);
+        const series = { kind: a.op === 'add' ? ('counter' as const) : ('value' as const), name: a.name, labels: Object.entries(a.labels) };
+        this.o.ingest.apply(PIPELINE_RECEIVER, series, a.op === 'add' ? { op: 'inc', value: a.value } : { op: 'set', value: a.value });
       }
     }
     return { events, duplicates };

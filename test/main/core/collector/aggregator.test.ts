@@ -2,8 +2,7 @@
 // the series cap and its overflow series.
 import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Aggregator } from '../../../../src/main/core/collector/aggregator.ts';
-import { IngestStats } from '../../../../src/main/core/collector/ingest-stats.ts';
+import { Ingest } from '../../../../src/main/core/collector/ingest.ts';
 import { StatsdAccumulator } from '../../../../src/main/core/collector/statsd-accumulator.ts';
 import { StatsdApplier } from '../../../../src/main/core/collector/statsd-apply.ts';
 import { Store } from '../../../../src/main/core/store/store.ts';
@@ -23,12 +22,12 @@ function setup(opts: { maxSeries?: number; maxKeys?: number; maxRaw?: number } =
     retention: { rawMs: 86_400_000, rollup5mMs: 86_400_000, rollup1hMs: 86_400_000, eventsMs: 86_400_000 },
     now: () => now,
   });
-  const agg = new Aggregator(store, { repeatIntervalMs: 15_000, random: () => 0.5 });
-  const stats = new IngestStats();
+  const ingest = new Ingest({ store, repeatIntervalMs: 15_000, aggregator: { random: () => 0.5 } });
+  const { agg, stats } = ingest;
   const events: NewEvent[] = [];
   // The same two halves the core runs (parse-and-fold on its thread, apply on the main one).
   const statsd = new StatsdAccumulator(() => 0.5, { maxKeys: opts.maxKeys, maxRaw: opts.maxRaw });
-  const applier = new StatsdApplier(agg, stats, (e: NewEvent) => events.push(e), () => now);
+  const applier = new StatsdApplier(ingest, (e: NewEvent) => events.push(e), () => now);
   const flush = () => {
     applier.apply(statsd.drain());
     const r = agg.flush(now);

@@ -2,8 +2,7 @@
 // dropped — every line is applied or refused with a counted reason.
 import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Aggregator } from '../../../../src/main/core/collector/aggregator.ts';
-import { IngestStats } from '../../../../src/main/core/collector/ingest-stats.ts';
+import { Ingest } from '../../../../src/main/core/collector/ingest.ts';
 import { StatsdApplier } from '../../../../src/main/core/collector/statsd-apply.ts';
 import { WorkerStatsdPipeline } from '../../../../src/main/core/collector/statsd-pipeline.ts';
 import { parseSelector } from '../../../../src/main/core/store/matchers.ts';
@@ -30,9 +29,9 @@ describe('WorkerStatsdPipeline', () => {
       store.close();
       rmSync(dir, { recursive: true, force: true });
     });
-    const agg = new Aggregator(store, { repeatIntervalMs: 15_000 });
-    const stats = new IngestStats();
-    const applier = new StatsdApplier(agg, stats, () => {}, () => now);
+    const ingest = new Ingest({ store, repeatIntervalMs: 15_000 });
+    const { agg, stats } = ingest;
+    const applier = new StatsdApplier(ingest, () => {}, () => now);
     // No wait at all: every flush asks for a window and moves on before the thread answers, the
     // way a flush gave up on a thread busy resolving new series (it used to drop the reply).
     const pipeline = new WorkerStatsdPipeline({ drainWaitMs: 0 });

@@ -10,13 +10,14 @@
 //   summary   → `name{quantile}`, `_sum`, `_count`.
 // Values are written at the next flush (point timestamps are not used: a sender's clock may be
 // off, and an out-of-order write would be refused). Refused points are counted per reason and
-// reported back in `partialSuccess`.
+// reported back in `partialSuccess`. Counting, through the door: a point is one unit (its buckets,
+// sum and count applied or refused together, by the first reason); a resource's `target_info`
+// is a sample of its own.
 
 import type { LabelPairs } from '../../../../shared/model.ts';
 import { checkSeries, withLabel } from '../../labels.ts';
-import type { Aggregator } from '../aggregator.ts';
-import type { IngestStats } from '../ingest-stats.ts';
-import type { MetadataRegistry, MetricType } from '../metadata.ts';
+import type { Ingest, IngestUnit, Operation } from '../ingest.ts';
+import type { MetricType } from '../metadata.ts';
 import { exponentialToBuckets, type CumulativeBuckets } from './otlp-exponential.ts';
 import {
   FLAG_NO_RECORDED_VALUE,
@@ -74,17 +75,13 @@ export interface OtlpReceiverOptions {
 }
 
 export class OtlpReceiver {
-  private readonly agg: Aggregator;
-  private readonly stats: IngestStats;
-  private readonly meta: MetadataRegistry;
+  private readonly door: Ingest;
   private readonly promote: ReadonlySet<string>;
   /** Per delta-histogram series (name + labels without `le`): the `le` bounds seen, ascending. */
   private readonly les = new Map<string, number[]>();
 
-  constructor(agg: Aggregator, stats: IngestStats, meta: MetadataRegistry, opts: OtlpReceiverOptions = {}) {
-    this.agg = agg;
-    this.stats = stats;
-    this.meta = meta;
+  constructor(ingest: Ingest, opts: OtlpReceiverOptions = {}) {
+    this.door = ingest;
     this.promote = new Set(opts.promoteResourceAttributes ?? []);
   }
 
@@ -92,7 +89,7 @@ export class OtlpReceiver {
     const res: OtlpResult = { accepted: 0, rejected: 0, messages: [] };
     const refuse = (n: number, r: Refusal) => {
       res.rejected += n;
-      this.stats.reject(OTLP_RECEIVER, r.reason, n);
+      this.door.reject(OTLP_RECEIVER, r.reason, n);
       if (res.messages.length < MAX_MESSAGES) res.messages.push(r.message);
     };
     for (const rm of req.resourceMetrics) {
@@ -108,7 +105,6 @@ export class OtlpReceiver {
         }
       }
     }
-    this.stats.receive(OTLP_RECEIVER, res.accepted + res.rejected);
     return res;
   }
 
@@ -133,22 +129,16 @@ export class OtlpReceiver {
       if (info) {
         const idLabels = [...info];
         for (const k of ['job', 'instance']) if (labels.has(k)) idLabels.push([k, labels.get(k)!]);
-        const checked = checkSeries('target_info', idLabels);
-        if (typeof checked !== 'string') {
-          const e = this.agg.entry('value', checked.name, checked.labels);
-          if (typeof e !== 'string') {
-            this.agg.gaugeSet(e, 1);
-            this.setMeta('target_info', 'gauge', 'Target metadata', '');
-          } else this.stats.reject(OTLP_RECEIVER, e);
-        } else this.stats.reject(OTLP_RECEIVER, checked);
+        const e = this.door.apply(OTLP_RECEIVER, { kind: 'value', name: 'target_info', labels: idLabels }, { op: 'set', value: 1 });
+        if (typeof e !== 'string') this.setMeta('target_info', 'gauge', 'Target metadata', '');
       }
     }
     return labels;
   }
 
   private setMeta(name: string, type: MetricType, help: string, unit: string): void {
-    const prev = this.meta.get(name);
-    if (!prev || prev.type !== type || (help && prev.help !== help)) this.meta.set(name, { type, help, unit });
+    const prev = this.door.metadata.get(name);
+    if (!prev || prev.type !== type || (help && prev.help !== help)) this.door.describe(name, { type, help, unit });
   }
 
   /** Point attributes + resource labels (which win, as in Prometheus) → validated labels. */
@@ -161,20 +151,34 @@ export class OtlpReceiver {
     return checked.labels;
   }
 
+  /** The door's refusal, as a Refusal with a message for `partialSuccess`. */
+  private refusal(name: string, reason: string): Refusal {
+    const message =
+      reason === 'type_conflict'
+        ? `${name}: already exists with another type (from another receiver)`
+        : reason === 'series_limit'
+          ? `${name}: the series limit is reached`
+          : `${name}: ${reason.replace(/_/g, ' ')}`;
+    return new Refusal(reason, message);
+  }
+
   private entry(name: string, labels: LabelPairs) {
-    const e = this.agg.entry('value', name, labels);
-    if (typeof e === 'string') {
-      throw new Refusal(e, e === 'type_conflict' ? `${name}: already exists with another type (from another receiver)` : `${name}: the series limit is reached`);
-    }
+    const e = this.door.resolveCurrent({ kind: 'value', name, labels });
+    if (typeof e === 'string') throw this.refusal(name, e);
     return e;
   }
 
-  private set(name: string, labels: LabelPairs, v: number): void {
-    this.agg.gaugeSet(this.entry(name, labels), v);
+  private write(u: IngestUnit, name: string, labels: LabelPairs, op: Operation): void {
+    const e = this.door.apply(u, { kind: 'value', name, labels }, op);
+    if (typeof e === 'string') throw this.refusal(name, e);
   }
 
-  private add(name: string, labels: LabelPairs, d: number): void {
-    this.agg.gaugeAdd(this.entry(name, labels), d);
+  private set(u: IngestUnit, name: string, labels: LabelPairs, v: number): void {
+    this.write(u, name, labels, { op: 'set', value: v });
+  }
+
+  private add(u: IngestUnit, name: string, labels: LabelPairs, d: number): void {
+    this.write(u, name, labels, { op: 'add', value: d });
   }
 
   private metric(m: OtlpMetric, base: Map<string, string>, res: OtlpResult, refuse: (n: number, r: Refusal) => void): void {
@@ -188,14 +192,19 @@ export class OtlpReceiver {
     }
     const metaType: MetricType = kind === 'monotonic_counter' ? 'counter' : kind === 'gauge' || kind === 'non_monotonic_counter' ? 'gauge' : kind === 'summary' ? 'summary' : 'histogram';
     this.setMeta(name, metaType, m.description, otlpUnitName(m.unit));
-    const one = (fn: () => void) => {
+    // One point, one unit: counted by the door when it ends.
+    const one = (fn: (u: IngestUnit) => void) => {
+      const u = this.door.unit(OTLP_RECEIVER);
       try {
-        fn();
-        res.accepted++;
+        fn(u);
       } catch (e) {
         if (!(e instanceof Refusal)) throw e;
-        refuse(1, e);
+        u.refuse(e.reason);
+        if (res.messages.length < MAX_MESSAGES) res.messages.push(e.message);
       }
+      this.door.end(u);
+      if (u.reason === null) res.accepted++;
+      else res.rejected++;
     };
     switch (d.kind) {
       case 'gauge':
@@ -203,13 +212,13 @@ export class OtlpReceiver {
         const delta = d.kind === 'sum' && d.temporality === TEMPORALITY_DELTA;
         for (const p of d.points) {
           if (p.flags & FLAG_NO_RECORDED_VALUE) continue;
-          one(() => {
+          one((u) => {
             const labels = this.labelsFor(name, p.attributes, base);
             if (delta) {
               if (!Number.isFinite(p.value)) throw new Refusal('non_finite_value', `${name}: a delta must be a finite number`);
               if (kind === 'monotonic_counter' && p.value < 0) throw new Refusal('negative_counter', `${name}: a monotonic sum's delta may not be negative`);
-              this.add(name, labels, p.value);
-            } else this.set(name, labels, p.value);
+              this.add(u, name, labels, p.value);
+            } else this.set(u, name, labels, p.value);
           });
         }
         return;
@@ -219,10 +228,10 @@ export class OtlpReceiver {
         const delta = d.temporality === TEMPORALITY_DELTA;
         for (const p of d.points) {
           if (p.flags & FLAG_NO_RECORDED_VALUE) continue;
-          one(() => {
+          one((u) => {
             const labels = this.labelsFor(name, p.attributes, base);
             const buckets = d.kind === 'histogram' ? classicBuckets(name, p as HistogramPoint) : exponentialToBuckets(p as Parameters<typeof exponentialToBuckets>[0]);
-            this.histogram(name, labels, p.count, p.sum, buckets, delta);
+            this.histogram(u, name, labels, p.count, p.sum, buckets, delta);
           });
         }
         return;
@@ -230,26 +239,26 @@ export class OtlpReceiver {
       case 'summary':
         for (const p of d.points) {
           if (p.flags & FLAG_NO_RECORDED_VALUE) continue;
-          one(() => {
+          one((u) => {
             const labels = this.labelsFor(name, p.attributes, base);
             for (const [q, v] of p.quantiles) {
               if (!(q >= 0 && q <= 1)) throw new Refusal('invalid_quantile', `${name}: quantile ${q} is outside 0…1`);
-              this.set(name, withLabel(labels, 'quantile', String(q)), v);
+              this.set(u, name, withLabel(labels, 'quantile', String(q)), v);
             }
-            this.set(name + '_sum', labels, p.sum);
-            this.set(name + '_count', labels, p.count);
+            this.set(u, name + '_sum', labels, p.sum);
+            this.set(u, name + '_count', labels, p.count);
           });
         }
         return;
     }
   }
 
-  private histogram(name: string, labels: LabelPairs, count: number, sum: number | null, buckets: CumulativeBuckets, delta: boolean): void {
+  private histogram(u: IngestUnit, name: string, labels: LabelPairs, count: number, sum: number | null, buckets: CumulativeBuckets, delta: boolean): void {
     const bucketName = name + '_bucket';
     if (!delta) {
-      for (const [ub, c] of buckets) this.set(bucketName, withLabel(labels, 'le', leString(ub)), c);
-      if (sum !== null) this.set(name + '_sum', labels, sum);
-      this.set(name + '_count', labels, count);
+      for (const [ub, c] of buckets) this.set(u, bucketName, withLabel(labels, 'le', leString(ub)), c);
+      if (sum !== null) this.set(u, name + '_sum', labels, sum);
+      this.set(u, name + '_count', labels, count);
       return;
     }
     if (sum !== null && !Number.isFinite(sum)) throw new Refusal('non_finite_value', `${name}: a delta histogram's sum must be finite`);
@@ -269,18 +278,18 @@ export class OtlpReceiver {
     let below = 0;
     for (const ub of all) {
       const l = withLabel(labels, 'le', leString(ub));
-      const isNew = !this.agg.get(bucketName, l);
+      const isNew = !this.door.agg.get(bucketName, l);
       const e = this.entry(bucketName, l);
-      if (isNew) this.agg.gaugeSet(e, below);
+      if (isNew) this.door.apply(u, e, { op: 'set', value: below });
       below = e.value;
-      this.agg.gaugeAdd(e, ub === Infinity ? count : cumAt(buckets, ub));
+      this.door.apply(u, e, { op: 'add', value: ub === Infinity ? count : cumAt(buckets, ub) });
     }
     if (known.length !== all.length) {
       known.length = 0;
       known.push(...all);
     }
-    if (sum !== null) this.add(name + '_sum', labels, sum);
-    this.add(name + '_count', labels, count);
+    if (sum !== null) this.add(u, name + '_sum', labels, sum);
+    this.add(u, name + '_count', labels, count);
   }
 }
 

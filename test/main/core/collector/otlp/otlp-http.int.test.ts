@@ -4,9 +4,7 @@
 import http from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Aggregator } from '../../../../../src/main/core/collector/aggregator.ts';
-import { IngestStats } from '../../../../../src/main/core/collector/ingest-stats.ts';
-import { MetadataRegistry } from '../../../../../src/main/core/collector/metadata.ts';
+import { Ingest } from '../../../../../src/main/core/collector/ingest.ts';
 import { OtlpReceiver } from '../../../../../src/main/core/collector/otlp/otlp-receiver.ts';
 import { Reader } from '../../../../../src/main/core/collector/protobuf-reader.ts';
 import { OtlpRoute } from '../../../../../src/main/core/http/otlp-route.ts';
@@ -176,10 +174,13 @@ describe('refusals', () => {
 
 describe('overload', () => {
   it('429 with Retry-After past the data-point budget or the concurrency limit, and nothing applied', async () => {
-    const stats = new IngestStats();
     const applied: number[] = [];
-    const agg = new Aggregator({ resolve: () => null, append: () => 'ok' }, { repeatIntervalMs: 15_000 });
-    const receiver = new OtlpReceiver(agg, stats, new MetadataRegistry());
+    const notUsed = () => {
+      throw new Error('not used');
+    };
+    const ingest = new Ingest({ store: { resolve: () => null, append: () => 'ok', importSamples: notUsed }, repeatIntervalMs: 15_000 });
+    const stats = ingest.stats;
+    const receiver = new OtlpReceiver(ingest);
     const orig = receiver.apply.bind(receiver);
     receiver.apply = (req) => {
       applied.push(1);

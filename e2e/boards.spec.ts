@@ -290,3 +290,54 @@ test('an empty start shows where to point apps, with the real ports, until somet
   await expect(page.getByTestId('board-title')).toHaveText('Overview');
   await stop(own);
 });
+
+test('series that share a legend all render, named apart, in every kind of list (issue 15)', async ({ page }) => {
+  // Two series, one legend — in a chart's legend, a table, a bar gauge and a status grid; and the
+  // built-in Infrastructure board once a scraped node_exporter's node_load1 joins the host's.
+  const r = await post('/api/v1/metrics', [
+    { name: 'e2e_same_legend', value: 3, type: 'gauge', labels: { instance: 'a:9100', job: 'node' } },
+    { name: 'e2e_same_legend', value: 7, type: 'gauge', labels: { instance: 'b:9100', job: 'node' } },
+    { name: 'node_load1', value: 0.42, type: 'gauge', labels: { instance: 'localhost:9100', job: 'node' } },
+  ]);
+  expect(r.status).toBe(200);
+  const queries = [{ expr: 'e2e_same_legend', legend: '{{job}}' }];
+  const board = {
+    title: 'E2E one legend, two series',
+    panels: [
+      { id: 'chart', type: 'timeseries', title: 'Time series', x: 0, y: 0, w: 6, h: 4, queries, range: '5m', events: null },
+      { id: 'table', type: 'table', title: 'Table', x: 6, y: 0, w: 6, h: 4, queries },
+      { id: 'bars', type: 'bargauge', title: 'Bar gauge', x: 0, y: 4, w: 6, h: 4, queries, min: 0, max: 10 },
+      { id: 'grid', type: 'statusgrid', title: 'Status grid', x: 6, y: 4, w: 6, h: 4, queries, thresholds: [{ value: 5, state: 'warn' }] },
+    ],
+  };
+  expect((await put('/api/v1/config/boards/e2e-same-legend', board)).status).toBe(200);
+  await page.goto(`${base}/?board=e2e-same-legend`);
+  await expect(page.getByTestId('board-title')).toHaveText(board.title);
+  await expect(async () => {
+    expect(Object.values(await settled(page))).toEqual(['fresh', 'fresh', 'fresh', 'fresh']);
+  }).toPass({ timeout: 20_000 });
+  const names = ['node (instance=a:9100)', 'node (instance=b:9100)'];
+  const texts = async (sel: string) => (await shown(page).locator(sel).allTextContents()).map((t) => t.trim()).sort();
+  await expect.poll(() => texts('[data-panel="chart"] .legend .name')).toEqual(names);
+  await expect.poll(() => texts('[data-panel="table"] th.name')).toEqual(names);
+  await expect.poll(() => texts('[data-panel="bars"] .name')).toEqual(names);
+  await expect.poll(() => texts('[data-panel="grid"] .tile .name')).toEqual(names);
+  await noScrollBars(page);
+  await page.screenshot({ path: `${SHOTS}/same-legend-1920x1080.png` });
+  await page.setViewportSize({ width: 3840, height: 2160 });
+  await page.waitForTimeout(300);
+  await noScrollBars(page);
+  await page.screenshot({ path: `${SHOTS}/same-legend-3840x2160.png` });
+
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await page.goto(`${base}/?board=infrastructure`);
+  await expect(async () => {
+    const states = await settled(page);
+    expect(Object.entries(states).filter(([, st]) => st !== 'fresh')).toEqual([]);
+  }).toPass({ timeout: 30_000 });
+  await expect.poll(() => texts('[data-panel="load"] .legend .name')).toEqual(['1 min', '1 min (instance=localhost:9100, job=node)', '5 min']);
+  await page.screenshot({ path: `${SHOTS}/infrastructure-scraped-1920x1080.png` });
+  await page.setViewportSize({ width: 3840, height: 2160 });
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: `${SHOTS}/infrastructure-scraped-3840x2160.png` });
+});

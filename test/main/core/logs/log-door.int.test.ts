@@ -1,0 +1,75 @@
+// Logs → metrics through the one door: a line is received by its receiver and applied once counted
+// in log_lines_total (a cut line is refused with the reason it was cut); what the rules make of it
+// are samples counted for `log_rules`. A mixed batch past a small series cap: received = applied
+// + refused (by reason) for both, and lines folded into the overflow series count as applied.
+import { rmSync } from 'node:fs';
+import { afterEach, expect, it } from 'vitest';
+import { Ingest } from '../../../../src/main/core/collector/ingest.ts';
+import { LOG_RULES_RECEIVER, LogPipeline } from '../../../../src/main/core/logs/log-pipeline.ts';
+import { Store } from '../../../../src/main/core/store/store.ts';
+import { MAX_LOG_LINE_BYTES } from '../../../../src/shared/limits.ts';
+import { parseSettings } from '../../../../src/shared/settings.ts';
+import { tempDir } from '../../../helpers/core.ts';
+
+const H = 3_600_000;
+const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
+let cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const c of cleanups) c();
+  cleanups = [];
+});
+
+it('received = applied + refused for the lines and for the rules’ samples', () => {
+  const dir = tempDir();
+  const store = new Store({
+    dir,
+    maxSeries: 8,
+    hotWindowMs: H,
+    retention: { rawMs: 72 * H, rollup5mMs: 30 * 24 * H, rollup1hMs: 365 * 24 * H, eventsMs: 30 * 24 * H },
+    now: () => NOW,
+  });
+  cleanups.push(() => {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const ingest = new Ingest({ store, repeatIntervalMs: 15_000 });
+  const rules = parseSettings({
+    logs: {
+      rules: [
+        { id: 'took', match: { regex: 'took (\\S+)ms' }, metric: { name: 'took_seconds', type: 'timer', value: '$1' } },
+        { id: 'delta', match: { regex: 'delta (-?\\d+)' }, metric: { name: 'deltas', type: 'counter', value: '$1' } },
+        { id: 'clash', match: { regex: 'clash' }, metric: { name: 'took_seconds', type: 'gauge', value: '1' } },
+      ],
+    },
+  }).logs.rules;
+  const logs = new LogPipeline(ingest, rules, { now: () => NOW, linesPerSecond: Number.MAX_SAFE_INTEGER });
+  logs.ingest(
+    [
+      { line: 'took 250ms', source: 'app' }, // a line, and a timer sample
+      { line: 'took abcms', source: 'app' }, // a line; the rule's value is not a number
+      { line: 'delta 3', source: 'app' }, // a counter sample
+      { line: 'delta -2', source: 'app' }, // negative_counter
+      { line: 'clash', source: 'app' }, // the rule's gauge has the timer's name: type_conflict
+      { line: 'x'.repeat(MAX_LOG_LINE_BYTES + 10), source: 'app' }, // line_truncated
+      { line: 'cut by the transport', source: 'app', cut: 'message_too_long' },
+      // New sources past the cap: their log_lines_total series fold into the overflow series.
+      ...Array.from({ length: 10 }, (_, i) => ({ line: 'hello', source: `s${i}` })),
+    ],
+    'logs',
+  );
+  ingest.flush(NOW);
+  const count = (r: string) => ({
+    received: ingest.stats.received.get(r) ?? 0,
+    applied: ingest.stats.applied.get(r) ?? 0,
+    refused: Object.fromEntries(ingest.stats.rejected.get(r) ?? []),
+  });
+  const lines = count('logs');
+  expect(lines.received).toBe(17);
+  expect(lines.received).toBe(lines.applied + ingest.stats.rejectedCount('logs'));
+  expect(lines.refused).toEqual({ line_truncated: 1, message_too_long: 1 });
+  expect(store.index.get('log_lines_total{radiator_overflow="true"}')?.lastValue).toBeGreaterThan(0);
+  const samples = count(LOG_RULES_RECEIVER);
+  expect(samples.received).toBe(samples.applied + ingest.stats.rejectedCount(LOG_RULES_RECEIVER));
+  expect(samples.applied).toBe(2);
+  expect(samples.refused).toEqual({ rule_value_not_a_number: 1, negative_counter: 1, type_conflict: 1 });
+});

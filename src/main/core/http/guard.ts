@@ -1,7 +1,8 @@
 // Who may talk to the collector: the Host header must name this machine (DNS-rebinding guard),
-// a browser Origin must be this server or on the allow-list (cross-site request guard), and a
-// client that is not on loopback must present a token whose scope covers the request: a scoped
-// token (read, ingest, admin; see access/) or `server.token`, which is an admin token.
+// a browser Origin must be this server or on the allow-list (cross-site request guard), a request
+// a browser makes for another site's page without an Origin (an <img>, a link, a script) is
+// refused, and a client that is not on loopback must present a token whose scope covers the
+// request: a scoped token (read, ingest, admin; see access/) or `server.token`, an admin token.
 
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -37,6 +38,11 @@ export function isLoopbackAddress(addr: string | undefined): boolean {
   if (!addr) return false;
   const a = addr.startsWith('::ffff:') ? addr.slice(7) : addr;
   return a === '::1' || a.startsWith('127.');
+}
+
+/** Paths that answer data or act (everything but the boards' pages and their assets). */
+function isApiPath(p: string): boolean {
+  return p.startsWith('/api/') || p === '/federate' || p === '/metrics' || p.startsWith('/metrics/') || p.startsWith('/-/') || p === '/healthz' || p === '/v1/metrics';
 }
 
 const wildcard = (h: string) => h === '0.0.0.0' || h === '::' || h === '[::]';
@@ -89,6 +95,35 @@ export class Guard {
     }
   }
 
+  /** Whether a browser says this request is made for a page of another site. Browsers send
+   * `Sec-Fetch-Site` (same-site counts: another port on this host is another origin); older ones
+   * are judged by their `Referer`. Clients that are not browsers (curl, Grafana, Prometheus) send
+   * neither, so they are never cross-site. A request whose Origin is allowed is a CORS request
+   * the allow-list approves; a page navigated to by a link from elsewhere is allowed (links to
+   * boards), the API is not. */
+  crossSite(req: IncomingMessage, url: URL): boolean {
+    const site = req.headers['sec-fetch-site'];
+    let foreign: boolean;
+    if (site !== undefined) foreign = site === 'cross-site' || site === 'same-site';
+    else {
+      const referer = req.headers.referer;
+      if (referer === undefined) return false;
+      let origin: string;
+      try {
+        origin = new URL(referer).origin;
+      } catch {
+        return false;
+      }
+      foreign = !this.originAllowed(origin, req.headers.host);
+    }
+    if (!foreign) return false;
+    const origin = req.headers.origin;
+    if (origin !== undefined && this.opts.corsOrigins.includes(origin)) return false;
+    const navigation = req.headers['sec-fetch-mode'] === 'navigate' || req.headers['sec-fetch-dest'] === 'document';
+    if (navigation && (req.method === 'GET' || req.method === 'HEAD') && !isApiPath(url.pathname)) return false;
+    return true;
+  }
+
   tokenOk(req: IncomingMessage, url: URL): boolean {
     return this.access(req, url) !== null;
   }
@@ -118,6 +153,10 @@ export class Guard {
     const origin = req.headers.origin;
     if (!this.opts.ownOriginPaths?.has(url.pathname) && !this.originAllowed(origin, req.headers.host)) {
       throw new RadiatorError('ORIGIN_NOT_ALLOWED', `requests from origin "${origin}" are not allowed; add it to server.corsOrigins if they should be`);
+    }
+    if (!this.opts.ownOriginPaths?.has(url.pathname) && this.crossSite(req, url)) {
+      const from = req.headers['sec-fetch-site'] !== undefined ? `Sec-Fetch-Site: ${req.headers['sec-fetch-site']}` : `Referer from another site`;
+      throw new RadiatorError('CROSS_SITE_REQUEST', `a browser sent ${req.method} ${url.pathname} for a page of another site (${from}); only this server's pages and the origins in server.corsOrigins may call it`);
     }
     const who = this.access(req, url);
     if (!who) {

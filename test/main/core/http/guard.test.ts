@@ -46,4 +46,29 @@ describe('Guard', () => {
     expect(() => loop.check(req('127.0.0.1', { host: 'evil.example' }), url())).toThrow(expect.objectContaining({ code: 'HOST_NOT_ALLOWED' }));
     expect(() => lan.check(req('10.0.0.9', { host: '10.0.0.1:7070' }), url())).toThrow(expect.objectContaining({ code: 'UNAUTHORIZED' }));
   });
+
+  it('refuses what a browser sends for another site\'s page (an <img>, a script), not curl, the boards or allowed origins', () => {
+    const q = new URL('http://x/api/v1/query?query=up');
+    const from = (headers: Record<string, string>, u = q, method = 'GET') => ({ socket: { remoteAddress: '127.0.0.1' }, headers: { host: 'localhost:7070', ...headers }, method }) as unknown as IncomingMessage;
+    const refused = (r: IncomingMessage, u = q) => expect(() => loop.check(r, u)).toThrow(expect.objectContaining({ code: 'CROSS_SITE_REQUEST' }));
+    const allowed = (r: IncomingMessage, u = q) => expect(() => loop.check(r, u)).not.toThrow();
+    refused(from({ 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'image' }));
+    // Another port on this host is the same site but another origin.
+    refused(from({ 'sec-fetch-site': 'same-site', 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'script' }));
+    // A link from elsewhere to the API runs nothing either…
+    refused(from({ 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' }));
+    // …but a link to a board opens it.
+    allowed(from({ 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' }), new URL('http://x/board/overview'));
+    // Browsers without Sec-Fetch-*: judged by the Referer.
+    refused(from({ referer: 'http://evil.example/page' }));
+    allowed(from({ referer: 'http://localhost:7070/board/overview' }));
+    allowed(from({ referer: 'http://dash.office:3000/d/1' }));
+    // The boards, curl/Grafana/Prometheus (no Sec-Fetch), a typed URL, an allowed origin's CORS request.
+    allowed(from({ 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'cors', 'sec-fetch-dest': 'empty' }));
+    allowed(from({}));
+    allowed(from({ 'sec-fetch-site': 'none', 'sec-fetch-mode': 'navigate' }));
+    allowed(from({ 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'cors', origin: 'http://dash.office:3000' }));
+    // A cross-site POST with a foreign Origin is still the Origin check's to refuse.
+    expect(() => loop.check(from({ 'sec-fetch-site': 'cross-site', origin: 'http://evil.example' }, q, 'POST'), q)).toThrow(expect.objectContaining({ code: 'ORIGIN_NOT_ALLOWED' }));
+  });
 });

@@ -1,5 +1,6 @@
 // An HTTP listener: guards every request, hands it to a route function, and turns any thrown
-// RadiatorError into its JSON reply. WebSocket upgrades go to `onUpgrade`.
+// RadiatorError into its JSON reply. WebSocket upgrades go to `onUpgrade`. Every reply says
+// `nosniff`, so a browser never reads a JSON or text answer as a script, a style or a page.
 
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -75,6 +76,7 @@ export class HttpListener implements Receiver {
     } catch {
       return sendError(res, new RadiatorError('NOT_FOUND', 'malformed request target'));
     }
+    res.setHeader('X-Content-Type-Options', 'nosniff');
     try {
       this.opts.guard.check(req, url);
       const origin = req.headers.origin;

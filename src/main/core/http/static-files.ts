@@ -1,4 +1,5 @@
-// Serves the built renderer (the boards) from a directory, with a strict Content-Security-Policy.
+// Serves the built renderer (the boards) from a directory, with a strict Content-Security-Policy
+// whose connect-src is this server alone (the live feed's ws:// URL on the same host and port).
 // Unknown paths that look like pages fall back to index.html so `/board/pipeline` can be linked.
 
 import { createReadStream, existsSync, statSync } from 'node:fs';
@@ -20,9 +21,20 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json; charset=utf-8',
 };
 
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
-  "connect-src 'self' ws: wss:; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+/** A Host header fit to be written into a policy: a name or an IP literal, and a port. */
+const HOST_SOURCE = /^(?:[a-z0-9](?:[a-z0-9.-]{0,252})|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
+
+/** The policy for a page served to `host` (the request's Host header, already checked by the
+ * guard). CSP 3 lets 'self' cover ws: and wss: on the page's own host and port, but browsers
+ * that predate it do not, so the feed's URL is also named; any other host stays out. */
+export function contentSecurityPolicy(host: string | undefined): string {
+  const h = host?.trim().toLowerCase();
+  const ws = h && HOST_SOURCE.test(h) ? ` ws://${h} wss://${h}` : '';
+  return (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+    `connect-src 'self'${ws}; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'`
+  );
+}
 
 export function serveStatic(root: string | null, req: IncomingMessage, res: ServerResponse, pathname: string): void {
   if (!root || !existsSync(join(root, 'index.html'))) {
@@ -53,7 +65,7 @@ export function serveStatic(root: string | null, req: IncomingMessage, res: Serv
     'Cache-Control': ext === '.html' ? 'no-cache' : rel.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
   };
   if (ext === '.html') {
-    headers['Content-Security-Policy'] = CONTENT_SECURITY_POLICY;
+    headers['Content-Security-Policy'] = contentSecurityPolicy(req.headers.host);
     headers['X-Frame-Options'] = 'DENY';
     headers['Referrer-Policy'] = 'no-referrer';
   }

@@ -1,11 +1,13 @@
 // Reading request bodies with a hard size limit, before and after gunzip; JSON bodies also with
-// limits on their depth and number of values, checked before they are parsed.
+// limits on their depth and number of values, checked before they are parsed, and refused when
+// they are not UTF-8.
 
 import type { IncomingMessage } from 'node:http';
 import { createGunzip } from 'node:zlib';
 import { RadiatorError } from '../../../shared/errors.ts';
 import { MAX_JSON_DEPTH, MAX_JSON_NODES } from '../../../shared/limits.ts';
 import { checkJsonShape } from './json-shape.ts';
+import { requireUtf8 } from './utf8.ts';
 
 export interface BodyOptions {
   limitBytes: number;
@@ -80,6 +82,7 @@ export function checkJsonBodyShape(body: Uint8Array): void {
 }
 
 export function parseJsonBody(body: Buffer): unknown {
+  requireUtf8(body, 'the JSON body');
   checkJsonBodyShape(body);
   try {
     return JSON.parse(body.toString('utf8'));

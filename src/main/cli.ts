@@ -26,7 +26,9 @@ Options:
   --data-dir <dir>              Where the store lives (default: ${envPaths('radiator', { suffix: '' }).data})
   --config <file>               Settings file, JSON (default: ${join(envPaths('radiator', { suffix: '' }).config, 'settings.json')}).
                                 Boards, playlists, display, alert rules and sources edited while
-                                running are saved back to it (flags are not).
+                                running are saved back to it (flags are not). Edited by hand
+                                while running, it is loaded at once; a bad edit is kept aside
+                                as <file>.invalid-<time> and the running settings stay.
   --host <address>              Bind address of every listener (server.host; default 127.0.0.1).
                                 Anything but loopback needs --token.
   --http-port <port>            HTTP API, Prometheus-style push, live feed, boards (server.httpPort; default 7070)

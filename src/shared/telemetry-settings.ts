@@ -4,7 +4,7 @@
 
 import { z } from 'zod';
 import { port, portOrOff } from './port-schema.ts';
-import { durationSchema as duration } from './duration-schema.ts';
+import { durationSchema as duration, formatDuration } from './duration-schema.ts';
 import {
   DEFAULT_OTLP_PORT,
   DEFAULT_SCRAPE_INTERVAL_MS,
@@ -56,7 +56,9 @@ export const ScrapeTargetSchema = z
     /** The `job` label (default: the id). */
     job: z.string().min(1).max(128).optional(),
     interval: duration(1_000, 3_600_000).default(DEFAULT_SCRAPE_INTERVAL_MS),
-    timeout: duration(100, 600_000).default(DEFAULT_SCRAPE_TIMEOUT_MS),
+    /** Default: the smaller of 10 s and the interval, as Prometheus does — so `interval: 5s`
+     * alone is valid. */
+    timeout: duration(100, 600_000).optional(),
     /** Extra labels on every sample (they may set `instance`). */
     labels: z
       .record(z.string(), z.string().max(1024))
@@ -72,7 +74,11 @@ export const ScrapeTargetSchema = z
     honorLabels: z.boolean().default(false),
   })
   .strict()
-  .refine((t) => t.timeout <= t.interval, { error: 'timeout must not be longer than interval', path: ['timeout'] });
+  .superRefine((t, ctx) => {
+    // The issue's input is the timeout, so the message shows it, not the whole target.
+    if (t.timeout !== undefined && t.timeout > t.interval) ctx.addIssue({ code: 'custom', path: ['timeout'], input: t.timeout, message: `must not be longer than interval (${formatDuration(t.interval)})` });
+  })
+  .transform((t) => ({ ...t, timeout: t.timeout ?? Math.min(DEFAULT_SCRAPE_TIMEOUT_MS, t.interval) }));
 
 export const ScrapeSettingsSchema = z
   .object({

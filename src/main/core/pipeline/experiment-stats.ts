@@ -69,6 +69,9 @@ export interface ExperimentAnalysis {
   verdictText: string;
   /** Per variant, for minimumEffect at alpha and power; NaN while the baseline rate is unknown. */
   requiredSamplePerVariant: number;
+  /** Whole days to the horizon, rounded up (0 once reached): the one count the verdict and the
+   * card both show, so they never disagree ("14 days left" beside "13 d to the horizon"). */
+  daysLeft: number;
 }
 
 /** Sample-ratio mismatch is declared below this p: strict, because the check runs at every look. */
@@ -348,6 +351,7 @@ export function analyseExperiment(counts: VariantCounts[], cfg: ExperimentConfig
   const losses = significant.filter((v) => Math.sign(diffOf(v)) === -direction);
   const byEffect = (a: VariantResult, b: VariantResult) => direction * (diffOf(b) - diffOf(a));
   const pastHorizon = now >= cfg.startedAt + cfg.horizonMs;
+  const daysLeft = pastHorizon ? 0 : Math.ceil((cfg.startedAt + cfg.horizonMs - now) / DAY_MS);
 
   // "Treatment converts 18 % better[ so far] (always-valid p = 0.003)".
   const describe = (v: VariantResult, soFar = ''): string => {
@@ -393,7 +397,6 @@ export function analyseExperiment(counts: VariantCounts[], cfg: ExperimentConfig
         : 'The horizon has passed with no exposures — inconclusive.';
     } else {
       verdict = 'collecting';
-      const daysLeft = Math.ceil((cfg.startedAt + cfg.horizonMs - now) / DAY_MS);
       const left = `${daysLeft} day${daysLeft === 1 ? '' : 's'} left`;
       if (!seen) {
         verdictText = `Collecting: no exposures yet, ${left}.`;
@@ -407,5 +410,5 @@ export function analyseExperiment(counts: VariantCounts[], cfg: ExperimentConfig
     }
   }
 
-  return { variants, srm, verdict, verdictText, requiredSamplePerVariant };
+  return { variants, srm, verdict, verdictText, requiredSamplePerVariant, daysLeft };
 }

@@ -424,6 +424,15 @@ describe('analyseExperiment verdicts', () => {
     expect(a.variants[1]!.probabilityToBeatControl).toBeCloseTo(0.5, 12);
   });
 
+  it('counts the days to the horizon once, rounded up, for the verdict and the card alike', () => {
+    // 13.5 days left: the verdict said "14 days left" while the card showed "13 d to the horizon".
+    const a = analyseExperiment(arms([0, 0], [0, 0]), card(), T0 + DAY / 2);
+    expect(a.daysLeft).toBe(14);
+    expect(a.verdictText).toBe(`Collecting: no exposures yet, ${a.daysLeft} days left.`);
+    expect(analyseExperiment(arms([0, 0], [0, 0]), card(), T0 + 13 * DAY + 1).daysLeft).toBe(1);
+    expect(analyseExperiment(arms([0, 0], [0, 0]), card(), T0 + 14 * DAY).daysLeft).toBe(0);
+  });
+
   it('refuses inputs it cannot analyse', () => {
     expect(() => analyseExperiment(arms([10, 11], [10, 1]), card(), T0)).toThrow(RangeError);
     expect(() => analyseExperiment(arms([10, 1], [10, 1]), card({ control: 'Nope' }), T0)).toThrow(RangeError);

@@ -1,8 +1,7 @@
-// Limits on an event's tags given as an object (`"tags": {"key": "value"}`), checked on the posted
-// body before validateEvent (collector/json.ts) turns them into "key:value" strings, which bounds
+// Limits on an event's tags given as an object (`"tags": {"key": "value"}`), checked by validateEvent
+// (json.ts) on the posted body before it turns them into "key:value" strings, which bounds
 // only their number there. Refused, not truncated: a tag is what events are filtered by, so a cut
 // one would silently stop matching; the sender is told which limit, as for a title or a text.
-// (This belongs in validateEvent; it is here while collector/ is being reworked.)
 
 import { RadiatorError } from '../../../shared/errors.ts';
 import { MAX_EVENT_TAG_KEY_CHARS, MAX_EVENT_TAG_VALUE_CHARS, MAX_EVENT_TAGS } from '../../../shared/limits.ts';

@@ -21,6 +21,7 @@ import { POSTABLE_EVENT_KINDS, type EventKind, type NewEvent } from '../../../sh
 import { escapeMetricName } from '../labels.ts';
 import type { EntryKind, WriteProblem } from './aggregator.ts';
 import type { Ingest, Operation } from './ingest.ts';
+import { checkEventTagLimits } from './event-tag-limits.ts';
 
 export const JSON_RECEIVER = 'json';
 
@@ -201,6 +202,7 @@ export function validateEvent(body: unknown, now: number): NewEvent {
     throw new RadiatorError('INVALID_EVENT', msg);
   };
   if (!isObject(body)) return bad('an event must be an object {kind, title, text?, tags?, service?, version?, ts?, tsEnd?}');
+  checkEventTagLimits(body);
   const { kind, title, text = '', tags = [], service = null, version = null, ts, tsEnd } = body;
   if (typeof kind !== 'string' || !(POSTABLE_EVENT_KINDS as readonly string[]).includes(kind)) {
     bad(`"kind" must be one of ${POSTABLE_EVENT_KINDS.join(', ')} (got ${preview(kind)})`);

@@ -17,6 +17,7 @@ import type { Ingest } from './ingest.ts';
 import type { MetricType } from './metadata.ts';
 import { ExpositionError, parseExposition, type MetricFamily } from './exposition-parser.ts';
 import { parseProtobufExposition } from './exposition-protobuf.ts';
+import { requireUtf8 } from './utf8.ts';
 
 export const PUSH_RECEIVER = 'push';
 
@@ -153,6 +154,9 @@ export class PushReceiver {
     if (method !== 'PUT' && method !== 'POST') throw new RadiatorError('METHOD_NOT_ALLOWED', `${method} is not allowed on /metrics/job/…; use PUT, POST or DELETE`);
     let families: MetricFamily[];
     try {
+      // The text formats are UTF-8 by definition (protobuf carries bytes of its own); a refusal is
+      // counted here with the push's others.
+      if (pushFormat(contentType) !== 'protobuf') requireUtf8(body, 'the pushed exposition');
       families = parsePushBody(body, pushFormat(contentType));
       this.apply(grouping, families, method === 'PUT');
     } catch (e) {

@@ -8,14 +8,12 @@ import type { Settings } from '../../../shared/settings.ts';
 import type { MetricSample } from '../collector/host-metrics.ts';
 import type { JsonIngest } from '../collector/json.ts';
 import { parseTimestamp, validateEvent } from '../collector/json.ts';
-import { pushFormat, type PushReceiver } from '../collector/push.ts';
+import type { PushReceiver } from '../collector/push.ts';
 import { renderExposition } from '../collector/self-metrics.ts';
 import { parseSelector } from '../store/matchers.ts';
 import { SelectLimitError, type Store } from '../store/store.ts';
 import { toUplotColumns } from '../store/uplot.ts';
 import { mediaType, parseJsonBody, readBody } from './body.ts';
-import { checkEventTagLimits } from './event-tag-limits.ts';
-import { requireUtf8 } from './utf8.ts';
 import type { AlertEngine } from '../alerts/engine.ts';
 import { alertsApi } from './alerts-api.ts';
 import { configApi } from './config-api.ts';
@@ -100,8 +98,6 @@ function timeParam(url: URL, name: string, now: number, fallback: number): numbe
 
 async function pushRoute(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const body = req.method === 'DELETE' ? Buffer.alloc(0) : await readBody(req, { limitBytes: MAX_BODY_BYTES });
-  // The text formats are UTF-8 by definition (protobuf carries bytes of its own).
-  if (pushFormat(req.headers['content-type']) !== 'protobuf') requireUtf8(body, 'the pushed exposition');
   const status = ctx.push.handle(req.method ?? 'GET', url.pathname.slice('/metrics'.length), body, req.headers['content-type']);
   res.writeHead(status, { 'Content-Length': '0' });
   res.end();
@@ -142,7 +138,6 @@ export function apiHandler(ctx: ApiContext) {
         if (req.method === 'POST') {
           requireJson(req);
           const body = parseJsonBody(await readBody(req, { limitBytes: MAX_BODY_BYTES }));
-          checkEventTagLimits(body);
           const ev = ctx.addEvent(validateEvent(body, ctx.now()));
           return sendJson(res, 201, ev);
         }

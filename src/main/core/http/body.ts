@@ -7,7 +7,7 @@ import { createGunzip } from 'node:zlib';
 import { RadiatorError } from '../../../shared/errors.ts';
 import { MAX_JSON_DEPTH, MAX_JSON_NODES } from '../../../shared/limits.ts';
 import { checkJsonShape } from './json-shape.ts';
-import { requireUtf8 } from './utf8.ts';
+import { requireUtf8 } from '../collector/utf8.ts';
 
 export interface BodyOptions {
   limitBytes: number;

@@ -46,6 +46,7 @@ export class OtlpRoute {
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const type = mediaType(req);
     const protobuf = PROTOBUF_TYPES.has(type);
+    let handedOver = false;
     try {
       if (req.method !== 'POST') throw new RadiatorError('METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${OTLP_METRICS_PATH}; use POST`);
       if (!protobuf && type !== 'application/json') {
@@ -66,6 +67,7 @@ export class OtlpRoute {
         this.inflight--;
       }
       this.budget.take(countPoints(decoded));
+      handedOver = true;
       const r = this.receiver.apply(decoded);
       const partial = r.rejected > 0 ? { rejectedDataPoints: r.rejected, errorMessage: r.messages.join('; ') } : null;
       const out = protobuf ? responseProtobuf(partial) : Buffer.from(responseJson(partial));
@@ -74,7 +76,11 @@ export class OtlpRoute {
     } catch (e) {
       // Refused before the body was read: drain it so the connection can carry the reply.
       if (!req.readableEnded) req.resume();
-      if (e instanceof RadiatorError) this.stats.reject(OTLP_RECEIVER, e.code.toLowerCase());
+      // A request refused whole before the receiver saw it is one item received and refused.
+      if (e instanceof RadiatorError) {
+        if (!handedOver) this.stats.receive(OTLP_RECEIVER);
+        this.stats.reject(OTLP_RECEIVER, e.code.toLowerCase());
+      }
       if (!protobuf || !(e instanceof RadiatorError)) return sendError(res, e);
       // Protobuf senders expect a google.rpc.Status body.
       if (res.headersSent) return void res.destroy();

@@ -49,17 +49,20 @@ export async function pipelineApi(ctx: PipelineApiContext, req: IncomingMessage,
     const cfg = ctx.settings().pipeline.webhooks.find((w) => w.id === decodeURIComponent(id) && w.type === type);
     if (!cfg) {
       req.resume();
+      ctx.stats.receive(WEBHOOK_RECEIVER, 1);
       ctx.stats.reject(WEBHOOK_RECEIVER, 'unknown_webhook');
       throw new RadiatorError('NOT_FOUND', `no ${type} webhook "${decodeURIComponent(id)}" in pipeline.webhooks`);
     }
     const body = await readBody(req, { limitBytes: MAX_WEBHOOK_BYTES });
     const ok = type === 'gitlab' ? verifyToken(cfg.secret, header(req, 'x-gitlab-token')) : verifyHmac(cfg.secret, body, header(req, 'x-hub-signature-256'));
     if (!ok) {
+      ctx.stats.receive(WEBHOOK_RECEIVER, 1);
       ctx.stats.reject(WEBHOOK_RECEIVER, 'bad_signature');
       throw new RadiatorError('WEBHOOK_SIGNATURE', `the ${type} webhook "${cfg.id}": the ${type === 'gitlab' ? 'X-Gitlab-Token' : 'X-Hub-Signature-256'} header is missing or does not match its secret`);
     }
     const ct = mediaType(req);
     if (ct !== 'application/json' && ct !== '') {
+      ctx.stats.receive(WEBHOOK_RECEIVER, 1);
       ctx.stats.reject(WEBHOOK_RECEIVER, 'media_type');
       throw new RadiatorError('UNSUPPORTED_MEDIA_TYPE', 'webhooks send application/json (GitHub: choose "application/json" as the content type)');
     }
@@ -73,6 +76,7 @@ export async function pipelineApi(ctx: PipelineApiContext, req: IncomingMessage,
             ? parseGitLab(json, cfg.environments)
             : parseGeneric(json, ctx.now(), cfg.environments);
     } catch (e) {
+      ctx.stats.receive(WEBHOOK_RECEIVER, 1);
       ctx.stats.reject(WEBHOOK_RECEIVER, 'invalid_event');
       const issues = (e as { issues?: Array<{ path: PropertyKey[]; message: string }> }).issues;
       throw new RadiatorError('MALFORMED_BODY', issues ? issues.map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`).join('; ') : (e as Error).message);

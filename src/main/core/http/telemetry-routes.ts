@@ -85,6 +85,7 @@ export class TelemetryRoutes {
   }
 
   private async postLogs(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    let handedOver = false;
     try {
       requireMethod(req, 'POST');
       const source = requestSource(url.searchParams.get('source'), req.headers['x-log-source'] as string | undefined);
@@ -92,11 +93,16 @@ export class TelemetryRoutes {
       if (!this.opts.logs.hasRoom()) throw new RadiatorError('OVERLOADED', `more than ${this.opts.logs.linesPerSecond} log lines a second`, { limit: this.opts.logs.linesPerSecond });
       const body = await readBody(req, { limitBytes: MAX_LOG_BODY_BYTES });
       const lines = parseLogBody(body.toString('utf8'), type, source);
+      handedOver = true;
       this.opts.logs.ingest(lines, LOGS_RECEIVER);
       sendJson(res, 200, { accepted: lines.length });
     } catch (e) {
       if (!req.readableEnded) req.resume();
-      if (e instanceof RadiatorError) this.opts.stats.reject(LOGS_RECEIVER, e.code.toLowerCase());
+      // A request refused whole before the log pipeline saw it is one item received and refused.
+      if (e instanceof RadiatorError) {
+        if (!handedOver) this.opts.stats.receive(LOGS_RECEIVER);
+        this.opts.stats.reject(LOGS_RECEIVER, e.code.toLowerCase());
+      }
       throw e;
     }
   }
@@ -146,6 +152,7 @@ export class TelemetryRoutes {
 
   private async postClient(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const stats = this.opts.stats;
+    let handedOver = false;
     try {
       requireMethod(req, 'POST', 'OPTIONS');
       if (!this.originAllowed(req)) {
@@ -171,12 +178,17 @@ export class TelemetryRoutes {
       } catch (e) {
         throw new RadiatorError('MALFORMED_BODY', `the beacon is not valid JSON: ${(e as Error).message}`);
       }
+      handedOver = true;
       this.opts.client.ingest(parsed);
       res.writeHead(204);
       res.end();
     } catch (e) {
       if (!req.readableEnded) req.resume();
-      if (e instanceof RadiatorError) stats.reject(CLIENT_RECEIVER, e.code.toLowerCase());
+      // A beacon refused whole before the client receiver saw it is one item received and refused.
+      if (e instanceof RadiatorError) {
+        if (!handedOver) stats.receive(CLIENT_RECEIVER);
+        stats.reject(CLIENT_RECEIVER, e.code.toLowerCase());
+      }
       throw e;
     }
   }

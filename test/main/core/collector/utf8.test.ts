@@ -1,7 +1,7 @@
 // The UTF-8 check text bodies go through: a table of well-formed and malformed byte sequences,
 // with the offset of the first bad byte.
 import { describe, expect, it } from 'vitest';
-import { invalidUtf8Offset, requireUtf8 } from '../../../../src/main/core/http/utf8.ts';
+import { invalidUtf8Offset, requireUtf8 } from '../../../../src/main/core/collector/utf8.ts';
 
 const bytes = (...xs: Array<number | string>) => Uint8Array.from(xs.flatMap((x) => (typeof x === 'string' ? [...Buffer.from(x)] : [x])));
 

@@ -159,6 +159,13 @@ export const ERROR_CODES = {
     retryable: false,
     meaning: 'The board, playlist or rule comes from a file in the watched configuration directory (`configDir`); change the file instead. `managedBy` names it.',
   },
+  // ── start-up (not an HTTP answer: `radiator serve` exits 3) ──
+  STORE_DAMAGED: {
+    status: 503,
+    retryable: false,
+    meaning:
+      'At start: the database (`radiator.db` in the data directory; `path` names it) is empty, does not start with the SQLite header, or fails `PRAGMA quick_check`. Nothing was changed. Restore it from a backup, or start with `--repair`, which moves the damaged files aside as `<file>.damaged-<time>` and starts with an empty store. `radiator serve` exits with code 3.',
+  },
   INTERNAL: { status: 500, retryable: true, meaning: 'A bug: the request was not applied. The log has the stack.' },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -78,8 +78,17 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE INDEX IF NOT EXISTS events_ts ON events (ts);
 `;
 
-export function openDatabase(file: string): DatabaseSync {
+/** `check` runs on the opened database before anything is written to it (see integrity.ts). */
+export function openDatabase(file: string, check?: (db: DatabaseSync) => void): DatabaseSync {
   const db = new DatabaseSync(file);
+  if (check) {
+    try {
+      check(db);
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  }
   db.exec('PRAGMA journal_mode = WAL');
   db.exec('PRAGMA synchronous = NORMAL');
   db.exec('PRAGMA busy_timeout = 5000');

@@ -26,7 +26,7 @@ import type { LabelMatcher, LabelPairs } from '../../../shared/model.ts';
 import { seriesKey } from '../../../shared/model.ts';
 import { ChunkEncoder, decodeInto } from './chunk-codec.ts';
 import { EventStore } from './events.ts';
-import { openDatabase } from './schema.ts';
+import { describeOpenReport, openChecked, type OpenReport } from './integrity.ts';
 import { SeriesIndex } from './series-index.ts';
 import { Series, trimToRange, type ClosedChunk } from './series.ts';
 import { decodeWalRecord, encodeWalRecord, type SampleBatch } from './wal-codec.ts';
@@ -46,6 +46,11 @@ export interface StoreOptions {
   retention: RetentionOptions;
   checkpointIntervalMs?: number;
   now?: () => number;
+  /** A damaged database is moved aside (`<file>.damaged-<time>`) and the store starts empty,
+   * instead of StoreDamagedError being thrown. */
+  repair?: boolean;
+  /** Where what the open found (a damaged WAL, files moved aside) is reported. */
+  log?: (line: string) => void;
 }
 
 export type AppendResult = 'ok' | 'duplicate' | 'out_of_order' | 'too_old' | 'too_new';
@@ -77,6 +82,8 @@ export interface StoreStats {
   bytesInMemory: number;
   diskBytes: number;
   walRecords: number;
+  /** WAL frames SQLite did not replay at start because they were damaged (0 when intact). */
+  walFramesDroppedAtStart: number;
   lastCommitMs: number;
   lastCommitSamples: number;
 }
@@ -105,6 +112,8 @@ export class Store {
   readonly index = new SeriesIndex();
   readonly events: EventStore;
   readonly file: string;
+  /** What opening the database found: a damaged WAL, files moved aside by `repair`. */
+  readonly openReport: OpenReport;
   private readonly db: DatabaseSync;
   private readonly opts: StoreOptions;
   private readonly now: () => number;
@@ -140,7 +149,10 @@ export class Store {
     this.now = opts.now ?? Date.now;
     mkdirSync(opts.dir, { recursive: true });
     this.file = join(opts.dir, 'radiator.db');
-    this.db = openDatabase(this.file);
+    const opened = openChecked(this.file, { repair: opts.repair, now: this.now });
+    this.db = opened.db;
+    this.openReport = opened.report;
+    for (const line of describeOpenReport(this.file, opened.report)) (opts.log ?? console.warn)(line);
     this.events = new EventStore(this.db, this.now);
     this.st = {
       insertSeries: this.db.prepare('INSERT INTO series (id, key, name, labels, created_ms) VALUES (?, ?, ?, ?, ?)'),
@@ -822,6 +834,7 @@ export class Store {
       bytesInMemory: bytes,
       diskBytes: disk,
       walRecords: wal.n,
+      walFramesDroppedAtStart: this.openReport.wal?.droppedFrames ?? 0,
       lastCommitMs: this.stats.lastCommitMs,
       lastCommitSamples: this.stats.lastCommitSamples,
     };

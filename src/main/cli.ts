@@ -16,6 +16,10 @@ import { startCore } from './core/core.ts';
 import { startDemo } from './core/demo/simulator.ts';
 import { demoSettings, demoWebhooks, type DemoWebhooks } from './core/demo/pipeline.ts';
 import { parseDuration } from '../shared/settings.ts';
+import { RadiatorError } from '../shared/errors.ts';
+
+/** Exit code when the store is damaged (exit 1 is a listener that cannot start, 2 bad flags). */
+const EXIT_STORE_DAMAGED = 3;
 
 const HELP = `Usage: radiator serve [options]
 
@@ -24,6 +28,8 @@ http://127.0.0.1:7070/ for any browser (a TV's, a Raspberry Pi's).
 
 Options:
   --data-dir <dir>              Where the store lives (default: ${envPaths('radiator', { suffix: '' }).data})
+  --repair                      If the store is damaged (an empty or corrupt radiator.db), move its files aside
+                                as radiator.db*.damaged-<time> and start with an empty store, saying what moved
   --config <file>               Settings file, JSON (default: ${join(envPaths('radiator', { suffix: '' }).config, 'settings.json')}).
                                 Boards, playlists, display, alert rules and sources edited while
                                 running are saved back to it (flags are not). Edited by hand
@@ -50,7 +56,8 @@ Options:
   -h, --help                    Print this help
 
 Durations: 1500 (ms), 90s, 5m, 3d. Settings precedence: defaults < settings file < flags.
-Exit codes: 0 after a clean stop; 2 for bad flags or settings; 1 when a listener cannot start.`;
+Exit codes: 0 after a clean stop; 2 for bad flags or settings; 1 when a listener cannot start;
+3 when the store is damaged (STORE_DAMAGED: restore a backup, or start again with --repair).`;
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
@@ -92,6 +99,8 @@ export interface ServeArgs {
   /** The settings file with the flags on top; edits from the boards' settings are saved to the file. */
   settingsStore: SettingsStore;
   dataDir: string;
+  /** --repair: move a damaged store aside and start empty. */
+  repair: boolean;
   rendererDir: string;
   /** --demo: the demo's webhook secrets (null without --demo). */
   demo: DemoWebhooks | null;
@@ -106,6 +115,7 @@ export function parseServeArgs(argv: string[]): ServeArgs {
       allowPositionals: true,
       options: {
         'data-dir': { type: 'string' },
+        repair: { type: 'boolean' },
         config: { type: 'string' },
         host: { type: 'string' },
         'http-port': { type: 'string' },
@@ -217,6 +227,7 @@ export function parseServeArgs(argv: string[]): ServeArgs {
     settings: settingsStore.current,
     settingsStore,
     dataDir: resolve(f['data-dir'] ?? paths.data),
+    repair: f.repair === true,
     rendererDir: resolve(f['renderer-dir'] ?? join(root, 'out', 'renderer')),
     demo: webhooks,
     demoHistoryMs,
@@ -230,8 +241,9 @@ async function main(): Promise<void> {
   let core;
   try {
     // Log lines may quote a configured URL (a scrape target, a webhook): never with its secret.
-    core = await startCore({ settingsStore: args.settingsStore, dataDir: args.dataDir, rendererDir: args.rendererDir, version: v, log: redactingLog((l) => console.log(l)) });
+    core = await startCore({ settingsStore: args.settingsStore, dataDir: args.dataDir, repairStore: args.repair, rendererDir: args.rendererDir, version: v, log: redactingLog((l) => console.log(l)) });
   } catch (e) {
+    if (e instanceof RadiatorError && e.code === 'STORE_DAMAGED') fail(`refusing to start: ${e.message}`, EXIT_STORE_DAMAGED);
     fail(`cannot start: ${redactText((e as Error).message)}`, 1);
   }
   const ports = core.ports();

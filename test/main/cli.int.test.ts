@@ -1,5 +1,5 @@
 // `radiator serve` as a user runs it: --help, refusals of bad flags and settings, a clean stop.
-import { writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/core.ts';
@@ -9,7 +9,7 @@ describe('radiator serve', () => {
   it('--help documents every flag', async () => {
     const { code, out } = await runCli(['serve', '--help']);
     expect(code).toBe(0);
-    for (const flag of ['--data-dir', '--config', '--host', '--http-port', '--statsd-port', '--statsd-tcp-port', '--push-port', '--otlp-port', '--syslog-port', '--flush-interval', '--max-series', '--token', '--no-host-metrics', '--set', '--demo', '--demo-history', '--renderer-dir', '--version', '--help']) {
+    for (const flag of ['--data-dir', '--repair', '--config', '--host', '--http-port', '--statsd-port', '--statsd-tcp-port', '--push-port', '--otlp-port', '--syslog-port', '--flush-interval', '--max-series', '--token', '--no-host-metrics', '--set', '--demo', '--demo-history', '--renderer-dir', '--version', '--help']) {
       expect(out).toContain(flag);
     }
   });
@@ -37,6 +37,24 @@ describe('radiator serve', () => {
     expect(out).toContain(`${file}: store.retention.raw = "forever": must be a duration`);
     writeFileSync(file, '{ not json');
     expect((await runCli(['serve', '--config', file, '--data-dir', dir])).out).toContain('not valid JSON');
+  });
+
+  it('refuses a damaged store with its path, the remedy and exit code 3; --repair moves it aside and starts', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'radiator.db');
+    writeFileSync(db, '');
+    const quiet = ['--data-dir', dir, '--http-port', '0', '--statsd-port', 'off', '--statsd-tcp-port', 'off', '--push-port', 'off', '--otlp-port', 'off', '--no-host-metrics'];
+    const refused = await runCli(['serve', ...quiet]);
+    expect(refused.code).toBe(3);
+    expect(refused.out).toContain(`refusing to start: the store ${db} is damaged: the database file is empty (0 bytes)`);
+    expect(refused.out).toContain('--repair');
+    expect(existsSync(db)).toBe(true);
+    const s = await serve([...quiet, '--repair']);
+    expect(s.output()).toContain(`--repair moved ${db}.damaged-`);
+    expect(s.output()).toContain('aside and started with an empty store');
+    expect(readdirSync(dir).filter((f) => f.startsWith('radiator.db.damaged-'))).toHaveLength(1);
+    s.proc.kill('SIGTERM');
+    expect(await s.exited).toBe(0);
   });
 
   it('says which port is taken when it cannot listen', async () => {

@@ -55,6 +55,8 @@ export interface CoreOptions {
   settings?: Settings;
   settingsStore?: SettingsStore;
   dataDir: string;
+  /** `--repair`: a damaged database is moved aside and the store starts empty (see store/integrity.ts). */
+  repairStore?: boolean;
   /** The built renderer to serve at `/`; null serves none. */
   rendererDir: string | null;
   version: string;
@@ -146,6 +148,8 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       eventsMs: settings.store.retention.events,
     },
     now,
+    repair: opts.repairStore,
+    log,
   });
   // The one door in: every receiver below writes through it (the aggregator lives inside it).
   const ingest = new Ingest({ store, repeatIntervalMs: settings.collector.repeatInterval });

@@ -88,9 +88,6 @@ export const ROLLUP_RESOLUTIONS_MS: readonly number[] = [5 * 60_000, 3_600_000];
 export const CHUNK_MAX_SAMPLES = 120;
 /** Open chunks are written out at least this often, so the write-ahead log stays short. */
 export const CHECKPOINT_INTERVAL_MS = 5 * 60_000;
-/** Problems `PRAGMA quick_check` reports at start before it stops looking (one is enough to
- * refuse the store; a few tell where the damage is). */
-export const MAX_QUICK_CHECK_PROBLEMS = 10;
 /** Series written per flush tick during a checkpoint, so no tick blocks for long. */
 export const CHECKPOINT_SERIES_PER_TICK = 5_000;
 /** Rows removed per tick by retention, for the same reason. */
@@ -190,6 +187,11 @@ export const MAX_CLIENT_PAGE_CHARS = 200;
 export const MAX_CLIENT_RELEASE_CHARS = 64;
 /** Web Vitals are judged at p75 (web.dev), so client summaries carry 0.75 besides the usual ones. */
 export const CLIENT_SUMMARY_QUANTILES: readonly number[] = [0.5, 0.75, 0.9, 0.95, 0.99];
+
+// ── pipeline (CI webhooks) ─────────────────────────────────────────────────────────────
+/** Build ids (CI run id + attempt) remembered to count a redelivered build once: ~100 bytes
+ * each; older ones are found among the stored build events. */
+export const MAX_RECENT_BUILD_IDS = 10_000;
 
 // ── settings UI, boards as code, access tokens ─────────────────────────────────────────
 /** An export/import document or a Grafana dashboard, as sent to the API. */

@@ -11,6 +11,8 @@ import type { Store } from '../store/store.ts';
 import { parsePromQL } from '../promql/index.ts';
 import { analyseExperiment, computeDora, whoIsOnCall, type DoraResult, type ExperimentAnalysis, type OnCall } from './index.ts';
 import type { PipelineAction } from './webhooks/actions.ts';
+import { MAX_RECENT_BUILD_IDS } from '../../../shared/limits.ts';
+import { RecentIds } from './recent-ids.ts';
 
 export interface PipelineServiceOptions {
   store: Store;
@@ -41,6 +43,8 @@ export class PipelineService {
   /** Per experiment and variant, the sequential p-value at the last look (always-valid p-values
    * are the running minimum; kept in the store so a restart does not forget them). */
   private readonly seqP = new Map<string, Record<string, number>>();
+  /** Builds lately counted, by their `build:` tag (the CI's run id and attempt). */
+  private readonly recentBuilds = new RecentIds(MAX_RECENT_BUILD_IDS);
 
   constructor(o: PipelineServiceOptions) {
     this.o = o;
@@ -48,11 +52,22 @@ export class PipelineService {
   }
 
   /** Apply a webhook's or a feed's actions; returns how many events were added. Repeated
-   * deliveries (the same deployment status, the same commit) are stored once. */
+   * deliveries (the same deployment status, the same commit, the same build run and attempt) are
+   * stored once, and a repeated build's samples are not applied again. */
   apply(actions: readonly PipelineAction[], source: string): { events: number; duplicates: number } {
     let events = 0;
     let duplicates = 0;
+    const repeatedBuilds = new Set<string>();
     for (const a of actions) {
+      if (a.type === 'event' && a.kind === 'build') {
+        const build = a.tags.find((t) => t.startsWith('build:'));
+        if (build !== undefined && this.isRepeatedBuild(build, a.ts)) {
+          repeatedBuilds.add(build);
+          duplicates++;
+          continue;
+        }
+      }
+      if (a.type === 'sample' && a.build !== undefined && repeatedBuilds.has(a.build)) continue;
       if (a.type === 'event') {
         const dedupe = a.kind === 'change' ? a.tags.find((t) => t.startsWith('sha:')) : a.kind === 'deploy' ? a.tags.find((t) => t.startsWith('deployment:')) : undefined;
         if (dedupe && this.o.store.events.query({ kinds: [a.kind], tags: a.kind === 'deploy' ? [dedupe, a.tags.find((t) => t.startsWith('status:'))!] : [dedupe], limit: 1 }).length > 0) {
@@ -69,6 +84,13 @@ export class PipelineService {
       }
     }
     return { events, duplicates };
+  }
+
+  /** Whether this build was counted already: remembered lately, or (after a restart, or once
+   * forgotten) stored — a redelivery repeats the payload, so its event has the same time. */
+  private isRepeatedBuild(build: string, ts: number): boolean {
+    if (this.recentBuilds.seen(build)) return true;
+    return this.o.store.events.query({ kinds: ['build'], from: ts, to: ts, tags: [build], limit: 1 }).length > 0;
   }
 
   /** DORA's four keys over [now − windowMs, now), from the stored events: successful and failed

@@ -30,6 +30,9 @@ export interface SampleAction {
   name: string;
   labels: Record<string, string>;
   value: number;
+  /** The build (its `build:` tag) this sample belongs to: dropped with it when the build is a
+   * repeat, so a redelivery does not add to `ci_builds` again. */
+  build?: string;
 }
 
 export type PipelineAction = EventAction | ResolveAction | SampleAction;
@@ -40,8 +43,12 @@ export interface ParseResult {
   actions: PipelineAction[];
 }
 
-/** A build's samples, the same whichever CI sent it. */
-export function buildSamples(pipeline: string, ok: boolean, durationS: number | null, queueS: number | null, testS: number | null): SampleAction[] {
+/** The tag that names one build by the CI's own identity, e.g. `build:github:30433642:1` (run id
+ * and attempt): the pipeline counts each such build once however often it is delivered. */
+export const buildTag = (sender: string, ...id: Array<string | number>): string => `build:${sender}:${id.join(':')}`.slice(0, 200);
+
+/** A build's samples, the same whichever CI sent it; `build` is the build's tag when it has one. */
+export function buildSamples(pipeline: string, ok: boolean, durationS: number | null, queueS: number | null, testS: number | null, build?: string): SampleAction[] {
   const l = { pipeline };
   const out: SampleAction[] = [
     { type: 'sample', op: 'add', name: 'ci_builds', labels: { pipeline, status: ok ? 'success' : 'failure' }, value: 1 },
@@ -50,7 +57,7 @@ export function buildSamples(pipeline: string, ok: boolean, durationS: number | 
   if (durationS !== null && Number.isFinite(durationS) && durationS >= 0) out.push({ type: 'sample', op: 'set', name: 'ci_build_duration_seconds', labels: l, value: durationS });
   if (queueS !== null && Number.isFinite(queueS) && queueS >= 0) out.push({ type: 'sample', op: 'set', name: 'ci_queue_seconds', labels: l, value: queueS });
   if (testS !== null && Number.isFinite(testS) && testS >= 0) out.push({ type: 'sample', op: 'set', name: 'ci_test_duration_seconds', labels: l, value: testS });
-  return out;
+  return build === undefined ? out : out.map((a) => ({ ...a, build }));
 }
 
 /** ISO 8601, and GitLab's "2016-08-12 15:23:28 UTC" / "2021-04-28 21:50:00 +0200". */

@@ -4,7 +4,7 @@
 // issues labelled "incident" (opened and closed: change failure rate, time to restore), and
 // pull_request (merges).
 
-import { arr, buildSamples, commitEvents, deployEvent, firstLine, obj, parseTime, sha, str, type ParseResult, type PipelineAction } from './actions.ts';
+import { arr, buildSamples, buildTag, commitEvents, deployEvent, firstLine, obj, parseTime, sha, str, type ParseResult, type PipelineAction } from './actions.ts';
 
 const isIncident = (issue: Record<string, unknown>) => arr(issue.labels).some((l) => /^incident$/i.test(String(obj(l).name ?? '')));
 
@@ -30,15 +30,19 @@ export function parseGitHub(event: string, body: unknown, environments: readonly
       const started = parseTime(run.run_started_at) ?? created;
       const done = parseTime(run.updated_at) ?? Date.now();
       const id = sha(run.head_sha);
+      // The run's id and attempt name the build: a redelivery repeats both and is counted once; a
+      // re-run ("Re-run jobs") keeps the id with the next run_attempt and is a new build.
+      const runId = typeof run.id === 'number' || typeof run.id === 'string' ? String(run.id) : null;
+      const build = runId ? buildTag('github', runId, typeof run.run_attempt === 'number' ? run.run_attempt : 1) : undefined;
       actions.push({
         type: 'event',
         kind: 'build',
         ts: done,
         title: `${name} #${String(run.run_number ?? '?')} ${ok ? 'passed' : 'failed'}`,
         service,
-        tags: [`pipeline:${name}`, `status:${ok ? 'success' : 'failure'}`, `repo:${repo}`, ...(id ? [`sha:${id}`] : [])],
+        tags: [`pipeline:${name}`, `status:${ok ? 'success' : 'failure'}`, `repo:${repo}`, ...(id ? [`sha:${id}`] : []), ...(build ? [build] : [])],
       });
-      actions.push(...buildSamples(name, ok, started !== null ? (done - started) / 1000 : null, created !== null && started !== null ? (started - created) / 1000 : null, null));
+      actions.push(...buildSamples(name, ok, started !== null ? (done - started) / 1000 : null, created !== null && started !== null ? (started - created) / 1000 : null, null, build));
       return { what: `workflow_run ${conclusion}`, actions };
     }
     case 'workflow_job': {

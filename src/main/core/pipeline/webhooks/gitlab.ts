@@ -2,7 +2,7 @@
 // `object_kind`: push (commits), pipeline (builds: status, duration, queue, test stage time),
 // deployment (deploys), issue (incidents: type "incident" or labelled "incident").
 
-import { arr, buildSamples, commitEvents, deployEvent, firstLine, obj, parseTime, sha, str, type ParseResult, type PipelineAction } from './actions.ts';
+import { arr, buildSamples, buildTag, commitEvents, deployEvent, firstLine, obj, parseTime, sha, str, type ParseResult, type PipelineAction } from './actions.ts';
 
 export function parseGitLab(body: unknown, environments: readonly string[] = []): ParseResult {
   const b = obj(body);
@@ -22,6 +22,11 @@ export function parseGitLab(body: unknown, environments: readonly string[] = [])
       const name = `${repo}:${str(a.ref) ?? 'pipeline'}`;
       const finished = parseTime(a.finished_at) ?? Date.now();
       const id = sha(a.sha);
+      // The pipeline's id names the build, with its finish time: GitLab has no attempt number,
+      // and retrying a job re-runs the same pipeline id, which then finishes again at a new time
+      // (a new build); a redelivery repeats both and is counted once.
+      const pid = typeof a.id === 'number' || typeof a.id === 'string' ? String(a.id) : null;
+      const build = pid ? buildTag('gitlab', String(project.id ?? repo), pid, str(a.finished_at, 40) ?? status) : undefined;
       // The test stage's time: the longest job in it (jobs of a stage run in parallel).
       let testS: number | null = null;
       for (const j of arr(b.builds)) {
@@ -34,9 +39,9 @@ export function parseGitLab(body: unknown, environments: readonly string[] = [])
         ts: finished,
         title: `${name} #${String(a.iid ?? a.id ?? '?')} ${ok ? 'passed' : 'failed'}`,
         service,
-        tags: [`pipeline:${name}`, `status:${ok ? 'success' : 'failure'}`, `repo:${repo}`, ...(id ? [`sha:${id}`] : [])],
+        tags: [`pipeline:${name}`, `status:${ok ? 'success' : 'failure'}`, `repo:${repo}`, ...(id ? [`sha:${id}`] : []), ...(build ? [build] : [])],
       });
-      actions.push(...buildSamples(name, ok, typeof a.duration === 'number' ? a.duration : null, typeof a.queued_duration === 'number' ? a.queued_duration : null, testS));
+      actions.push(...buildSamples(name, ok, typeof a.duration === 'number' ? a.duration : null, typeof a.queued_duration === 'number' ? a.queued_duration : null, testS, build));
       return { what: `pipeline ${status}`, actions };
     }
     case 'deployment': {

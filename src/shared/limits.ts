@@ -88,6 +88,9 @@ export const ROLLUP_RESOLUTIONS_MS: readonly number[] = [5 * 60_000, 3_600_000];
 export const CHUNK_MAX_SAMPLES = 120;
 /** Open chunks are written out at least this often, so the write-ahead log stays short. */
 export const CHECKPOINT_INTERVAL_MS = 5 * 60_000;
+/** Problems `PRAGMA quick_check` reports at start before it stops looking (one is enough to
+ * refuse the store; a few tell where the damage is). */
+export const MAX_QUICK_CHECK_PROBLEMS = 10;
 /** Series written per flush tick during a checkpoint, so no tick blocks for long. */
 export const CHECKPOINT_SERIES_PER_TICK = 5_000;
 /** Rows removed per tick by retention, for the same reason. */

@@ -220,3 +220,7 @@ export const MAX_ACCESS_TOKENS = 100;
 export const ACCESS_TOKEN_LAST_USED_WRITE_MS = 60_000;
 /** The settings UI's "Test" of a data source gives up after this long, whatever the source's own timeout. */
 export const SOURCE_TEST_TIMEOUT_MS = 10_000;
+
+/** Alert rules: evaluations of an anomaly incident kept from the detectors before a level that
+ * stays is learned as the series' normal (alerts/anomaly-episode.ts). */
+export const ANOMALY_MAX_WITHHELD_POINTS = 240;

@@ -13,13 +13,14 @@
 //     pending;
 //   - the band expected at the onset is kept, and the incident lasts while the value stays
 //     outside it, less a hysteresis margin; its points are withheld from the detectors (for at
-//     most MAX_WITHHELD_POINTS, after which a level that stays is learned);
+//     most ANOMALY_MAX_WITHHELD_POINTS, after which a level that stays is learned);
 //   - it ends when the value is back inside the band by the margin. A series with no band (no
 //     detector that draws one is trusted) goes by the score: the onset and its confirmation score
 //     at least the threshold, and the incident ends below threshold × (1 − hysteresis).
 // The warm-up history goes through the same steps, so its past incidents are not learned either.
 
 import { Ensemble, type Band, type EnsembleOutput, type Point } from '../analysis/index.ts';
+import { ANOMALY_MAX_WITHHELD_POINTS } from '../../../shared/limits.ts';
 import type { Judgement } from './condition.ts';
 
 export interface AnomalyCondition {
@@ -38,8 +39,6 @@ interface Episode {
   withheld: number;
 }
 
-/** Points of an incident kept from the detectors before a level that stays is learned as normal. */
-export const MAX_WITHHELD_POINTS = 240;
 
 const fmt = (v: number) => String(Number(v.toPrecision(3)));
 const iso = (t: number) => new Date(t).toISOString();
@@ -72,7 +71,7 @@ export class AnomalyTracker {
       if (outside(p.v, e.band, this.c.hysteresis)) {
         // Still in the incident: keep its points from the detectors, unless it has lasted so long
         // that the new level is the series' normal now.
-        if (++e.withheld > MAX_WITHHELD_POINTS) this.ens.update(p);
+        if (++e.withheld > ANOMALY_MAX_WITHHELD_POINTS) this.ens.update(p);
         return { holds: true, reason: `${against(p.v, e.band)}, anomalous since ${iso(e.since)}` };
       }
       // Back inside: the incident is over. The point is judged afresh — after a level was learned

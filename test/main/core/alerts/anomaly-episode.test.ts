@@ -3,7 +3,8 @@
 // expected before it — however long the detectors would have taken to adapt — and ends when it
 // is back inside.
 import { describe, expect, it } from 'vitest';
-import { AnomalyTracker, MAX_WITHHELD_POINTS } from '../../../../src/main/core/alerts/anomaly-episode.ts';
+import { AnomalyTracker } from '../../../../src/main/core/alerts/anomaly-episode.ts';
+import { ANOMALY_MAX_WITHHELD_POINTS as MAX_WITHHELD_POINTS } from '../../../../src/shared/limits.ts';
 
 const STEP = 15_000;
 function feed(tr: AnomalyTracker, values: number[], t0: number) {

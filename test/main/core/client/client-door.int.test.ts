@@ -1,37 +1,16 @@
 // Browser telemetry through the one door: every item of a beacon is received, then applied or
 // refused by reason (items past the beacon limit included); the error lines made from it count
 // for `client_log`, not again for `client`. Past a small series cap, pages fold into overflow.
-import { rmSync } from 'node:fs';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { CLIENT_LOG_RECEIVER, ClientIngest } from '../../../../src/main/core/client/client-ingest.ts';
-import { Ingest } from '../../../../src/main/core/collector/ingest.ts';
 import { LogPipeline } from '../../../../src/main/core/logs/log-pipeline.ts';
-import { Store } from '../../../../src/main/core/store/store.ts';
 import { MAX_CLIENT_ITEMS_PER_BEACON } from '../../../../src/shared/limits.ts';
-import { tempDir } from '../../../helpers/core.ts';
+import { NOW, useDoors } from '../../../helpers/door.ts';
 
-const H = 3_600_000;
-const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
-let cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const c of cleanups) c();
-  cleanups = [];
-});
+const door = useDoors();
 
 it('received = applied + refused for a mixed beacon past the series cap', () => {
-  const dir = tempDir();
-  const store = new Store({
-    dir,
-    maxSeries: 10,
-    hotWindowMs: H,
-    retention: { rawMs: 72 * H, rollup5mMs: 30 * 24 * H, rollup1hMs: 365 * 24 * H, eventsMs: 30 * 24 * H },
-    now: () => NOW,
-  });
-  cleanups.push(() => {
-    store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const ingest = new Ingest({ store, repeatIntervalMs: 15_000 });
+  const { store, ingest } = door(10);
   const client = new ClientIngest(ingest, new LogPipeline(ingest, [], { now: () => NOW }), () => NOW);
   const items = [
     { t: 'error', p: '/a', msg: 'boom' },

@@ -2,9 +2,7 @@
 // input, past a small series cap, against a real store. For each receiver the door's own counters
 // hold received = applied + refused (by reason), with the refusals the receiver's rules name;
 // samples folded into an overflow series count as applied.
-import { rmSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
-import { Ingest } from '../../../../src/main/core/collector/ingest.ts';
+import { describe, expect, it } from 'vitest';
 import { JsonIngest } from '../../../../src/main/core/collector/json.ts';
 import { TEMPORALITY_CUMULATIVE, TEMPORALITY_DELTA, type OtlpMetric } from '../../../../src/main/core/collector/otlp/otlp-model.ts';
 import { OtlpReceiver } from '../../../../src/main/core/collector/otlp/otlp-receiver.ts';
@@ -12,50 +10,9 @@ import { PushReceiver } from '../../../../src/main/core/collector/push.ts';
 import { StatsdAccumulator } from '../../../../src/main/core/collector/statsd-accumulator.ts';
 import { StatsdApplier } from '../../../../src/main/core/collector/statsd-apply.ts';
 import { parseSelector } from '../../../../src/main/core/store/matchers.ts';
-import { Store } from '../../../../src/main/core/store/store.ts';
-import { tempDir } from '../../../helpers/core.ts';
+import { NOW, useDoors } from '../../../helpers/door.ts';
 
-const H = 3_600_000;
-const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
-
-let cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const c of cleanups) c();
-  cleanups = [];
-});
-
-function door(maxSeries: number) {
-  const dir = tempDir();
-  const store = new Store({
-    dir,
-    maxSeries,
-    hotWindowMs: H,
-    retention: { rawMs: 72 * H, rollup5mMs: 30 * 24 * H, rollup1hMs: 365 * 24 * H, eventsMs: 30 * 24 * H },
-    now: () => NOW,
-  });
-  cleanups.push(() => {
-    store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const ingest = new Ingest({ store, repeatIntervalMs: 15_000 });
-  const counts = (receiver: string) => ({
-    received: ingest.stats.received.get(receiver) ?? 0,
-    applied: ingest.stats.applied.get(receiver) ?? 0,
-    refused: Object.fromEntries(ingest.stats.rejected.get(receiver) ?? []),
-  });
-  /** The invariant, from the door's counters alone. */
-  const balanced = (receiver: string) => {
-    const c = counts(receiver);
-    expect(c.received).toBe(c.applied + ingest.stats.rejectedCount(receiver));
-    return c;
-  };
-  const flush = () => {
-    ingest.flush(NOW);
-    store.commit();
-  };
-  const overflow = (name: string) => store.index.get(`${name}{radiator_overflow="true"}`)?.lastValue;
-  return { store, ingest, counts, balanced, flush, overflow };
-}
+const door = useDoors();
 
 describe('received = applied + refused, per receiver', () => {
   it('StatsD: lines the thread refuses, lines the door refuses, lines folded past the cap', () => {

@@ -2,37 +2,16 @@
 // in log_lines_total (a cut line is refused with the reason it was cut); what the rules make of it
 // are samples counted for `log_rules`. A mixed batch past a small series cap: received = applied
 // + refused (by reason) for both, and lines folded into the overflow series count as applied.
-import { rmSync } from 'node:fs';
-import { afterEach, expect, it } from 'vitest';
-import { Ingest } from '../../../../src/main/core/collector/ingest.ts';
+import { expect, it } from 'vitest';
 import { LOG_RULES_RECEIVER, LogPipeline } from '../../../../src/main/core/logs/log-pipeline.ts';
-import { Store } from '../../../../src/main/core/store/store.ts';
 import { MAX_LOG_LINE_BYTES } from '../../../../src/shared/limits.ts';
 import { parseSettings } from '../../../../src/shared/settings.ts';
-import { tempDir } from '../../../helpers/core.ts';
+import { NOW, useDoors } from '../../../helpers/door.ts';
 
-const H = 3_600_000;
-const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
-let cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const c of cleanups) c();
-  cleanups = [];
-});
+const door = useDoors();
 
 it('received = applied + refused for the lines and for the rules’ samples', () => {
-  const dir = tempDir();
-  const store = new Store({
-    dir,
-    maxSeries: 8,
-    hotWindowMs: H,
-    retention: { rawMs: 72 * H, rollup5mMs: 30 * 24 * H, rollup1hMs: 365 * 24 * H, eventsMs: 30 * 24 * H },
-    now: () => NOW,
-  });
-  cleanups.push(() => {
-    store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const ingest = new Ingest({ store, repeatIntervalMs: 15_000 });
+  const { store, ingest } = door(8);
   const rules = parseSettings({
     logs: {
       rules: [

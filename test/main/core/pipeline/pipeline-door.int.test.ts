@@ -1,36 +1,15 @@
 // The pipeline's series through the one door: every sample a webhook's or a feed's actions set is
 // received, then applied or refused by reason, for the receiver `pipeline`; past a small series
 // cap they fold into overflow series and count as applied.
-import { rmSync } from 'node:fs';
-import { afterEach, expect, it } from 'vitest';
-import { Ingest } from '../../../../src/main/core/collector/ingest.ts';
+import { expect, it } from 'vitest';
 import { PIPELINE_RECEIVER, PipelineService } from '../../../../src/main/core/pipeline/pipeline-service.ts';
 import type { PipelineAction } from '../../../../src/main/core/pipeline/webhooks/actions.ts';
-import { Store } from '../../../../src/main/core/store/store.ts';
-import { tempDir } from '../../../helpers/core.ts';
+import { NOW, useDoors } from '../../../helpers/door.ts';
 
-const H = 3_600_000;
-const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
-let cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const c of cleanups) c();
-  cleanups = [];
-});
+const door = useDoors();
 
 it('received = applied + refused for a mixed batch of actions past the series cap', () => {
-  const dir = tempDir();
-  const store = new Store({
-    dir,
-    maxSeries: 3,
-    hotWindowMs: H,
-    retention: { rawMs: 72 * H, rollup5mMs: 30 * 24 * H, rollup1hMs: 365 * 24 * H, eventsMs: 30 * 24 * H },
-    now: () => NOW,
-  });
-  cleanups.push(() => {
-    store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const ingest = new Ingest({ store, repeatIntervalMs: 15_000 });
+  const { store, ingest } = door(3);
   const pipeline = new PipelineService({ store, ingest, addEvent: () => ({}) as never, republish: () => {}, now: () => NOW });
   const sample = (op: 'add' | 'set', name: string, labels: Record<string, string>, value: number): PipelineAction => ({ type: 'sample', op, name, labels, value });
   pipeline.apply(

@@ -5,7 +5,7 @@
 // board), and cannot be edited elsewhere (the settings store's check refuses it). A file that does
 // not read or validate is reported and keeps what it last provided; the others apply regardless.
 
-import { readdirSync, readFileSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ConfigDocument, ConfigKind } from '../../../shared/config-document.ts';
 import { CONFIG_DIR_DEBOUNCE_MS, CONFIG_DIR_POLL_MS, MAX_CONFIG_DIR_FILES, MAX_CONFIG_FILE_BYTES } from '../../../shared/limits.ts';
@@ -13,6 +13,7 @@ import { SettingsError, type Settings } from '../../../shared/settings.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
 import type { KeyValue } from '../access/token-store.ts';
 import { formatOf, readDocument } from './document-io.ts';
+import { watchWithPoll } from '../fs/watch-with-poll.ts';
 
 const FILE = /\.(ya?ml|json)$/i;
 const KV_NS = 'config-dir';
@@ -61,8 +62,7 @@ export class ConfigDirWatcher {
   /** file path → what it provides (its last good read). */
   private provided = new Map<string, Provided>();
   private status: ConfigDirStatus;
-  private watcher: FSWatcher | null = null;
-  private pollTimer: NodeJS.Timeout | null = null;
+  private watch: { close(): void } | null = null;
   private debounceTimer: NodeJS.Timeout | null = null;
   private signature = '';
   /** True while this applies its own changes (the store's check lets them through). */
@@ -80,27 +80,19 @@ export class ConfigDirWatcher {
   /** Reads the directory now and then watches it. */
   start(): void {
     this.sync();
-    try {
-      this.watcher = watch(this.dir, () => this.schedule());
-      this.watcher.on('error', () => {
-        this.watcher?.close();
-        this.watcher = null;
-      });
-    } catch {
-      // Missing directory or no inotify: the poll below still notices changes.
-    }
-    this.pollTimer = setInterval(() => {
-      if (this.scanSignature() !== this.signature) this.schedule();
-    }, this.opts.pollMs ?? CONFIG_DIR_POLL_MS);
-    this.pollTimer.unref();
+    this.watch = watchWithPoll({
+      dir: this.dir,
+      pollMs: this.opts.pollMs ?? CONFIG_DIR_POLL_MS,
+      changed: () => this.scanSignature() !== this.signature,
+      onChange: () => this.schedule(),
+    });
   }
 
   stop(): void {
-    this.watcher?.close();
-    this.watcher = null;
-    if (this.pollTimer) clearInterval(this.pollTimer);
+    this.watch?.close();
+    this.watch = null;
     if (this.debounceTimer) clearTimeout(this.debounceTimer);
-    this.pollTimer = this.debounceTimer = null;
+    this.debounceTimer = null;
   }
 
   getStatus(): ConfigDirStatus {

@@ -5,12 +5,13 @@
 // logged, and the running settings stay as they were. Every save asks this first (FileSync), so a
 // save never writes over a hand edit it has not seen. Our own saves are recognised by content.
 
-import { readFileSync, statSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { SETTINGS_FILE_DEBOUNCE_MS, SETTINGS_FILE_POLL_MS } from '../../../shared/limits.ts';
 import { SettingsError } from '../../../shared/settings.ts';
 import { parseSettingsFile } from './settings-file.ts';
 import type { FileSync, SettingsStore } from './settings-store.ts';
+import { watchWithPoll } from '../fs/watch-with-poll.ts';
 
 export interface SettingsFileProblem {
   /** Each problem, naming the bad key and the rule. */
@@ -40,8 +41,7 @@ export function changedKeys(a: Readonly<Record<string, unknown>>, b: Readonly<Re
 export class SettingsFileWatcher implements FileSync {
   readonly path: string;
   private readonly opts: SettingsFileWatcherOptions;
-  private watcher: FSWatcher | null = null;
-  private pollTimer: NodeJS.Timeout | null = null;
+  private watch: { close(): void } | null = null;
   private debounceTimer: NodeJS.Timeout | null = null;
   private signature = '';
   /** The text last refused, so a bad file is kept aside and reported once, not at every poll. */
@@ -61,30 +61,20 @@ export class SettingsFileWatcher implements FileSync {
   start(): void {
     this.signature = this.statSignature();
     this.opts.store.setFileSync(this);
-    const name = basename(this.path);
-    try {
-      this.watcher = watch(dirname(this.path), (_event, file) => {
-        if (file === null || file === name) this.schedule();
-      });
-      this.watcher.on('error', () => {
-        this.watcher?.close();
-        this.watcher = null;
-      });
-    } catch {
-      // No inotify, or no directory yet: the poll below still notices changes.
-    }
-    this.pollTimer = setInterval(() => {
-      if (this.statSignature() !== this.signature) this.schedule();
-    }, this.opts.pollMs ?? SETTINGS_FILE_POLL_MS);
-    this.pollTimer.unref();
+    this.watch = watchWithPoll({
+      dir: dirname(this.path),
+      file: basename(this.path),
+      pollMs: this.opts.pollMs ?? SETTINGS_FILE_POLL_MS,
+      changed: () => this.statSignature() !== this.signature,
+      onChange: () => this.schedule(),
+    });
   }
 
   stop(): void {
-    this.watcher?.close();
-    this.watcher = null;
-    if (this.pollTimer) clearInterval(this.pollTimer);
+    this.watch?.close();
+    this.watch = null;
     if (this.debounceTimer) clearTimeout(this.debounceTimer);
-    this.pollTimer = this.debounceTimer = null;
+    this.debounceTimer = null;
     this.opts.store.setFileSync(null);
   }
 

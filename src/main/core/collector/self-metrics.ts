@@ -45,6 +45,9 @@ export class SelfMetrics {
     for (const [receiver, n] of stats.received) {
       c('radiator_received_total', n, 'Samples, lines and events that reached a receiver (refused ones included).', [['receiver', receiver]]);
     }
+    for (const [receiver, n] of stats.applied) {
+      c('radiator_applied_total', n, 'Input a receiver took: stored, held as a current value, or folded into an overflow series. Per receiver, received = applied + rejected.', [['receiver', receiver]]);
+    }
     for (const [receiver, reasons] of stats.rejected) {
       for (const [reason, n] of reasons) {
         c('radiator_rejected_total', n, 'Input refused, by receiver and reason.', [['reason', reason], ['receiver', receiver]]);
@@ -58,6 +61,7 @@ export class SelfMetrics {
     g('radiator_store_memory_bytes', st.bytesInMemory, 'Compressed bytes held in the hot tier.');
     g('radiator_store_disk_bytes', st.diskBytes, 'Size of the SQLite files on disk.');
     g('radiator_store_wal_records', st.walRecords, 'Flush records in the write-ahead log not yet checkpointed.');
+    g('radiator_store_wal_frames_dropped_at_start', st.walFramesDroppedAtStart, 'WAL frames SQLite dropped at start because their checksums failed (a damaged write-ahead log; a copy was kept).');
     g('radiator_commit_duration_seconds', st.lastCommitMs / 1000, 'How long the last commit to SQLite took.');
     g('radiator_flush_duration_seconds', this.flushSeconds, 'How long the last whole flush took.');
     const samples = this.src.samples();

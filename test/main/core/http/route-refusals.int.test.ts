@@ -35,4 +35,25 @@ describe('route-level refusals are counted as received and refused', () => {
     expect(stats.rejectedCount('webhook', 'bad_signature')).toBe(1);
     expect(stats.rejectedCount('webhook', 'unknown_webhook')).toBe(1);
   });
+
+  it('and /metrics shows the balance: radiator_received_total = radiator_applied_total + the sum of radiator_rejected_total', async () => {
+    const batch = [
+      { name: 'balance_ok', value: 1, type: 'counter' },
+      { name: 'balance_bad', value: 'x', type: 'counter' },
+      { name: 'balance_gauge', value: 3, type: 'gauge' },
+    ];
+    expect((await post('/api/v1/metrics', JSON.stringify(batch), { 'Content-Type': 'application/json' })).status).toBe(200);
+    await t.core.flush();
+    const text = await (await fetch(`${t.url}/metrics`)).text();
+    const sum = (re: RegExp) => [...text.matchAll(re)].reduce((n, m) => n + Number(m[1]), 0);
+    for (const receiver of ['json', 'otlp', 'webhook']) {
+      const received = sum(new RegExp(`^radiator_received_total\\{receiver="${receiver}"\\} (\\S+)$`, 'gm'));
+      const applied = sum(new RegExp(`^radiator_applied_total\\{receiver="${receiver}"\\} (\\S+)$`, 'gm'));
+      const rejected = sum(new RegExp(`^radiator_rejected_total\\{reason="[^"]*",receiver="${receiver}"\\} (\\S+)$`, 'gm'));
+      expect(received, receiver).toBeGreaterThan(0);
+      expect(received, receiver).toBe(applied + rejected);
+    }
+    expect(text).toMatch(/^radiator_applied_total\{receiver="json"\} 2$/m);
+    expect(text).toMatch(/^radiator_store_wal_frames_dropped_at_start 0$/m);
+  });
 });

@@ -142,8 +142,10 @@ test('rotation follows the playlist with each board’s dwell; the next board is
   }).toPass({ timeout: 20_000 });
 
   // From here the page's clock only moves when the test moves it. → restarts the dwell, so the
-  // times below count from a known instant.
-  await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 10);
+  // times below count from a known instant. The pause is a second ahead: on a busy machine more
+  // than a few milliseconds pass between reading the page's time and pausing it, and pausing in
+  // the past is an error ("Cannot fast-forward to the past").
+  await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 1_000);
   await page.keyboard.press('ArrowRight');
   expect((await screen(page)).board).toBe('client');
   await expect(page.getByTestId('progress')).toHaveAttribute('data-dwell-ms', '9000');

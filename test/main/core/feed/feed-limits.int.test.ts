@@ -8,12 +8,13 @@ import { createServer } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { FEED_CLOSE, type ServerMessage } from '../../../../src/shared/feed-protocol.ts';
+import { FEED_CLOSE } from '../../../../src/shared/feed-protocol.ts';
 import { FEED_MAX_SUBSCRIPTIONS_PER_CLIENT } from '../../../../src/shared/limits.ts';
 import type { RadiatorEvent } from '../../../../src/shared/model.ts';
 import { FeedServer, type FeedOptions } from '../../../../src/main/core/feed/feed-server.ts';
 import { Guard } from '../../../../src/main/core/http/guard.ts';
 import { startTestCore, waitFor, type TestCore } from '../../../helpers/core.ts';
+import { FeedClient } from '../../../helpers/feed-client.ts';
 
 let t: TestCore;
 beforeAll(async () => {
@@ -23,43 +24,6 @@ afterAll(async () => {
   await t.stop();
 });
 
-class Client {
-  readonly ws: WebSocket;
-  readonly messages: ServerMessage[] = [];
-  closeCode: number | null = null;
-  closeReason = '';
-  constructor(url: string) {
-    this.ws = new WebSocket(url);
-    this.ws.on('message', (d) => this.messages.push(JSON.parse(d.toString()) as ServerMessage));
-    this.ws.on('close', (code, reason) => {
-      this.closeCode = code;
-      this.closeReason = reason.toString();
-    });
-  }
-  opened(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.ws.once('open', () => resolve());
-      this.ws.once('error', reject);
-    });
-  }
-  send(m: unknown): void {
-    this.ws.send(JSON.stringify(m));
-  }
-  of<T extends ServerMessage['type']>(type: T, id?: string): Array<Extract<ServerMessage, { type: T }>> {
-    return this.messages.filter((m) => m.type === type && (id === undefined || (m as { id?: string }).id === id)) as Array<Extract<ServerMessage, { type: T }>>;
-  }
-  /** Stop reading: the kernel's buffers fill and the server's `bufferedAmount` grows. */
-  pause(): void {
-    (this.ws as unknown as { _socket: { pause(): void } })._socket.pause();
-  }
-  resume(): void {
-    (this.ws as unknown as { _socket: { resume(): void } })._socket.resume();
-  }
-  /** Everything sent has left this process (the server reads it at its next turn). */
-  flushed(): Promise<boolean> {
-    return waitFor(() => this.ws.bufferedAmount === 0);
-  }
-}
 
 /** A WebSocket client that never reads: a raw socket that does the handshake, then stops reading
  * for good (a `ws` client cannot: its receiver resumes the socket after a large message). */
@@ -142,7 +106,7 @@ describe('a client that floods subscribe messages and never reads', () => {
     await heavyData();
 
     // Warm up with one reader, so the baseline includes one snapshot's worth of heap.
-    const reader = new Client(`ws://127.0.0.1:${t.ports.http}/feed`);
+    const reader = new FeedClient(`ws://127.0.0.1:${t.ports.http}/feed`);
     await reader.opened();
     reader.send({ type: 'subscribe', id: 'warm', query: 'heavy', rangeMs: 3_600_000 });
     expect((await waitFor(() => reader.of('snapshot', 'warm')[0], 20_000)).series).toHaveLength(100);
@@ -175,7 +139,7 @@ describe('one subscription per id', () => {
   it('re-subscribing the same id 200 times keeps one subscription, whatever its kind', async () => {
     await fetch(`${t.url}/api/v1/metrics`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'same_metric', value: 1 }) });
     await waitFor(() => (t.core.store.index.get('same_metric')?.lastTs ?? 0) > 0);
-    const c = new Client(`ws://127.0.0.1:${t.ports.http}/feed`);
+    const c = new FeedClient(`ws://127.0.0.1:${t.ports.http}/feed`);
     await c.opened();
     const kinds = [
       { type: 'subscribeEvents', rangeMs: 60_000 },
@@ -228,7 +192,7 @@ describe('byte budget and snapshot size', () => {
 
   it('closes a client that holds more unsent bytes than its budget with 4001 and a reason', { timeout: 30_000 }, async () => {
     const s = await smallFeed({ budgetBytes: 512 * 1024 });
-    const c = new Client(s.url);
+    const c = new FeedClient(s.url);
     await c.opened();
     c.send({ type: 'subscribeEvents', id: 'ev', rangeMs: 1_000 });
     await waitFor(() => c.of('events', 'ev')[0]);
@@ -250,7 +214,7 @@ describe('byte budget and snapshot size', () => {
   it('refuses a snapshot larger than the limit, and keeps the connection', async () => {
     await heavyData();
     const s = await smallFeed({ maxSnapshotBytes: 10_000 });
-    const c = new Client(s.url);
+    const c = new FeedClient(s.url);
     await c.opened();
     c.send({ type: 'subscribe', id: 'big', query: 'heavy', rangeMs: 3_600_000 });
     c.send({ type: 'subscribe', id: 'bigq', query: 'heavy', rangeMs: 3_600_000, stepMs: 1_000 });
@@ -265,7 +229,7 @@ describe('byte budget and snapshot size', () => {
   it('answers requests that waited while the client was behind, in order, one per id', { timeout: 30_000 }, async () => {
     await heavyData();
     const s = await smallFeed({ highWaterBytes: 1 });
-    const c = new Client(s.url);
+    const c = new FeedClient(s.url);
     await c.opened();
     await waitFor(() => c.of('hello')[0]);
     c.pause();

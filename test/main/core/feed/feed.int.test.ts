@@ -2,10 +2,10 @@
 // client closed with 1013.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { ServerMessage } from '../../../../src/shared/feed-protocol.ts';
 import { FeedServer } from '../../../../src/main/core/feed/feed-server.ts';
 import { Guard } from '../../../../src/main/core/http/guard.ts';
 import { startTestCore, waitFor, type TestCore } from '../../../helpers/core.ts';
+import { FeedClient } from '../../../helpers/feed-client.ts';
 
 let t: TestCore;
 beforeAll(async () => {
@@ -15,29 +15,6 @@ afterAll(async () => {
   await t.stop();
 });
 
-class Client {
-  readonly ws: WebSocket;
-  readonly messages: ServerMessage[] = [];
-  closeCode: number | null = null;
-  constructor(url: string, headers: Record<string, string> = {}) {
-    this.ws = new WebSocket(url, { headers });
-    this.ws.on('message', (d) => this.messages.push(JSON.parse(d.toString()) as ServerMessage));
-    this.ws.on('close', (code) => (this.closeCode = code));
-  }
-  opened(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.ws.once('open', () => resolve());
-      this.ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
-      this.ws.once('error', reject);
-    });
-  }
-  send(m: unknown): void {
-    this.ws.send(JSON.stringify(m));
-  }
-  of<T extends ServerMessage['type']>(type: T, id?: string): Array<Extract<ServerMessage, { type: T }>> {
-    return this.messages.filter((m) => m.type === type && (id === undefined || (m as { id?: string }).id === id)) as Array<Extract<ServerMessage, { type: T }>>;
-  }
-}
 
 const post = (path: string, body: unknown) =>
   fetch(t.url + path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
@@ -46,7 +23,7 @@ describe('feed', () => {
   it('says hello, sends a snapshot, then the points each flush appends', async () => {
     await post('/api/v1/metrics', { name: 'feed_gauge', value: 1, labels: { room: 'a' } });
     await waitFor(() => (t.core.store.index.get('feed_gauge{room="a"}')?.lastTs ?? 0) > 0);
-    const c = new Client(`ws://127.0.0.1:${t.ports.http}/feed`);
+    const c = new FeedClient(`ws://127.0.0.1:${t.ports.http}/feed`);
     await c.opened();
     c.send({ type: 'subscribe', id: 's1', query: 'feed_gauge', rangeMs: 60_000 });
     const snap = await waitFor(() => c.of('snapshot', 's1')[0]);
@@ -83,7 +60,7 @@ describe('feed', () => {
       // The collector repeats the held value every flush; input stays where it was.
       await waitFor(() => r.core.store.index.get('held_gauge')!.lastTs > input + 1_500, 5_000);
       expect(r.core.store.index.get('held_gauge')!.lastInputTs).toBe(input);
-      const c = new Client(`ws://127.0.0.1:${r.ports.http}/feed`);
+      const c = new FeedClient(`ws://127.0.0.1:${r.ports.http}/feed`);
       await c.opened();
       c.send({ type: 'subscribe', id: 'q', query: 'sum(held_gauge) * 2', rangeMs: 60_000, stepMs: 1_000 });
       const snap = await waitFor(() => c.of('snapshot', 'q')[0]);
@@ -106,7 +83,7 @@ describe('feed', () => {
   });
 
   it('streams events to event subscribers, filtered by kind', async () => {
-    const c = new Client(`ws://127.0.0.1:${t.ports.http}/feed`);
+    const c = new FeedClient(`ws://127.0.0.1:${t.ports.http}/feed`);
     await c.opened();
     c.send({ type: 'subscribeEvents', id: 'ev', rangeMs: 3_600_000, kinds: ['deploy'] });
     await waitFor(() => c.of('events', 'ev')[0]);
@@ -119,7 +96,7 @@ describe('feed', () => {
   });
 
   it('answers a bad subscription with an error and keeps the connection', async () => {
-    const c = new Client(`ws://127.0.0.1:${t.ports.http}/feed`);
+    const c = new FeedClient(`ws://127.0.0.1:${t.ports.http}/feed`);
     await c.opened();
     c.send({ type: 'subscribe', id: 'bad', query: 'x{', rangeMs: 1000 });
     c.send('not json at all');
@@ -132,12 +109,12 @@ describe('feed', () => {
   });
 
   it('refuses an upgrade from a foreign Host or Origin', async () => {
-    await expect(new Client(`ws://127.0.0.1:${t.ports.http}/feed`, { Host: 'attacker.example' }).opened()).rejects.toThrow('HTTP 403');
-    await expect(new Client(`ws://127.0.0.1:${t.ports.http}/feed`, { Origin: 'https://attacker.example' }).opened()).rejects.toThrow('HTTP 403');
+    await expect(new FeedClient(`ws://127.0.0.1:${t.ports.http}/feed`, { Host: 'attacker.example' }).opened()).rejects.toThrow('HTTP 403');
+    await expect(new FeedClient(`ws://127.0.0.1:${t.ports.http}/feed`, { Origin: 'https://attacker.example' }).opened()).rejects.toThrow('HTTP 403');
   });
 
   it('sets maxPayload: an oversized client message closes that client only', async () => {
-    const c = new Client(`ws://127.0.0.1:${t.ports.http}/feed`);
+    const c = new FeedClient(`ws://127.0.0.1:${t.ports.http}/feed`);
     await c.opened();
     c.ws.send('x'.repeat(100 * 1024));
     await waitFor(() => c.closeCode);
@@ -161,7 +138,7 @@ describe('backpressure', () => {
     server.on('upgrade', (req, socket, head) => feed.handleUpgrade(req, socket, head, new URL(req.url ?? '/', 'http://x')));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const port = (server.address() as { port: number }).port;
-    const c = new Client(`ws://127.0.0.1:${port}/feed`);
+    const c = new FeedClient(`ws://127.0.0.1:${port}/feed`);
     await c.opened();
     c.send({ type: 'subscribe', id: 'all', query: '{__name__=~"slow_.*"}', rangeMs: 1000 });
     await waitFor(() => c.of('snapshot', 'all')[0]);

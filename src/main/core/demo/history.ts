@@ -86,7 +86,8 @@ export function demoHistory(from: number, to: number, stepMs: number, rand: () =
     f.add('http_request_duration_count', 'summary', labels, c.add(`http_request_duration_count${JSON.stringify(labels)}`, count), t, 'http_request_duration');
   };
 
-  for (let t = Math.ceil(from / stepMs) * stepMs; t <= to; t += stepMs) {
+  // Steps end exactly at `to`, where the live simulation takes over.
+  for (let t = to - Math.floor((to - from) / stepMs) * stepMs; t <= to; t += stepMs) {
     const rps = trafficAt(t) * (0.9 + rand() * 0.2);
     const dep = deployState(t);
     // Application.

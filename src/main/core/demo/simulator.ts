@@ -61,8 +61,10 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
 
   // ── history ────────────────────────────────────────────────────────────────────────
   if (opts.historyMs > 0) {
+    // History runs up to the moment live data begins, so no minute of traffic falls between
+    // the two (a gap there showed as a dip in every rate that spans the seam).
     const step = 30_000;
-    const end = Math.floor(now() / step) * step - step;
+    const end = now();
     const gaussH = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
     const h = demoHistory(end - opts.historyMs, end, step, rand, gaussH);
     const r = await fetch(`${base}/api/v1/import`, { method: 'POST', headers: { 'Content-Type': 'text/plain; version=0.0.4' }, body: h.text });
@@ -129,7 +131,9 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
     const rps = trafficAt(t) * (0.9 + rand() * 0.2) * (tickMs / 1000);
     const dep = deployState(t);
     for (const r of ROUTES) {
-      const n = Math.max(0, Math.round(rps * r.share));
+      // Rounded at random, so a route of 2.7 requests a tick averages 2.7, not 3 (history
+      // rounds per 30 s step, where rounding barely shows; per second it did).
+      const n = Math.max(0, Math.floor(rps * r.share + rand()));
       const slow = dep.bad && r.route === '/checkout' ? 3.2 : 1;
       const errRate = r.errorRate * (dep.bad && r.route === '/checkout' ? 6 : 1);
       const errors = [...Array(n)].filter(() => rand() < errRate).length;
@@ -139,7 +143,8 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
       const lat = [...Array(Math.min(n, 25))].map(() => r.latencyMs * slow * Math.exp(0.45 * gauss()));
       metric('http.request_duration', lat, 'ms', { route: r.route, method: r.method });
     }
-    const orders = rand() < rps * 0.02 ? 1 + Math.floor(rand() * 2) : 0;
+    // 1 or 2 orders (1.5 on average) at a time, at the history's rate of rps × 0.02 a second.
+    const orders = rand() < (rps * 0.02) / 1.5 ? 1 + Math.floor(rand() * 2) : 0;
     const conversion = dep.bad ? 0.22 : 0.34;
     if (orders > 0) {
       metric('shop.orders', orders, 'c', { channel: rand() < 0.8 ? 'web' : 'app' });

@@ -176,7 +176,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     if (!src) throw new SourceError(id, 'SOURCE_UNKNOWN', `no data source "${id}"; there are ${[...sources.keys()].join(', ')}`);
     return src;
   };
-  const freshness = new QueryFreshness(store);
+  const freshness = new QueryFreshness(store, (name) => metadata.get(name)?.type);
   const feed = new FeedServer({
     store,
     guard,

@@ -9,12 +9,15 @@
 import { POSTABLE_EVENT_KINDS, type EventKind, type NewEvent } from '../../../shared/model.ts';
 import type { Entry } from './aggregator.ts';
 import type { Ingest, Operation } from './ingest.ts';
+import type { MetricType } from './metadata.ts';
 import type { StatsdDelta } from './statsd-accumulator.ts';
 import type { StatsdEvent, StatsdServiceCheck } from './statsd-parser.ts';
 
 export const STATSD_RECEIVER = 'statsd';
 
 const STATUS_NAMES = ['OK', 'WARNING', 'CRITICAL', 'UNKNOWN'] as const;
+
+const STATSD_TYPE: Record<Entry['kind'], MetricType> = { counter: 'counter', gauge: 'gauge', summary: 'summary', set: 'gauge', value: 'unknown' };
 
 export class StatsdApplier {
   private readonly door: Ingest;
@@ -40,7 +43,12 @@ export class StatsdApplier {
   apply(d: StatsdDelta): void {
     const now = this.now();
     // An id the thread freed and gave to a new key is overwritten here before any value for it.
-    for (const k of d.newKeys) this.entries[k.id] = this.door.resolveCurrent(k);
+    for (const k of d.newKeys) {
+      const e = (this.entries[k.id] = this.door.resolveCurrent(k));
+      // What statsd_exporter would declare: the screens tell a counter that did not move (zero)
+      // from a sender that stopped (stale) by it. A sender's own description, if any, stays.
+      if (typeof e !== 'string') this.door.describe(e.name, { type: STATSD_TYPE[e.kind] }, true);
+    }
     this.evicted.raw += d.evicted.raw;
     this.evicted.keys += d.evicted.keys;
     const ingest = this.door;

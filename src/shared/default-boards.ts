@@ -52,12 +52,13 @@ export const DEFAULT_BOARDS: BoardInput[] = [
       { id: 'revenue', type: 'stat', title: 'Revenue, last hour', x: 3, y: 0, w: 3, h: 2, queries: [{ expr: 'sum(increase(shop_revenue_eur[1h]))' }], unit: 'eur', decimals: 0 },
       // Sign-ups come a few a minute: a quiet few minutes is not stale data.
       { id: 'signups', type: 'stat', title: 'Sign-ups, last hour', x: 6, y: 0, w: 3, h: 2, queries: [{ expr: 'sum(increase(shop_signups[1h]))' }], decimals: 0, maxAge: '15m' },
-      { id: 'conversion', type: 'stat', title: 'Checkout conversion', x: 9, y: 0, w: 3, h: 2, queries: [{ expr: CONVERSION }], unit: 'percentunit', thresholds: critWarnOk(0.25, 0.3) },
+      { id: 'conversion', type: 'stat', title: 'Checkout conversion (completed ÷ started)', x: 9, y: 0, w: 3, h: 2, queries: [{ expr: CONVERSION }], unit: 'percentunit', thresholds: critWarnOk(0.25, 0.3) },
       { id: 'orders-by-channel', type: 'timeseries', title: 'Orders / min by channel', x: 0, y: 2, w: 6, h: 3, queries: [{ expr: 'sum by (channel) (rate(shop_orders[5m])) * 60', legend: '{{channel}}' }], anomalies: true },
-      { id: 'conversion-trend', type: 'timeseries', title: 'Checkout conversion', x: 0, y: 5, w: 6, h: 3, queries: [{ expr: CONVERSION, legend: 'conversion' }], unit: 'percentunit', band: { k: 3 } },
-      // The first experiment in the settings, as its hypothesis card.
-      { id: 'experiment', type: 'experiment', title: 'Experiment', x: 6, y: 2, w: 6, h: 4 },
-      { id: 'ab', type: 'timeseries', title: 'Conversion by variant (one-click checkout)', x: 6, y: 6, w: 6, h: 2, queries: [{ expr: 'sum by (variant) (rate(experiment_conversions{experiment="one_click_checkout"}[15m])) / sum by (variant) (rate(experiment_exposures{experiment="one_click_checkout"}[15m]))', legend: '{{variant}}' }], unit: 'percentunit', events: null },
+      { id: 'conversion-trend', type: 'timeseries', title: 'Checkout conversion (completed ÷ started)', x: 0, y: 5, w: 6, h: 3, queries: [{ expr: CONVERSION, legend: 'checkout conversion' }], unit: 'percentunit', band: { k: 3 } },
+      // The first experiment in the settings, as its hypothesis card (its conversion is exposed
+      // visits that ordered, not checkouts completed).
+      { id: 'experiment', type: 'experiment', title: 'Experiment: visit → order conversion', x: 6, y: 2, w: 6, h: 4 },
+      { id: 'ab', type: 'timeseries', title: 'Visit → order conversion by variant (one-click checkout)', x: 6, y: 6, w: 6, h: 2, queries: [{ expr: 'sum by (variant) (rate(experiment_conversions{experiment="one_click_checkout"}[15m])) / sum by (variant) (rate(experiment_exposures{experiment="one_click_checkout"}[15m]))', legend: '{{variant}}' }], unit: 'percentunit', events: null },
     ],
   },
   {
@@ -110,7 +111,8 @@ export const DEFAULT_BOARDS: BoardInput[] = [
     // CI pushes when a build finishes, every few minutes per pipeline: data may be that old.
     panels: [
       { id: 'builds', type: 'statusgrid', title: 'Last build', x: 0, y: 0, w: 3, h: 3, queries: [{ expr: 'max by (pipeline) (ci_last_build_success)' }], labelKey: 'pipeline', thresholds: critWarnOk(0.5, 1), maxAge: '30m' },
-      { id: 'dora', type: 'dora', title: 'DORA four keys, last 30 days', x: 3, y: 0, w: 6, h: 3, range: '30d' },
+      // The panel names the period it covers (30 days, or less when data began later).
+      { id: 'dora', type: 'dora', title: 'DORA four keys', x: 3, y: 0, w: 6, h: 3, range: '30d' },
       { id: 'red', type: 'stat', title: 'Red builds, last 24 h', x: 9, y: 0, w: 3, h: 3, queries: [{ expr: 'sum(increase(ci_builds{status="failure"}[24h])) / sum(increase(ci_builds[24h]))' }], unit: 'percentunit', thresholds: okWarnCrit(0.1, 0.25), maxAge: '30m' },
       { id: 'deploys', type: 'events', title: 'Deploys and incidents', x: 8, y: 3, w: 4, h: 3, events: { kinds: ['deploy', 'incident'], tags: [] }, limit: 5 },
       { id: 'duration', type: 'timeseries', title: 'Build duration by pipeline', x: 0, y: 3, w: 8, h: 3, queries: [{ expr: 'max by (pipeline) (ci_build_duration_seconds)', legend: '{{pipeline}}' }], unit: 'seconds', range: '6h', maxAge: '30m' },

@@ -43,6 +43,10 @@ export type DurationBucket = 'One day' | 'One week' | 'One month' | 'Six months'
 export type FailureRateBucket = '0-15%' | '16-45%' | '46-60%';
 
 export interface DoraResult {
+  /** The period the figures cover: from the window's start, or from the first data when that is
+   * later (a new install has hours, not the nominal 30 days), to the window's end. A panel names
+   * this period, not the nominal window. */
+  period: { from: number; to: number; nominalMs: number; partial: boolean };
   deploymentFrequency: {
     /** Successful deployments per day since the window (or the data) began. */
     perDay: number;
@@ -289,6 +293,7 @@ export function computeDora(input: DoraInput): DoraResult {
   const restoreMedian = restoreTimes.length > 0 ? median(restoreTimes) : null;
   const rate = windowDeployments.length > 0 ? failures / windowDeployments.length : null;
   return {
+    period: { from: effectiveStart, to: windowEnd, nominalMs: windowEnd - windowStart, partial: effectiveStart > windowStart },
     deploymentFrequency: {
       // At least a day, so data that began minutes ago does not read as hundreds a day.
       perDay: shipped.length / Math.max(1, (windowEnd - effectiveStart) / DAY),

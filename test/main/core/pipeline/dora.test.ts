@@ -89,6 +89,21 @@ describe('deployment frequency (Four Keys buckets over Sunday-started UTC weeks)
     expect(d.deploymentFrequency.perDay).toBeCloseTo(3 / 6, 12);
     // The trend chart still covers the whole window.
     expect(d.buckets).toHaveLength(84);
+    // The period the figures cover is the 6 days of data, and says it is less than the window.
+    expect(d.period).toEqual({ from: mar(23), to: mar(29), nominalMs: mar(29) - Date.UTC(2026, 0, 4), partial: true });
+  });
+
+  it('names the period it computed over: six hours of data in a 30-day window is six hours', () => {
+    const end = mar(29, 12);
+    const d = computeDora({
+      windowStart: end - 30 * DAY,
+      windowEnd: end,
+      changes: [],
+      deployments: Array.from({ length: 30 }, (_, i) => deploy(`d${i}`, end - 6 * HOUR + i * 12 * MINUTE)),
+      incidents: [],
+    });
+    expect(d.period).toEqual({ from: end - 6 * HOUR, to: end, nominalMs: 30 * DAY, partial: true });
+    expect(d.deploymentFrequency.deployments).toBe(30);
   });
 
   it('counts only successful deployments, and a retried webhook once', () => {

@@ -278,7 +278,7 @@ test('an empty start shows where to point apps, with the real ports, until somet
   await page.goto(`http://127.0.0.1:${port}/`);
   await expect(page.getByTestId('welcome')).toBeVisible();
   const udp = own.ports.statsd_udp!;
-  await expect(page.getByTestId('welcome').locator('pre').first()).toHaveText(`echo "deploys:1|c" | nc -u -w0 127.0.0.1 ${udp}`);
+  await expect(page.getByTestId('welcome').locator('pre').first()).toHaveText(`echo "deploys:1|c" | nc -u -w1 127.0.0.1 ${udp}`);
   await page.screenshot({ path: `${SHOTS}/welcome-1920x1080.png` });
   await axe(page);
   await page.setViewportSize({ width: 3840, height: 2160 });

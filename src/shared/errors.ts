@@ -159,6 +159,12 @@ export const ERROR_CODES = {
     retryable: false,
     meaning: 'The board, playlist or rule comes from a file in the watched configuration directory (`configDir`); change the file instead. `managedBy` names it.',
   },
+  STORE_DISK_FULL: {
+    status: 503,
+    retryable: true,
+    meaning:
+      "The disk holding the store (`path` names the database) is full, so nothing new can be made durable. While it lasts, receivers over HTTP answer 503 with `Retry-After` (every sender retries a 503: OTLP exporters, Prometheus remote write, Pushgateway clients), samples already taken are held in memory and written as soon as space frees, and the boards stay live. At start: `radiator serve` exits with code 4. Free space on that disk; nothing else is needed.",
+  },
   // ── start-up (not an HTTP answer: `radiator serve` exits 3) ──
   STORE_DAMAGED: {
     status: 503,

@@ -224,3 +224,8 @@ export const SOURCE_TEST_TIMEOUT_MS = 10_000;
 /** Alert rules: evaluations of an anomaly incident kept from the detectors before a level that
  * stays is learned as the series' normal (alerts/anomaly-episode.ts). */
 export const ANOMALY_MAX_WITHHELD_POINTS = 240;
+
+/** While the disk holding the store is full, samples taken wait in memory (about 24 bytes each)
+ * to be written when space frees; past this many, new samples are refused as `store_disk_full`.
+ * Two million is about 50 MB: over three minutes of 100,000 series at a 10 s flush. */
+export const MAX_PENDING_SAMPLES_WHILE_FULL = 2_000_000;

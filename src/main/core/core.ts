@@ -21,7 +21,8 @@ import { apiHandler, pushHandler, type ApiContext } from './http/api.ts';
 import { Guard } from './http/guard.ts';
 import { HttpListener } from './http/server.ts';
 import { FEED_PATH, STATSD_STOP_DRAIN_WAIT_MS } from '../../shared/limits.ts';
-import { Store } from './store/store.ts';
+import { Store, StoreDiskFullError, StoreWriteError } from './store/store.ts';
+import type { SampleBatch } from './store/wal-codec.ts';
 import { AlertEngine } from './alerts/engine.ts';
 import { Notifier, type NotificationKind } from './alerts/notifier.ts';
 import type { AlertInstance } from '../../shared/alert-rules.ts';
@@ -256,6 +257,14 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   const files = new FileTailer(logs, ingest, store, log);
   const client = new ClientIngest(ingest, logs, now);
   const telemetryRoutes = new TelemetryRoutes({ otlp: otlpRoute, scrape, logs, client, stats, clientOrigins: settings.client.allowedOrigins });
+  // While the disk is full, a write to any receiver over HTTP is refused whole (503, retried by
+  // every sender) and counted against that receiver.
+  const writeGate = (receiver: string): RadiatorError | null => {
+    const full = store.diskFull;
+    if (!full) return null;
+    ingest.reject(receiver, 'store_disk_full');
+    return full;
+  };
   const otlpListener =
     settings.receivers.otlp.port === false
       ? null
@@ -264,6 +273,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
           host: settings.server.host,
           port: settings.receivers.otlp.port,
           guard,
+          writeGate,
           corsOrigins: settings.server.corsOrigins,
           handler: async (req, res, url) => {
             if (url.pathname === OTLP_METRICS_PATH) return otlpRoute.handle(req, res);
@@ -333,6 +343,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     host: settings.server.host,
     port: settings.server.httpPort,
     guard,
+    writeGate,
     corsOrigins: [...settings.server.corsOrigins, ...(opts.extraCorsOrigins ?? [])],
     handler: apiHandler(ctx),
     onUpgrade: (req, socket, head, url) => {
@@ -343,7 +354,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   const pushListener =
     settings.receivers.push.port === false
       ? null
-      : new HttpListener({ name: 'push', host: settings.server.host, port: settings.receivers.push.port, guard, corsOrigins: [], handler: pushHandler(ctx) });
+      : new HttpListener({ name: 'push', host: settings.server.host, port: settings.receivers.push.port, guard, writeGate, corsOrigins: [], handler: pushHandler(ctx) });
 
   const plan: Array<[Receiver, string, string]> = [[api, `the HTTP API on port ${settings.server.httpPort}`, 'server.httpPort (--http-port)']];
   if (udp) plan.push([udp, `StatsD over UDP on port ${s.udpPort}`, 'receivers.statsd.udpPort (--statsd-port)']);
@@ -369,6 +380,19 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     throw e;
   }
 
+  // A failing disk is logged when it starts and when it clears, not at every flush.
+  let writeFailing: { message: string; held: number } | null = null;
+  const reportWriteFailure = (cause: Error) => {
+    const held = store.pendingSamples;
+    if (writeFailing?.message !== cause.message) {
+      log(
+        cause instanceof StoreDiskFullError
+          ? `store: ${cause.message}. Receivers over HTTP answer 503 STORE_DISK_FULL until it clears; ${held} samples held`
+          : `store: a flush could not be written (${cause.message}); ${held} samples held in memory, retried at every flush`,
+      );
+    }
+    writeFailing = { message: cause.message, held };
+  };
   let lastFlushTs = 0;
   let stopped = false;
   let flushing: Promise<void> = Promise.resolve();
@@ -384,11 +408,10 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       lastFlushTs = ts;
       // Written and refused samples are counted by the door as they pass it.
       ingest.flush(ts);
-      const batch = store.commit();
-      feed.publish(batch);
-      feed.tick();
-      store.maintain();
-    } catch (e) {
+      let batch: SampleBatch;
+      try {
+        batch = store.commit();
+      } catch (e) {
       // Never let one bad flush take the collector down; the next one retries.
       log(`flush failed: ${(e as Error).stack ?? e}`);
     }

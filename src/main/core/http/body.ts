@@ -11,13 +11,16 @@ import { requireUtf8 } from '../collector/utf8.ts';
 
 export interface BodyOptions {
   limitBytes: number;
+  /** Content-Encodings the caller decodes itself (remote write's snappy): read as sent. */
+  rawEncodings?: readonly string[];
 }
 
 /** The whole body. 413 when it (or its gunzipped form) passes the limit; 415 for an encoding
  * other than identity/gzip; 400 for gzip that does not inflate. */
 export function readBody(req: IncomingMessage, opts: BodyOptions): Promise<Buffer> {
   const limit = opts.limitBytes;
-  const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase().trim();
+  const sent = (req.headers['content-encoding'] ?? 'identity').toLowerCase().trim();
+  const encoding = opts.rawEncodings?.includes(sent) ? 'identity' : sent;
   if (encoding !== 'identity' && encoding !== 'gzip' && encoding !== '') {
     req.resume();
     return Promise.reject(

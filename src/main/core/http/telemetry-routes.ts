@@ -1,7 +1,8 @@
 // The HTTP routes on port 7070 of the receivers for telemetry that is not pushed as StatsD or
-// JSON: OTLP (/v1/metrics), the scrape targets' status, log lines (and the recent-lines view), and
-// browser telemetry (/client.js and its beacons). Routes only: the receivers themselves are built
-// and wired, like every receiver, by the composition root (core.ts).
+// JSON: OTLP (/v1/metrics), Prometheus remote write (/api/v1/write), the scrape targets' status,
+// log lines (and the recent-lines view), and browser telemetry (/client.js and its beacons).
+// Routes only: the receivers themselves are built and wired, like every receiver, by the
+// composition root (core.ts).
 
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -15,6 +16,7 @@ import { RateBudget } from '../collector/rate-budget.ts';
 import type { ScrapeManager } from '../collector/scrape/scrape-manager.ts';
 import { mediaType, readBody } from './body.ts';
 import { OTLP_METRICS_PATH, type OtlpRoute } from './otlp-route.ts';
+import { REMOTE_WRITE_PATH, type RemoteWriteRoute } from './remote-write-route.ts';
 import { sendJson } from './respond.ts';
 import { LOG_LEVELS, type LogLevel } from '../logs/level-detector.ts';
 import { parseLogBody, requestSource } from '../logs/log-body.ts';
@@ -29,6 +31,7 @@ const CLIENT_ETAG = `"${createHash('sha256').update(CLIENT_SCRIPT).digest('base6
 
 export interface TelemetryRoutesOptions {
   otlp: OtlpRoute;
+  remoteWrite: RemoteWriteRoute;
   scrape: ScrapeManager;
   logs: LogPipeline;
   client: ClientIngest;
@@ -61,6 +64,9 @@ export class TelemetryRoutes {
     switch (url.pathname) {
       case OTLP_METRICS_PATH:
         await this.opts.otlp.handle(req, res);
+        return true;
+      case REMOTE_WRITE_PATH:
+        await this.opts.remoteWrite.handle(req, res);
         return true;
       case '/api/v1/scrape/targets':
         requireMethod(req, 'GET');

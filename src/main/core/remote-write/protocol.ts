@@ -62,9 +62,12 @@ export class RemoteWriteDecodeError extends Error {}
 /** A well-formed message past a bound of `DecodeLimits`. */
 export class RemoteWriteLimitError extends Error {
   readonly limit: number;
-  constructor(message: string, limit: number) {
+  /** Which bound: series in the request, or labels of one series. */
+  readonly bound: 'series' | 'labels';
+  constructor(message: string, limit: number, bound: 'series' | 'labels' = 'series') {
     super(message);
     this.limit = limit;
+    this.bound = bound;
   }
 }
 
@@ -157,7 +160,7 @@ function timeSeriesV1(r: Reader, limits: DecodeLimits): TimeSeries {
   r.fields((f, w) => {
     if (f === 1 && w === 2) {
       if (labels.length >= limits.maxLabelsPerSeries) {
-        throw new RemoteWriteLimitError(`a series has more than ${limits.maxLabelsPerSeries} labels`, limits.maxLabelsPerSeries);
+        throw new RemoteWriteLimitError(`a series has more than ${limits.maxLabelsPerSeries} labels`, limits.maxLabelsPerSeries, 'labels');
       }
       labels.push(labelPair(r.bytes()));
     } else if (f === 2 && w === 2) sample(r.bytes(), samples);
@@ -298,7 +301,7 @@ function timeSeriesV2(r: Reader, limits: DecodeLimits) {
     if (f === 1) {
       r.repeated(w, 0, refs, (x) => x.varint());
       if (refs.length > limits.maxLabelsPerSeries * 2) {
-        throw new RemoteWriteLimitError(`a series has more than ${limits.maxLabelsPerSeries} labels`, limits.maxLabelsPerSeries);
+        throw new RemoteWriteLimitError(`a series has more than ${limits.maxLabelsPerSeries} labels`, limits.maxLabelsPerSeries, 'labels');
       }
     } else if (f === 2 && w === 2) sample(r.bytes(), samples);
     else if (f === 3 && w === 2) {

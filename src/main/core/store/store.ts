@@ -7,7 +7,7 @@
 // let the WAL be trimmed, roll-ups, retention, and eviction from memory.
 // Recovery: closed chunks and checkpointed open chunks are loaded, then the WAL is replayed.
 
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, statSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import {
@@ -24,6 +24,8 @@ import {
 } from '../../../shared/limits.ts';
 import type { LabelMatcher, LabelPairs } from '../../../shared/model.ts';
 import { seriesKey } from '../../../shared/model.ts';
+import { RadiatorError } from '../../../shared/errors.ts';
+import { MAX_PENDING_SAMPLES_WHILE_FULL } from '../../../shared/limits.ts';
 import { ChunkEncoder, decodeInto } from './chunk-codec.ts';
 import { EventStore } from './events.ts';
 import { describeOpenReport, openChecked, type OpenReport } from './integrity.ts';
@@ -53,7 +55,57 @@ export interface StoreOptions {
   log?: (line: string) => void;
 }
 
-export type AppendResult = 'ok' | 'duplicate' | 'out_of_order' | 'too_old' | 'too_new';
+export type AppendResult = 'ok' | 'duplicate' | 'out_of_order' | 'too_old' | 'too_new' | 'store_disk_full';
+
+/** SQLite's result code for a full disk (or database size limit): SQLITE_FULL. */
+const SQLITE_FULL = 13;
+/** SQLite's result code for a failed read or write (what a full disk gives at open). */
+const SQLITE_IOERR = 10;
+/** At start, an I/O error with less free space than this is taken for a full disk. */
+const START_MIN_FREE_BYTES = 1 << 20;
+
+/** Nothing new can be made durable: the disk holding the store is full. `held`: samples taken
+ * and kept in memory, written when space frees. */
+export class StoreDiskFullError extends RadiatorError {
+  readonly path: string;
+  constructor(path: string, detail: string, atStart = false) {
+    const then = atStart ? 'free space on it and start again' : 'free space on it: samples already taken are held in memory and written when space frees';
+    super('STORE_DISK_FULL', `the disk holding the store ${path} is full (${detail}); ${then}`, {
+      extra: { path, retryAfterSeconds: 30 },
+    });
+    this.path = path;
+  }
+}
+
+/** Bytes free for this process on the file system holding `path` (null when unknown). */
+export function freeBytes(path: string): number | null {
+  try {
+    const s = statfsSync(path);
+    return s.bavail * s.bsize;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether an error from SQLite means the disk is full. */
+export function isDiskFull(e: unknown): boolean {
+  const err = e as { errcode?: number; message?: string } | null;
+  return ((err?.errcode ?? 0) & 0xff) === SQLITE_FULL || /database or disk is full|SQLITE_FULL|ENOSPC/i.test(err?.message ?? '');
+}
+
+/** A commit that could not be made durable. The samples stay pending (retried at the next
+ * commit); `batch` is what was appended since the feed was last given a batch, so the boards stay
+ * live from memory. */
+export class StoreWriteError extends Error {
+  readonly batch: SampleBatch;
+  override readonly cause: Error;
+  constructor(cause: Error, batch: SampleBatch) {
+    super(cause.message);
+    this.name = 'StoreWriteError';
+    this.cause = cause;
+    this.batch = batch;
+  }
+}
 
 /** Why `importSamples` refused a sample. */
 export type ImportRefusal = 'duplicate_timestamp' | 'too_new' | 'out_of_order';
@@ -122,6 +174,10 @@ export class Store {
   private overflowCount = 0;
   private refused = 0;
   private pending: SampleBatch = { ids: [], ts: [], values: [] };
+  /** How many of `pending` were already handed to the feed by a commit that failed. */
+  private pendingPublished = 0;
+  /** Set while writes fail for a full disk; cleared by the next commit that succeeds. */
+  private full: StoreDiskFullError | null = null;
   private closedToPersist: Array<[Series, ClosedChunk]> = [];
   private newSeries: Series[] = [];
   private lateBuckets = new Map<string, [number, number, number]>(); // key → [res, seriesId, bucket]
@@ -149,7 +205,12 @@ export class Store {
     this.now = opts.now ?? Date.now;
     mkdirSync(opts.dir, { recursive: true });
     this.file = join(opts.dir, 'radiator.db');
-    const opened = openChecked(this.file, { repair: opts.repair, now: this.now });
+    let opened: ReturnType<typeof openChecked>;
+    try {
+      opened = openChecked(this.file, { repair: opts.repair, now: this.now });
+    } catch (e) {
+      throw startFailure(e, this.file, opts.dir);
+    }
     this.db = opened.db;
     this.openReport = opened.report;
     for (const line of describeOpenReport(this.file, opened.report)) (opts.log ?? console.warn)(line);
@@ -174,7 +235,12 @@ export class Store {
       countWal: this.db.prepare('SELECT count(*) AS n FROM wal'),
     };
     this.lastCheckpoint = this.now();
-    this.recover();
+    try {
+      this.recover();
+    } catch (e) {
+      this.db.close();
+      throw startFailure(e, this.file, opts.dir);
+    }
   }
 
   // ── identity ──────────────────────────────────────────────────────────────────────────
@@ -215,6 +281,8 @@ export class Store {
       if (ts === s.lastTs && Object.is(value, s.lastValue)) return 'duplicate';
       return 'out_of_order';
     }
+    // While the disk is full, samples wait in memory, up to a bound; past it they are refused.
+    if (this.full && this.pending.ids.length >= MAX_PENDING_SAMPLES_WHILE_FULL) return 'store_disk_full';
     this.appendUnchecked(s, ts, value, true);
     if (!repeat && ts > s.lastInputTs) s.lastInputTs = ts;
     return 'ok';
@@ -356,40 +424,84 @@ export class Store {
     return { imported, refused, reasons, points };
   }
 
-  /** Write what was appended since the last commit, durably. Returns the committed batch (the
-   * feed sends it on). */
+  /** Write what was appended since the last commit, durably. Returns what was appended since the
+   * feed was last given a batch. When the write fails, nothing is lost: the samples stay pending
+   * for the next commit, and a StoreWriteError carries the batch for the feed (a full disk also
+   * sets `diskFull` until a commit succeeds). */
   commit(): SampleBatch {
     const batch = this.pending;
-    if (batch.ids.length === 0 && this.closedToPersist.length === 0 && this.newSeries.length === 0) return batch;
+    const fresh = this.pendingPublished === 0 ? batch : sliceBatch(batch, this.pendingPublished);
+    if (batch.ids.length === 0 && this.closedToPersist.length === 0 && this.newSeries.length === 0) {
+      // Nothing to write, but a full disk is only known to have cleared by a write that succeeds.
+      if (this.full) {
+        try {
+          this.transaction(() => this.st.setMeta.run('write_probe_ms', String(this.now())));
+        } catch (e) {
+          throw new StoreWriteError(e as Error, fresh);
+        }
+      }
+      return fresh;
+    }
     const t0 = performance.now();
-    this.pending = { ids: [], ts: [], values: [] };
     const created = this.now();
-    this.transaction(() => {
-      for (const s of this.newSeries) {
-        this.st.insertSeries.run(s.id, s.key, s.name, JSON.stringify(s.labels), created);
-      }
-      if (batch.ids.length > 0) this.st.insertWal.run(++this.walSeq, encodeWalRecord(batch));
-      for (const [s, c] of this.closedToPersist) {
-        this.st.insertChunk.run(s.id, c.tMin, c.tMax, c.count, 0, c.bytes);
-        s.onDisk = true;
-      }
-    });
+    const seq = this.walSeq + 1;
+    try {
+      this.transaction(() => {
+        for (const s of this.newSeries) {
+          this.st.insertSeries.run(s.id, s.key, s.name, JSON.stringify(s.labels), created);
+        }
+        if (batch.ids.length > 0) this.st.insertWal.run(seq, encodeWalRecord(batch));
+        for (const [s, c] of this.closedToPersist) this.st.insertChunk.run(s.id, c.tMin, c.tMax, c.count, 0, c.bytes);
+      });
+    } catch (e) {
+      this.pendingPublished = batch.ids.length;
+      throw new StoreWriteError(e as Error, fresh);
+    }
+    if (batch.ids.length > 0) this.walSeq = seq;
+    for (const [s] of this.closedToPersist) s.onDisk = true;
+    this.pending = { ids: [], ts: [], values: [] };
+    this.pendingPublished = 0;
     this.newSeries = [];
     this.closedToPersist = [];
     this.stats.lastCommitMs = performance.now() - t0;
     this.stats.lastCommitSamples = batch.ids.length;
-    return batch;
+    return fresh;
   }
 
+  /** Set while the disk holding the store is full: what receivers answer until it clears. */
+  get diskFull(): StoreDiskFullError | null {
+    return this.full;
+  }
+
+  /** Samples taken but not yet durable (held while writes fail). */
+  get pendingSamples(): number {
+    return this.pending.ids.length;
+  }
+
+  /** Runs `fn` in one transaction. SQLite rolls a transaction back itself when the disk fills
+   * (SQLITE_FULL), so ROLLBACK is only sent while one is still open; a full disk is reported as
+   * such (StoreDiskFullError) and remembered until a transaction succeeds. */
   private transaction(fn: () => void): void {
     this.db.exec('BEGIN');
     try {
       fn();
       this.db.exec('COMMIT');
     } catch (e) {
-      this.db.exec('ROLLBACK');
+      if (this.db.isTransaction) {
+        try {
+          this.db.exec('ROLLBACK');
+        } catch {
+          // The original error says what went wrong.
+        }
+      }
+      if (isDiskFull(e)) {
+        const free = freeBytes(this.opts.dir);
+        this.full = new StoreDiskFullError(this.file, free === null ? 'SQLite: database or disk is full' : `${free} bytes free`);
+        throw this.full;
+      }
       throw e;
     }
+    this.full = null;
   }
 
   // ── reads ─────────────────────────────────────────────────────────────────────────────
@@ -843,9 +955,12 @@ export class Store {
   /** Commit what is pending and close the database. Idempotent. */
   close(): void {
     if (this.closedDb) return;
-    this.commit();
     this.closedDb = true;
-    this.db.close();
+    try {
+      this.commit();
+    } finally {
+      this.db.close();
+    }
   }
 }
 
@@ -858,4 +973,22 @@ interface RollupRow {
   last: number | null;
 }
 
-const nanToNull = (v: number | null): number | null => (v === null || Number.isNaN(v) ? null : v);
+/** What opening the store failed for: a full disk named as such (SQLite says "disk I/O error"
+ * when it cannot grow the WAL or its index on a full disk), anything else as it was. */
+function startFailure(e: unknown, file: string, dir: string): unknown {
+  if (e instanceof RadiatorError) return e;
+  const free = freeBytes(dir);
+  // Extended codes keep the primary one in the low byte (4874 is SQLITE_IOERR_SHMSIZE).
+  const ioError = (((e as { errcode?: number } | null)?.errcode ?? 0) & 0xff) === SQLITE_IOERR;
+  if (isDiskFull(e) || (ioError && free !== null && free < START_MIN_FREE_BYTES)) {
+    return new StoreDiskFullError(file, free === null ? 'SQLite: database or disk is full' : `${free} bytes free`, true);
+  }
+  return e;
+}
+
+/** The samples of `b` from index `from` on. */
+function sliceBatch(b: SampleBatch, from: number): SampleBatch {
+  return { ids: b.ids.slice(from), ts: b.ts.slice(from), values: b.values.slice(from) };
+}
+
+ (v: number | null): number | null => (v === null || Number.isNaN(v) ? null : v);

@@ -21,6 +21,7 @@ describe('route scopes', () => {
     ['DELETE', '/metrics/job/nightly/instance/a', 'ingest'],
     ['POST', '/metrics/job@base64/bmlnaHRseQ', 'ingest'],
     ['POST', '/v1/metrics', 'ingest'],
+    ['POST', '/api/v1/write', 'ingest'],
     ['POST', '/api/v1/webhooks/github/shop', 'ingest'],
     ['GET', '/api/v1/access/tokens', 'admin'],
     ['POST', '/api/v1/access/tokens', 'admin'],

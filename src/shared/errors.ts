@@ -17,7 +17,7 @@ export const ERROR_CODES = {
   INGEST_BATCH_TOO_LARGE: {
     status: 413,
     retryable: false,
-    meaning: 'A JSON batch holds more samples than the limit in `limit`; split it.',
+    meaning: 'A JSON batch holds more samples, or a remote-write request more series, than the limit in `limit`; split it.',
   },
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
@@ -27,7 +27,7 @@ export const ERROR_CODES = {
   UNSUPPORTED_CONTENT_ENCODING: {
     status: 415,
     retryable: false,
-    meaning: 'The Content-Encoding is neither identity nor gzip.',
+    meaning: 'The Content-Encoding is not one the endpoint reads: identity or gzip (remote write: snappy).',
   },
   MALFORMED_BODY: {
     status: 400,
@@ -132,6 +132,24 @@ export const ERROR_CODES = {
     status: 400,
     retryable: false,
     meaning: 'An OTLP/HTTP body does not decode as an ExportMetricsServiceRequest (protobuf or JSON); the message says where. Not retryable, as the OTLP specification asks.',
+  },
+  MALFORMED_REMOTE_WRITE: {
+    status: 400,
+    retryable: false,
+    meaning:
+      'A remote-write body does not decompress as a snappy block, or does not decode as the protobuf message its Content-Type names (prometheus.WriteRequest or io.prometheus.write.v2.Request); the message says where. Nothing was applied. Not retryable, as the remote-write specification asks.',
+  },
+  REMOTE_WRITE_SAMPLES_REFUSED: {
+    status: 400,
+    retryable: false,
+    meaning:
+      'Some samples of a remote-write request were refused (out of order, too old, an invalid name or label, a native histogram); the message counts them by reason and says how many were written. The rest of the request was applied, so it is not to be retried, as Prometheus\'s own receiver answers.',
+  },
+  REMOTE_WRITE_BUSY: {
+    status: 503,
+    retryable: true,
+    meaning:
+      'The remote-write receiver is at its rate or concurrency limit (`limit`); nothing was applied. 503 rather than 429 because every remote-write sender retries a 5xx (after `Retry-After`), while retrying a 429 is optional.',
   },
   OVERLOADED: {
     status: 429,

@@ -149,6 +149,25 @@ export const MAX_OTLP_ATTRIBUTE_DEPTH = 8;
 /** Classic buckets an exponential histogram becomes, at most (merged pairwise past it). */
 export const MAX_OTLP_EXPONENTIAL_BUCKETS = 64;
 
+// ── Prometheus remote write in (`POST /api/v1/write`) ────────────────────────────────────
+/** A request as sent (snappy-compressed). Prometheus sends 500-2,000 samples a request, tens of
+ * KiB; vmagent and Alloy batch more. */
+export const MAX_REMOTE_WRITE_BODY_BYTES = 8 * 1024 * 1024;
+/** Once decompressed: checked against the snappy block's own length header before decompressing. */
+export const MAX_REMOTE_WRITE_DECOMPRESSED_BYTES = 32 * 1024 * 1024;
+/** Series in one request; past it the request is refused whole (413). */
+export const MAX_REMOTE_WRITE_SERIES_PER_REQUEST = 100_000;
+/** Labels of one series the decoder reads before refusing the request (a series with more than
+ * MAX_LABELS_PER_SERIES but fewer than this is refused alone, as `too_many_labels`). */
+export const MAX_REMOTE_WRITE_LABELS_PER_SERIES = 128;
+/** Metric descriptions (type, help, unit) taken from one request; more are ignored. */
+export const MAX_REMOTE_WRITE_METADATA_PER_REQUEST = 10_000;
+/** Requests being read and decoded at once; one more gets 503 with Retry-After (every remote
+ * write sender retries a 5xx; a 429 only if configured to). */
+export const MAX_REMOTE_WRITE_INFLIGHT_REQUESTS = 64;
+/** Samples per second across all senders before 503 with Retry-After (a token bucket, this deep). */
+export const MAX_REMOTE_WRITE_SAMPLES_PER_SECOND = 1_000_000;
+
 // ── scraping ───────────────────────────────────────────────────────────────────────────
 export const DEFAULT_SCRAPE_INTERVAL_MS = 15_000;
 export const DEFAULT_SCRAPE_TIMEOUT_MS = 10_000;

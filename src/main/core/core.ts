@@ -20,7 +20,7 @@ import { FeedServer } from './feed/feed-server.ts';
 import { apiHandler, pushHandler, type ApiContext } from './http/api.ts';
 import { Guard } from './http/guard.ts';
 import { HttpListener } from './http/server.ts';
-import { FEED_PATH, STATSD_STOP_DRAIN_WAIT_MS } from '../../shared/limits.ts';
+import { FEED_PATH, MAX_REMOTE_WRITE_METADATA_PER_REQUEST, STATSD_STOP_DRAIN_WAIT_MS } from '../../shared/limits.ts';
 import { Store, StoreDiskFullError, StoreWriteError } from './store/store.ts';
 import type { SampleBatch } from './store/wal-codec.ts';
 import { AlertEngine } from './alerts/engine.ts';
@@ -42,6 +42,8 @@ import { QueryFreshness } from './feed/query-freshness.ts';
 import { OWN_ORIGIN_PATHS, TelemetryRoutes } from './http/telemetry-routes.ts';
 import { OtlpReceiver } from './collector/otlp/otlp-receiver.ts';
 import { OTLP_METRICS_PATH, OtlpRoute } from './http/otlp-route.ts';
+import { RemoteWriteRoute } from './http/remote-write-route.ts';
+import { RemoteWriteReceiver } from './remote-write/receiver.ts';
 import { ScrapeManager } from './collector/scrape/scrape-manager.ts';
 import { LogPipeline } from './logs/log-pipeline.ts';
 import { SyslogReceiver } from './logs/syslog-receiver.ts';
@@ -251,12 +253,13 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   // OTLP, scrape targets, logs → metrics (HTTP, syslog, files), browser telemetry.
   const otlp = new OtlpReceiver(ingest, { promoteResourceAttributes: settings.receivers.otlp.promoteResourceAttributes });
   const otlpRoute = new OtlpRoute(otlp, stats);
+  const remoteWriteRoute = new RemoteWriteRoute(new RemoteWriteReceiver(ingest, { maxMetadataPerRequest: MAX_REMOTE_WRITE_METADATA_PER_REQUEST }), stats);
   const scrape = new ScrapeManager(settings.scrape, { ingest, now, version: opts.version, log });
   const logs = new LogPipeline(ingest, settings.logs.rules, { now });
   const syslog = settings.logs.syslog.port === false ? null : new SyslogReceiver({ host: settings.server.host, port: settings.logs.syslog.port }, logs, ingest);
   const files = new FileTailer(logs, ingest, store, log);
   const client = new ClientIngest(ingest, logs, now);
-  const telemetryRoutes = new TelemetryRoutes({ otlp: otlpRoute, scrape, logs, client, stats, clientOrigins: settings.client.allowedOrigins });
+  const telemetryRoutes = new TelemetryRoutes({ otlp: otlpRoute, remoteWrite: remoteWriteRoute, scrape, logs, client, stats, clientOrigins: settings.client.allowedOrigins });
   // While the disk is full, a write to any receiver over HTTP is refused whole (503, retried by
   // every sender) and counted against that receiver.
   const writeGate = (receiver: string): RadiatorError | null => {

@@ -18,6 +18,7 @@ const INGEST: ReadonlyArray<readonly [RegExp, string]> = [
   [/^\/metrics\/job(@base64)?(\/.*)?$/, 'push'],
   [/^\/v1\/metrics$/, 'otlp'],
   [/^\/api\/v1\/otlp\/v1\/metrics$/, 'otlp'],
+  [/^\/api\/v1\/write$/, 'remote_write'],
   [/^\/api\/v1\/logs(\/lines)?$/, 'logs'],
   [/^\/api\/v1\/client$/, 'client'],
   [/^\/api\/v1\/webhooks\/[^/]+\/[^/]+$/, 'webhook'],

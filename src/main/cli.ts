@@ -20,6 +20,8 @@ import { RadiatorError } from '../shared/errors.ts';
 
 /** Exit code when the store is damaged (exit 1 is a listener that cannot start, 2 bad flags). */
 const EXIT_STORE_DAMAGED = 3;
+/** Exit code when the disk holding the store is full at start. */
+const EXIT_STORE_DISK_FULL = 4;
 
 const HELP = `Usage: radiator serve [options]
 
@@ -57,7 +59,8 @@ Options:
 
 Durations: 1500 (ms), 90s, 5m, 3d. Settings precedence: defaults < settings file < flags.
 Exit codes: 0 after a clean stop; 2 for bad flags or settings; 1 when a listener cannot start;
-3 when the store is damaged (STORE_DAMAGED: restore a backup, or start again with --repair).`;
+3 when the store is damaged (STORE_DAMAGED: restore a backup, or start again with --repair);
+4 when the disk holding the store is full (STORE_DISK_FULL: free space on it and start again).`;
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
@@ -244,6 +247,7 @@ async function main(): Promise<void> {
     core = await startCore({ settingsStore: args.settingsStore, dataDir: args.dataDir, repairStore: args.repair, rendererDir: args.rendererDir, version: v, log: redactingLog((l) => console.log(l)) });
   } catch (e) {
     if (e instanceof RadiatorError && e.code === 'STORE_DAMAGED') fail(`refusing to start: ${e.message}`, EXIT_STORE_DAMAGED);
+    if (e instanceof RadiatorError && e.code === 'STORE_DISK_FULL') fail(`cannot start: ${e.message}`, EXIT_STORE_DISK_FULL);
     fail(`cannot start: ${redactText((e as Error).message)}`, 1);
   }
   const ports = core.ports();

@@ -415,6 +415,21 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       try {
         batch = store.commit();
       } catch (e) {
+        if (!(e instanceof StoreWriteError)) throw e;
+        // Not durable yet: the samples stay pending for the next flush, and the boards stay live.
+        feed.publish(e.batch);
+        feed.tick();
+        reportWriteFailure(e.cause);
+        return;
+      }
+      feed.publish(batch);
+      feed.tick();
+      if (writeFailing) {
+        log(`store: writing again; ${writeFailing.held} samples held in memory are now on disk`);
+        writeFailing = null;
+      }
+      store.maintain();
+    } catch (e) {
       // Never let one bad flush take the collector down; the next one retries.
       log(`flush failed: ${(e as Error).stack ?? e}`);
     }

@@ -41,7 +41,7 @@ export type AggregatorProblem = 'type_conflict' | 'series_limit';
 
 /** Why a counter or gauge operation was refused: the store's reason for a timestamped sample, or
  * a counter total (or moved gauge) that would not be a finite number. */
-export type WriteProblem = 'too_old' | 'too_new' | 'out_of_order' | 'non_finite_result';
+export type WriteProblem = 'too_old' | 'too_new' | 'out_of_order' | 'non_finite_result' | 'store_disk_full';
 export type WriteResult = 'ok' | WriteProblem;
 
 export class Entry {

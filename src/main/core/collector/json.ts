@@ -63,6 +63,7 @@ const WRITE_MESSAGES: Record<WriteProblem, (ts: number) => string> = {
   too_new: (ts) => `"ts" ${iso(ts)} is more than ${MAX_SAMPLE_FUTURE_MS / 60_000} minutes ahead`,
   out_of_order: (ts) => `"ts" ${iso(ts)} is not after the series' newest sample`,
   non_finite_result: () => 'the counter total would not be a finite number',
+  store_disk_full: () => 'the disk holding the store is full and too many samples already wait in memory',
 };
 
 /** ms since the epoch from a number (ms) or an ISO-8601 string; undefined when neither. */

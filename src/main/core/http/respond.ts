@@ -24,7 +24,8 @@ export function sendError(res: ServerResponse, e: unknown): void {
     return;
   }
   const headers: Record<string, string> = {};
-  if (err.retryable) headers['Retry-After'] = '1';
+  const after = err.extra?.retryAfterSeconds;
+  if (err.retryable) headers['Retry-After'] = typeof after === 'number' ? String(after) : '1';
   // A body we did not read (413 on Content-Length) would otherwise stall the connection.
   if (err.code === 'INGEST_BODY_TOO_LARGE' || err.code === 'UNSUPPORTED_CONTENT_ENCODING') headers.Connection = 'close';
   sendJson(res, err.status, err.toBody(), headers);

@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import { RadiatorError } from '../../../shared/errors.ts';
 import { HTTP_HEADERS_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS } from '../../../shared/limits.ts';
 import type { Receiver } from '../collector/receiver.ts';
+import { ingestReceiver } from '../access/route-scope.ts';
 import type { Guard } from './guard.ts';
 import { sendError } from './respond.ts';
 
@@ -22,6 +23,9 @@ export interface HttpListenerOptions {
   corsOrigins: readonly string[];
   handler: Handler;
   onUpgrade?: UpgradeHandler;
+  /** Asked before a write to a receiver is handled: an error refuses it whole (a full disk), and
+   * the gate counts the refusal against that receiver. */
+  writeGate?: (receiver: string) => RadiatorError | null;
 }
 
 export class HttpListener implements Receiver {
@@ -79,6 +83,9 @@ export class HttpListener implements Receiver {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     try {
       this.opts.guard.check(req, url);
+      const receiver = this.opts.writeGate ? ingestReceiver(req.method, url.pathname) : null;
+      const refusal = receiver ? this.opts.writeGate!(receiver) : null;
+      if (refusal) throw refusal;
       const origin = req.headers.origin;
       if (origin && this.opts.corsOrigins.includes(origin)) {
         res.setHeader('Access-Control-Allow-Origin', origin);

@@ -991,4 +991,4 @@ function sliceBatch(b: SampleBatch, from: number): SampleBatch {
   return { ids: b.ids.slice(from), ts: b.ts.slice(from), values: b.values.slice(from) };
 }
 
- (v: number | null): number | null => (v === null || Number.isNaN(v) ? null : v);
+const nanToNull = (v: number | null): number | null => (v === null || Number.isNaN(v) ? null : v);

@@ -8,79 +8,10 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCore, tempDir, waitFor, type TestCore } from '../../../helpers/core.ts';
+import { api, diff, freePort, normalise, PROMETHEUS, PROMTOOL, type Sample } from '../../../helpers/prometheus.ts';
 import { EXPRESSIONS, generateOpenMetrics, STEP_MS } from './dataset.ts';
 
-const PROMETHEUS = process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus';
-const PROMTOOL = process.env.PROMTOOL_BIN ?? '/usr/bin/promtool';
 const HOUR = 3_600_000;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-type Sample = [number, string];
-interface Result {
-  status: string;
-  data?: { resultType: string; result: unknown };
-  error?: string;
-  errorType?: string;
-}
-
-async function api(base: string, path: string, params: Record<string, string>): Promise<Result> {
-  const r = await fetch(`${base}${path}?${new URLSearchParams(params)}`);
-  return (await r.json()) as Result;
-}
-
-const num = (s: string) => (s === '+Inf' ? Infinity : s === '-Inf' ? -Infinity : Number(s));
-function close(a: string, b: string): boolean {
-  const x = num(a);
-  const y = num(b);
-  if (Number.isNaN(x) && Number.isNaN(y)) return true;
-  if (x === y) return true;
-  return Math.abs(x - y) <= 1e-9 * Math.max(1, Math.abs(x), Math.abs(y));
-}
-
-/** Results in a comparable form: series keyed by their labels, in a fixed order. */
-function normalise(r: Result, keepOrder: boolean): { kind: string; series: Array<{ labels: string; points: Sample[] }> } | { error: string } {
-  if (r.status !== 'success') return { error: r.errorType ?? 'error' };
-  const d = r.data!;
-  if (d.resultType === 'scalar' || d.resultType === 'string') return { kind: d.resultType, series: [{ labels: '', points: [d.result as Sample] }] };
-  const list = (d.result as Array<{ metric: Record<string, string>; value?: Sample; values?: Sample[] }>).map((s) => ({
-    labels: JSON.stringify(Object.entries(s.metric).sort()),
-    points: s.value ? [s.value] : s.values!,
-  }));
-  if (!keepOrder) list.sort((a, b) => (a.labels < b.labels ? -1 : 1));
-  return { kind: d.resultType, series: list };
-}
-
-function diff(expr: string, what: string, a: ReturnType<typeof normalise>, b: ReturnType<typeof normalise>): string | null {
-  if ('error' in a || 'error' in b) {
-    if ('error' in a && 'error' in b) return null;
-    return `${what}: Prometheus ${'error' in a ? `failed (${a.error})` : 'answered'}, Radiator ${'error' in b ? `failed (${b.error})` : 'answered'}`;
-  }
-  if (a.kind !== b.kind) return `${what}: result type ${a.kind} vs ${b.kind}`;
-  const al = a.series.map((s) => s.labels);
-  const bl = b.series.map((s) => s.labels);
-  if (JSON.stringify(al) !== JSON.stringify(bl)) return `${what}: series differ\n    Prometheus: ${al.join(' ')}\n    Radiator:   ${bl.join(' ')}`;
-  for (let i = 0; i < a.series.length; i++) {
-    const pa = a.series[i]!.points;
-    const pb = b.series[i]!.points;
-    if (pa.length !== pb.length) return `${what}: ${al[i]} has ${pa.length} points in Prometheus, ${pb.length} in Radiator`;
-    for (let k = 0; k < pa.length; k++) {
-      if (pa[k]![0] !== pb[k]![0] || !close(pa[k]![1], pb[k]![1])) {
-        return `${what}: ${al[i]} at ${pa[k]![0]}: Prometheus ${pa[k]![1]} (t=${pa[k]![0]}), Radiator ${pb[k]![1]} (t=${pb[k]![0]})`;
-      }
-    }
-  }
-  return null;
-}
 
 const haveProm = existsSync(PROMETHEUS) && existsSync(PROMTOOL);
 

@@ -132,8 +132,25 @@ export const DEFAULT_BOARDS: BoardInput[] = [
       { id: 'screens', type: 'stat', title: 'Screens connected', x: 9, y: 0, w: 3, h: 2, queries: [{ expr: 'radiator_feed_clients' }], decimals: 0, sparkline: false },
       { id: 'received', type: 'timeseries', title: 'Received / s by receiver', x: 0, y: 2, w: 8, h: 3, queries: [{ expr: 'sum by (receiver) (rate(radiator_received_total[1m]))', legend: '{{receiver}}' }], unit: 'ops', events: null },
       { id: 'rejected', type: 'table', title: 'Refused / s by reason', x: 8, y: 2, w: 4, h: 3, queries: [{ expr: 'sort_desc(sum by (receiver, reason) (rate(radiator_rejected_total[5m])) > 0)', legend: '{{receiver}}: {{reason}}' }], unit: 'ops', limit: 6 },
-      { id: 'lag', type: 'timeseries', title: 'Event-loop lag p99', x: 0, y: 5, w: 6, h: 3, queries: [{ expr: 'radiator_event_loop_lag_p99_seconds', legend: 'p99' }], unit: 'seconds', events: null },
-      { id: 'flush', type: 'timeseries', title: 'Flush and commit duration', x: 6, y: 5, w: 6, h: 3, queries: [{ expr: 'radiator_flush_duration_seconds', legend: 'flush' }, { expr: 'radiator_commit_duration_seconds', legend: 'commit' }], unit: 'seconds', events: null },
+      { id: 'lag', type: 'timeseries', title: 'Event-loop lag p99', x: 0, y: 5, w: 4, h: 3, queries: [{ expr: 'radiator_event_loop_lag_p99_seconds', legend: 'p99' }], unit: 'seconds', events: null },
+      { id: 'flush', type: 'timeseries', title: 'Flush and commit duration', x: 4, y: 5, w: 4, h: 3, queries: [{ expr: 'radiator_flush_duration_seconds', legend: 'flush' }, { expr: 'radiator_commit_duration_seconds', legend: 'commit' }], unit: 'seconds', events: null },
+      // Remote write out (docs/scale-out.md): empty until an endpoint is configured.
+      {
+        id: 'remote-write',
+        type: 'table',
+        title: 'Remote write',
+        x: 8,
+        y: 5,
+        w: 4,
+        h: 3,
+        queries: [
+          { expr: 'max by (endpoint) (radiator_remote_write_pending_samples)', legend: '{{endpoint}}: samples waiting' },
+          { expr: 'max by (endpoint) (radiator_remote_write_lag_seconds)', legend: '{{endpoint}}: seconds behind' },
+          { expr: 'sum by (endpoint) (increase(radiator_remote_write_dropped_samples_total[1h]))', legend: '{{endpoint}}: dropped, last hour' },
+        ],
+        decimals: 0,
+        limit: 6,
+      },
     ],
   },
 ];

@@ -248,3 +248,29 @@ export const ANOMALY_MAX_WITHHELD_POINTS = 240;
  * to be written when space frees; past this many, new samples are refused as `store_disk_full`.
  * Two million is about 50 MB: over three minutes of 100,000 series at a 10 s flush. */
 export const MAX_PENDING_SAMPLES_WHILE_FULL = 2_000_000;
+
+// ── remote write out (defaults per endpoint, and hard bounds) ────────────────────────────
+/** Parallel senders per endpoint; a series always goes through the same one (in order). */
+export const DEFAULT_REMOTE_WRITE_SHARDS = 4;
+export const MAX_REMOTE_WRITE_SHARDS = 64;
+/** Samples per request (Prometheus's max_samples_per_send is 500 in 2.42, 2000 later). */
+export const DEFAULT_REMOTE_WRITE_MAX_SAMPLES_PER_SEND = 2_000;
+export const MAX_REMOTE_WRITE_SAMPLES_PER_SEND = 100_000;
+/** A request smaller than max samples per send waits at most this long for more (as Prometheus's batch_send_deadline). */
+export const DEFAULT_REMOTE_WRITE_BATCH_DEADLINE_MS = 5_000;
+/** Retry waits double from the minimum to the maximum (as Prometheus's min/max_backoff). */
+export const DEFAULT_REMOTE_WRITE_MIN_BACKOFF_MS = 30;
+export const DEFAULT_REMOTE_WRITE_MAX_BACKOFF_MS = 5_000;
+/** A Retry-After longer than this is waited for only this long. */
+export const MAX_REMOTE_WRITE_RETRY_AFTER_MS = 5 * 60_000;
+/** How far behind an endpoint may fall (about: counted in flushes) before the oldest unsent
+ * samples are dropped and counted: the write-ahead log is kept for it until then. */
+export const DEFAULT_REMOTE_WRITE_MAX_BACKLOG_MS = 2 * 3_600_000;
+export const MAX_REMOTE_WRITE_BACKLOG_MS = 24 * 3_600_000;
+export const DEFAULT_REMOTE_WRITE_TIMEOUT_MS = 30_000;
+export const MAX_REMOTE_WRITE_ENDPOINTS = 16;
+/** Write-ahead records read into memory at once per endpoint (a segment): the samples of whole
+ * records up to this many, sent before the next segment is read. */
+export const REMOTE_WRITE_SEGMENT_SAMPLES = 50_000;
+/** Request bodies kept from a refusal (4xx) for the log line. */
+export const REMOTE_WRITE_ERROR_BODY_CHARS = 512;

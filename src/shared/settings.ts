@@ -10,6 +10,7 @@ import { ClientSettingsSchema, LogsSettingsSchema, OtlpReceiverSchema, ScrapeSet
 import { durationSchema as duration, formatDuration, parseDuration } from './duration-schema.ts';
 import { RuleSchema, WebhookSchema } from './alert-rules.ts';
 import { SourceSchema } from './source-settings.ts';
+import { RemoteWriteListSchema } from './remote-write-settings.ts';
 import { DEFAULT_RULES } from './default-rules.ts';
 import { BoardSchema, DisplaySchema, PlaylistSchema } from './boards.ts';
 import { DEFAULT_BOARDS, DEFAULT_PLAYLISTS } from './default-boards.ts';
@@ -157,6 +158,8 @@ export const SettingsSchema = z
       .max(32)
       .default([])
       .refine((list) => new Set(list.map((s) => s.id)).size === list.length, { error: 'source ids must be unique' }),
+    /** Endpoints every stored sample is forwarded to by Prometheus remote write (see remote-write-settings.ts). */
+    remoteWrite: RemoteWriteListSchema,
     // ── telemetry pulled, tailed or sent by browsers (schemas in telemetry-settings.ts) ──
     /** Prometheus-style scrape targets. */
     scrape: ScrapeSettingsSchema,

@@ -51,6 +51,9 @@ import { FileTailer } from './logs/file-tailer.ts';
 import { ClientIngest } from './client/client-ingest.ts';
 import { RadiatorError } from '../../shared/errors.ts';
 import { redactingLog } from '../../shared/redact.ts';
+import { RemoteWriteSender } from './remote-write/sender.ts';
+import { remoteWriteProblems } from './remote-write/write-filter.ts';
+import { SettingsError } from '../../shared/settings.ts';
 
 export interface CoreOptions {
   /** Fixed settings (tests, one-off runs); or pass `settingsStore` for settings that can change
@@ -109,6 +112,8 @@ export interface Core {
   readonly ingest: Ingest;
   /** The data sources: the embedded store and the configured Prometheus-compatible servers. */
   readonly sources: ReadonlyMap<string, DataSource>;
+  /** Remote write out: one durable queue per configured endpoint. */
+  readonly remoteWriteOut: RemoteWriteSender;
   /** Where each listener is, e.g. "api http://127.0.0.1:7070". */
   listeners(): string[];
   /** The bound ports (useful when a setting asked for port 0 in tests). */
@@ -138,6 +143,9 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   // webhook's key is never written to a terminal or a log file.
   const log = redactingLog(opts.log ?? ((l: string) => console.log(l)));
   const flushMs = settings.collector.flushInterval;
+  // Fail fast on what the schema cannot see (RE2 syntax of remote-write rules).
+  const rwProblems = remoteWriteProblems(settings);
+  if (rwProblems.length > 0) throw new SettingsError(rwProblems);
 
   const store = new Store({
     dir: opts.dataDir,
@@ -156,6 +164,8 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   });
   // The one door in: every receiver below writes through it (the aggregator lives inside it).
   const ingest = new Ingest({ store, repeatIntervalMs: settings.collector.repeatInterval });
+  // Remote write out: started with the other background work, below.
+  const remoteWriteOut = new RemoteWriteSender({ store, now, log, version: opts.version, flushIntervalMs: flushMs });
   const { agg, stats, metadata } = ingest;
   const tokens = new TokenStore(store, now);
   const guard = new Guard({
@@ -221,7 +231,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   feed.publishConfig(configView(settingsStore));
   // Boards as code: what files in configDir provide may change only through the files.
   const configDir = settings.configDir ? new ConfigDirWatcher({ dir: settings.configDir, settings: settingsStore, kv: store, log, now }) : null;
-  settingsStore.setCheck((next) => [...queryProblems(next), ...(configDir?.check(next) ?? [])]);
+  settingsStore.setCheck((next) => [...queryProblems(next), ...remoteWriteProblems(next), ...(configDir?.check(next) ?? [])]);
   // A hand edit of the settings file applies like an edit from the API (through onChange below).
   const settingsFile = settingsStore.location ? new SettingsFileWatcher(settingsStore.location, { store: settingsStore, log, now }) : null;
   // Live sections take effect at once: screens redraw, rules and webhooks swap, sources reconnect.
@@ -239,6 +249,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       if (next.logs.syslog.port !== settings.logs.syslog.port) log('logs.syslog.port changes at the next start');
     }
     if (section === 'client') telemetryRoutes.setClientOrigins(next.client.allowedOrigins);
+    if (section === 'remoteWrite') void remoteWriteOut.set(next.remoteWrite).catch((e: Error) => log(`remote write: ${e.message}`));
     feed.publishConfig(configView(settingsStore));
   });
   const statsdApply = new StatsdApplier(ingest, addEvent, now);
@@ -308,6 +319,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     pushGroups: () => push.groupCount,
     statsdRecvBufferBytes: () => udp?.grantedRecvBufferBytes ?? 0,
     statsdCacheEvicted: () => statsdApply.evicted,
+    remoteWrite: () => remoteWriteOut.stats(),
   });
 
   const ctx: ApiContext = {
@@ -436,7 +448,8 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     selfMetrics.flushSeconds = (performance.now() - t0) / 1000;
   };
   // One flush at a time: a timer flush and a requested one must not interleave.
-  const flush = (waitMs?: number) => (flushing = flushing.then(() => flushOnce(waitMs)));
+  // Remote write reads what each flush made durable from the store's log; it is told to look.
+  const flush = (waitMs?: number) => (flushing = flushing.then(() => flushOnce(waitMs)).then(() => remoteWriteOut.notify()));
 
   let flushTimer: NodeJS.Timeout | null = null;
   const scheduleFlush = () => {
@@ -462,6 +475,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
 
   configDir?.start();
   settingsFile?.start();
+  void remoteWriteOut.set(settings.remoteWrite);
   scrape.start();
   void files.set(settings.logs.files).then(() => files.start());
   alerts.start();
@@ -483,6 +497,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     cctrayPoller: cctray,
     telemetry,
     ingest,
+    remoteWriteOut,
     listeners: () => receivers.map((r) => r.description),
     ports: () => ({
       http: api.port,
@@ -512,6 +527,8 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       await statsd.stop();
       feed.close();
       selfMetrics.stop();
+      // What is unsent stays in the store's log; the next start sends it.
+      await remoteWriteOut.stop();
       store.close();
     },
   };

@@ -6,6 +6,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { StoreStats } from '../store/store.ts';
 import type { MetricSample } from './host-metrics.ts';
 import type { IngestStats } from './ingest-stats.ts';
+import type { QueueStats as RemoteWriteQueueStats } from '../remote-write/queue.ts';
 
 export interface SelfMetricsSources {
   stats: IngestStats;
@@ -20,6 +21,8 @@ export interface SelfMetricsSources {
   statsdRecvBufferBytes: () => number;
   /** Entries the StatsD thread's caches dropped, by cache (`raw` spellings, `keys`). */
   statsdCacheEvicted: () => { raw: number; keys: number };
+  /** Remote write out, per endpoint (see remote-write/queue.ts). */
+  remoteWrite?: () => ReadonlyArray<RemoteWriteQueueStats>;
 }
 
 export class SelfMetrics {
@@ -80,6 +83,18 @@ export class SelfMetrics {
     const evicted = this.src.statsdCacheEvicted();
     for (const cache of ['raw', 'keys'] as const) {
       c('radiator_statsd_cache_evicted_total', evicted[cache], 'Entries the StatsD thread dropped from a bounded cache (raw spellings, keys); they are resolved again when next seen.', [['cache', cache]]);
+    }
+    for (const q of this.src.remoteWrite?.() ?? []) {
+      const ep: [string, string] = ['endpoint', q.endpoint];
+      g('radiator_remote_write_pending_samples', q.pending, 'Samples stored but not yet sent to a remote-write endpoint (kept in the store\'s log).', [ep]);
+      c('radiator_remote_write_sent_samples_total', q.sent, 'Samples a remote-write endpoint accepted (2xx).', [ep]);
+      for (const [reason, n] of q.failed) {
+        c('radiator_remote_write_failed_samples_total', n, 'Samples in remote-write requests that failed, by reason (http_5xx, http_429, network and timeout are retried; http_4xx and redirect are dropped).', [ep, ['reason', reason]]);
+      }
+      let dropped = 0;
+      for (const n of q.dropped.values()) dropped += n;
+      c('radiator_remote_write_dropped_samples_total', dropped, 'Samples given up on: refused by the endpoint (4xx) or older than its maxBacklog.', [ep]);
+      g('radiator_remote_write_lag_seconds', q.lagSeconds, 'How old the newest sample a remote-write endpoint has is, while samples wait to be sent (0 when caught up).', [ep]);
     }
     g('radiator_event_loop_lag_seconds', this.loop.mean / 1e9, 'Mean event-loop delay since the last sample.');
     g('radiator_event_loop_lag_p99_seconds', this.loop.percentile(99) / 1e9, '99th percentile event-loop delay since the last sample.');

@@ -21,6 +21,7 @@ const SECRET_PATHS: Record<string, string[][]> = {
   shell: [['remote', 'token']],
   pipeline: [['webhooks', '[]', 'secret'], ['cctray', '[]', 'auth', 'token'], ['cctray', '[]', 'auth', 'password']],
   scrape: [['targets', '[]', 'auth', 'token'], ['targets', '[]', 'auth', 'password']],
+  remoteWrite: [['[]', 'auth', 'token'], ['[]', 'auth', 'password'], ['[]', 'headers', '*']],
 };
 
 /** URLs that may carry a secret in themselves, per section (same path syntax). */
@@ -30,6 +31,7 @@ const URL_PATHS: Record<string, string[][]> = {
   shell: [['remote', 'url']],
   pipeline: [['cctray', '[]', 'url']],
   scrape: [['targets', '[]', 'url']],
+  remoteWrite: [['[]', 'url']],
 };
 
 /** An object's secrets belong to its `url`: when the incoming one names another URL than the

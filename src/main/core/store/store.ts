@@ -31,7 +31,7 @@ import { EventStore } from './events.ts';
 import { describeOpenReport, openChecked, type OpenReport } from './integrity.ts';
 import { SeriesIndex } from './series-index.ts';
 import { Series, trimToRange, type ClosedChunk } from './series.ts';
-import { decodeWalRecord, encodeWalRecord, type SampleBatch } from './wal-codec.ts';
+import { decodeWalRecord, encodeWalRecord, walRecordCount, type SampleBatch } from './wal-codec.ts';
 
 export interface RetentionOptions {
   rawMs: number;
@@ -186,6 +186,8 @@ export class Store {
   private jobs: SlicedJob[] = [];
   private rollupDone = new Map<number, number>();
   private closedDb = false;
+  /** Readers of the write-ahead log (remote write) that still need records after a position. */
+  private walHolds = new Set<() => number>();
   private stats = { lastCommitMs: 0, lastCommitSamples: 0 };
   private readonly st: Record<
     | 'insertSeries'
@@ -196,7 +198,9 @@ export class Store {
     | 'upsertRollup'
     | 'readRollups'
     | 'setMeta'
-    | 'countWal',
+    | 'countWal'
+    | 'readWal'
+    | 'walCounts',
     StatementSync
   >;
 
@@ -233,6 +237,8 @@ export class Store {
       ),
       setMeta: this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
       countWal: this.db.prepare('SELECT count(*) AS n FROM wal'),
+      readWal: this.db.prepare('SELECT seq, data FROM wal WHERE seq > ? ORDER BY seq LIMIT ?'),
+      walCounts: this.db.prepare('SELECT substr(data, 1, 10) AS head FROM wal WHERE seq > ? ORDER BY seq'),
     };
     this.lastCheckpoint = this.now();
     try {
@@ -709,7 +715,9 @@ export class Store {
       done: () => {
         // Chunks that closed since the checkpoint began are persisted by commit().
         this.commit();
-        this.st.deleteWalUpTo.run(upTo);
+        // Recovery replays only what follows this; records a reader still holds stay for it.
+        this.st.setMeta.run('wal_checkpoint_seq', String(upTo));
+        this.st.deleteWalUpTo.run(Math.min(upTo, this.walFloor()));
       },
     });
   }
@@ -874,9 +882,13 @@ export class Store {
         s.lastChangeTs = c.tMax;
       }
     }
-    // Replay the write-ahead log over what the chunks hold.
-    let maxSeq = 0;
-    for (const row of this.db.prepare('SELECT seq, data FROM wal ORDER BY seq').iterate() as Iterable<{ seq: number; data: Uint8Array }>) {
+    // Replay the write-ahead log over what the chunks hold: the records after the last checkpoint
+    // (older ones kept for a remote-write reader are in chunks already).
+    const cp = this.db.prepare("SELECT value FROM meta WHERE key = 'wal_checkpoint_seq'").get() as { value: string } | undefined;
+    const checkpointSeq = cp ? Number(cp.value) : 0;
+    // Sequence numbers never go back, even when the log was trimmed empty: readers keep positions.
+    let maxSeq = checkpointSeq;
+    for (const row of this.db.prepare('SELECT seq, data FROM wal WHERE seq > ? ORDER BY seq').iterate(checkpointSeq) as Iterable<{ seq: number; data: Uint8Array }>) {
       maxSeq = row.seq;
       let batch: SampleBatch;
       try {
@@ -890,7 +902,8 @@ export class Store {
         this.appendUnchecked(s, batch.ts[i]!, batch.values[i]!, false);
       }
     }
-    this.walSeq = maxSeq;
+    const last = this.db.prepare('SELECT max(seq) AS m FROM wal').get() as { m: number | null };
+    this.walSeq = Math.max(maxSeq, last.m ?? 0);
     // Which stored samples were input and which repeats is not on disk: count the newest as input
     // (a sender that had stopped shows as stale once the screen's max age passes after a restart).
     for (const s of this.index.all()) s.lastInputTs = s.lastTs;
@@ -902,7 +915,55 @@ export class Store {
       this.rollupDone.set(res, done);
       if (!row) this.st.setMeta.run(`rollup_done_${res}`, String(done));
     }
-    if (maxSeq > 0) this.lastCheckpoint = 0; // checkpoint soon so the replayed log can go
+    if (maxSeq > checkpointSeq) this.lastCheckpoint = 0; // checkpoint soon so the replayed log can go
+  }
+
+  // ── the write-ahead log as a feed (remote write reads what was durably appended) ─────────
+
+  /** The sequence number of the last committed WAL record (0 before the first). Records are
+   * numbered in commit order and numbers never go back, across restarts too. */
+  get walPosition(): number {
+    return this.walSeq;
+  }
+
+  /** Keep WAL records after `floor()` from being trimmed at checkpoints (they are trimmed as the
+   * floor moves up). Returns the release. */
+  holdWal(floor: () => number): () => void {
+    this.walHolds.add(floor);
+    return () => void this.walHolds.delete(floor);
+  }
+
+  private walFloor(): number {
+    let f = Infinity;
+    for (const h of this.walHolds) f = Math.min(f, h());
+    return f;
+  }
+
+  /** Committed records after `after`, in commit order: whole records until at least `maxSamples`
+   * samples (at least one record, at most `maxRecords`). Records a checkpoint trimmed are gone;
+   * hold them with `holdWal`. */
+  readWal(after: number, maxSamples: number, maxRecords = 256): Array<{ seq: number; batch: SampleBatch }> {
+    const out: Array<{ seq: number; batch: SampleBatch }> = [];
+    let n = 0;
+    for (const row of this.st.readWal.all(after, maxRecords) as Array<{ seq: number; data: Uint8Array }>) {
+      let batch: SampleBatch;
+      try {
+        batch = decodeWalRecord(row.data);
+      } catch {
+        batch = { ids: [], ts: [], values: [] };
+      }
+      out.push({ seq: row.seq, batch });
+      n += batch.ids.length;
+      if (n >= maxSamples) break;
+    }
+    return out;
+  }
+
+  /** Samples in the committed records after `after` (reads only each record's count). */
+  walSamplesAfter(after: number): number {
+    let n = 0;
+    for (const row of this.st.walCounts.iterate(after) as Iterable<{ head: Uint8Array }>) n += walRecordCount(row.head);
+    return n;
   }
 
   // ── small durable state ────────────────────────────────────────────────────────────────

@@ -53,3 +53,16 @@ export function decodeWalRecord(buf: Uint8Array): SampleBatch {
   }
   return out;
 }
+
+/** The number of samples in a record, from its first bytes alone. */
+export function walRecordCount(head: Uint8Array): number {
+  let z = 0;
+  let mul = 1;
+  for (let pos = 0; pos < head.length; pos++) {
+    const b = head[pos]!;
+    z += (b & 127) * mul;
+    if (!(b & 128)) return z;
+    mul *= 128;
+  }
+  throw new Error('write-ahead record is truncated');
+}

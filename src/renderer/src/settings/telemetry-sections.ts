@@ -54,4 +54,11 @@ export const TELEMETRY_SECTIONS = [
     docs: 'docs/pipeline.md',
     example: '- id: payments\n  name: Payments\n  people: [ana, ben, chloe]\n  handoffWeekday: 1\n  handoffTime: "09:00"\n  timeZone: Europe/Berlin\n  start: 2026-11-02T08:00:00Z',
   },
+  {
+    name: 'remoteWrite',
+    title: 'Remote write (forward to Prometheus, Mimir, …)',
+    intro: 'Every sample Radiator stores is also sent to these endpoints, from a queue that survives restarts and outages. Headers and auth are kept secret.',
+    docs: 'docs/scale-out.md',
+    example: '- id: mimir\n  url: https://mimir.example/api/v1/push\n  headers: { X-Scope-OrgID: team-a }\n  auth: { type: basic, username: team-a, password: "…" }\n  queue: { shards: 4, maxSamplesPerSend: 2000, batchSendDeadline: 5s, minBackoff: 30ms, maxBackoff: 5s }\n  writeRelabel:\n    - { action: drop, regex: "go_.*|nodejs_.*" }',
+  },
 ] as const satisfies readonly YamlSectionInfo[];

@@ -28,6 +28,9 @@ const SECRETS = {
   cctrayBearer: 'CCTRAY-BEARER-TOKEN-9c0d',
   pipelineWebhookSecret: 'PIPELINE-WEBHOOK-SECRET-e1f2a3b4',
   shellRemoteToken: 'SHELL-REMOTE-TOKEN-abcdef012345',
+  remoteWriteUrlPassword: 'REMOTE-WRITE-URL-PASSWORD-2c3d',
+  remoteWriteBearer: 'REMOTE-WRITE-BEARER-TOKEN-4e5f',
+  remoteWriteHeader: 'REMOTE-WRITE-HEADER-VALUE-6a7b',
 } as const;
 
 /**
@@ -172,6 +175,10 @@ beforeAll(async () => {
       ],
     },
     shell: { remote: { url: 'http://tv.local:7070', token: SECRETS.shellRemoteToken } },
+    remoteWrite: [
+      { id: 'userinfo', url: `http://rw:${SECRETS.remoteWriteUrlPassword}@${dead}/api/v1/push`, queue: { batchSendDeadline: 0 } },
+      { id: 'mimir', url: `http://${dead}/api/v1/push`, headers: { 'X-Api-Key': SECRETS.remoteWriteHeader }, auth: { type: 'bearer', token: SECRETS.remoteWriteBearer }, queue: { batchSendDeadline: 0 } },
+    ],
   });
   core = await startCore({
     settings,
@@ -194,6 +201,8 @@ beforeAll(async () => {
     const c = (await (await fetch(`http://127.0.0.1:${port}/api/v1/pipeline/cctray`)).json()) as { feeds: Array<{ lastError: string | null }> };
     return c.feeds.every((f) => f.lastError !== null);
   }, 10_000);
+  // …and both remote-write endpoints (their failures are logged with their URLs).
+  await waitFor(() => ['userinfo', 'mimir'].every((id) => logLines.some((l) => l.startsWith(`remote write ${id}:`))), 10_000);
 }, 30_000);
 
 afterAll(async () => {

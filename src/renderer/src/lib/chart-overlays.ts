@@ -35,3 +35,39 @@ export function meanStd(values: ReadonlyArray<number | null>, k: number): { mean
   const sd = Math.sqrt(m2 / n);
   return { mean, sd, lo: mean - k * sd, hi: mean + k * sd };
 }
+
+export interface MarkerCluster {
+  /** The markers in it (indices into the input), newest first. */
+  members: number[];
+  /** Where its line is drawn: the newest member's x. */
+  x: number;
+  /** The oldest member's x (the cluster spans from here to `x`). */
+  from: number;
+  /** Where its label starts: right of the line, or moved left to stay inside the plot. */
+  labelX: number;
+}
+
+/**
+ * Point events (deploys) on a chart, grouped so that no two labels collide: from the newest back,
+ * a marker whose label would touch the label of the cluster to its right joins that cluster
+ * (drawn as one marker with a count) instead of being drawn unlabelled or hidden. The newest
+ * event always starts the first cluster, so it is always labelled. `markers` are in time order,
+ * each with its line's x and its label's width (px, including room for a count badge); `pad` is
+ * the space between a line and its label, `gap` the least space between two labels.
+ */
+export function clusterMarkers(markers: ReadonlyArray<{ x: number; width: number }>, plotLeft: number, plotRight: number, pad: number, gap: number): MarkerCluster[] {
+  const order = markers.map((_, i) => i).sort((a, b) => markers[b]!.x - markers[a]!.x || b - a);
+  const labelAt = (m: { x: number; width: number }) => Math.max(plotLeft, Math.min(m.x + pad, plotRight - m.width));
+  const out: MarkerCluster[] = [];
+  for (const i of order) {
+    const m = markers[i]!;
+    const current = out[out.length - 1];
+    if (current && labelAt(m) + m.width + gap > current.labelX) {
+      current.members.push(i);
+      current.from = m.x;
+      continue;
+    }
+    out.push({ members: [i], x: m.x, from: m.x, labelX: labelAt(m) });
+  }
+  return out;
+}

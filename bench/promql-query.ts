@@ -6,6 +6,9 @@
 // over HTTP, alternately, after a warm-up; medians and p95s of N runs are printed.
 //
 //   npm run bench:promql [-- --runs 10]
+// At fleet scale as well (bench/promql/scale.ts): 5k, 20k and 100k counter series beside Prometheus,
+// with the RSS of both processes holding the data:
+//   npm run bench:promql -- --series 5000,20000,100000 [--scale-only]
 
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,9 +16,18 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { runScale } from './promql/scale.ts';
 
-const { values: opt } = parseArgs({ options: { runs: { type: 'string', default: '10' } } });
+const { values: opt } = parseArgs({
+  options: { runs: { type: 'string', default: '10' }, series: { type: 'string' }, 'scale-only': { type: 'boolean', default: false } },
+});
 const RUNS = Number(opt.runs);
+const SIZES = (opt.series ?? '').split(',').filter(Boolean).map(Number);
+if (SIZES.some((n) => !(n > 0))) throw new Error(`--series: a comma-separated list of series counts, e.g. 5000,20000,100000 (got ${opt.series})`);
+if (opt['scale-only']) {
+  await runScale(SIZES.length > 0 ? SIZES : [5_000, 20_000, 100_000], Math.min(RUNS, 5));
+  process.exit(0);
+}
 const ROOT = resolve(import.meta.dirname, '..');
 const HOUR = 3_600_000;
 const work = mkdtempSync(join(tmpdir(), 'radiator-bench-promql-'));
@@ -182,4 +194,5 @@ prom.kill();
 rad.kill('SIGTERM');
 await new Promise((r2) => setTimeout(r2, 500));
 rmSync(work, { recursive: true, force: true });
+if (SIZES.length > 0) await runScale(SIZES, Math.min(RUNS, 5));
 process.exit(0);

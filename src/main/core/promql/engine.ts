@@ -36,6 +36,13 @@ export interface Queryable {
     minT: number,
     maxT: number,
   ): Array<{ series: { name: string; labels: LabelPairs }; ts: Float64Array; values: Float64Array }>;
+  /** As `select`, one series at a time (read when the next is asked for) and without a series
+   * count limit: the engine bounds what it holds by samples (EngineLimits.maxSamples). */
+  selectEach?(
+    matchers: readonly LabelMatcher[],
+    minT: number,
+    maxT: number,
+  ): Iterable<{ series: { name: string; labels: LabelPairs }; ts: Float64Array; values: Float64Array }>;
 }
 
 export interface EngineLimits {
@@ -69,12 +76,17 @@ function makeCtx(base: Omit<Ctx, 'n' | 'times'>): Ctx {
 }
 
 /** Account for points held in memory (Prometheus's max-samples counts these, not just raw
- * samples read), and fail past the limit. */
+ * samples read), and fail past the limit. A path that folds series one at a time gives its
+ * points back (`release`) once a series is folded, so the limit bounds what is held at once. */
 function account(ctx: Ctx, points: number): void {
   ctx.samples.loaded += points;
   if (ctx.samples.loaded > ctx.limits.maxSamples) {
     throw new PromQLError(`query processing would load too many samples into memory in query execution (limit ${ctx.limits.maxSamples})`, 'execution');
   }
+}
+
+function release(ctx: Ctx, points: number): void {
+  ctx.samples.loaded -= points;
 }
 
 function checkTime(ctx: Ctx): void {
@@ -96,12 +108,18 @@ function selectorTimes(ctx: Ctx, offset: number, at: VectorSelector['at']): Floa
   return out;
 }
 
+/** The raw series a selector matches, read one at a time where the source can. */
+function* rawSeries(ctx: Ctx, matchers: readonly LabelMatcher[], minT: number, maxT: number): Generator<RawSeries> {
+  const found = ctx.q.selectEach ? ctx.q.selectEach(matchers, minT, maxT) : ctx.q.select(matchers, minT, maxT);
+  for (const f of found) yield { name: f.series.name, labels: f.series.labels, ts: f.ts, values: f.values };
+}
+
 function loadSeries(ctx: Ctx, matchers: readonly LabelMatcher[], minT: number, maxT: number): RawSeries[] {
-  const found = ctx.q.select(matchers, minT, maxT);
   const out: RawSeries[] = [];
-  for (const f of found) {
-    account(ctx, f.ts.length);
-    out.push({ name: f.series.name, labels: f.series.labels, ts: f.ts, values: f.values });
+  for (const r of rawSeries(ctx, matchers, minT, maxT)) {
+    checkTime(ctx);
+    account(ctx, r.ts.length);
+    out.push(r);
   }
   return out;
 }
@@ -116,6 +134,28 @@ function range(ends: Float64Array): [number, number] {
   return [lo, hi];
 }
 
+/** A raw series read at each step (the newest sample within the lookback); null when absent at every step. */
+function stepsOf(ctx: Ctx, r: RawSeries, ends: Float64Array): StepSeries | null {
+  const s = newStepSeries(r.name, r.labels, ctx.n);
+  s.sampleTs = new Float64Array(ctx.n);
+  let j = 0;
+  let any = false;
+  for (let i = 0; i < ctx.n; i++) {
+    const t = ends[i]!;
+    // ends only go down when @ is not used and offsets are constant: restart the scan then.
+    if (i > 0 && t < ends[i - 1]!) j = 0;
+    while (j < r.ts.length && r.ts[j]! <= t) j++;
+    const k = j - 1;
+    if (k >= 0 && r.ts[k]! >= t - ctx.limits.lookbackMs) {
+      s.values[i] = r.values[k]!;
+      s.present[i] = 1;
+      s.sampleTs[i] = r.ts[k]!;
+      any = true;
+    }
+  }
+  return any ? s : null;
+}
+
 function evalVectorSelector(ctx: Ctx, vs: VectorSelector): StepSeries[] {
   const ends = selectorTimes(ctx, vs.offset, vs.at);
   const [lo, hi] = range(ends);
@@ -124,24 +164,8 @@ function evalVectorSelector(ctx: Ctx, vs: VectorSelector): StepSeries[] {
   for (const r of raw) {
     checkTime(ctx);
     account(ctx, ctx.n);
-    const s = newStepSeries(r.name, r.labels, ctx.n);
-    s.sampleTs = new Float64Array(ctx.n);
-    let j = 0;
-    let any = false;
-    for (let i = 0; i < ctx.n; i++) {
-      const t = ends[i]!;
-      // ends only go down when @ is not used and offsets are constant: restart the scan then.
-      if (i > 0 && t < ends[i - 1]!) j = 0;
-      while (j < r.ts.length && r.ts[j]! <= t) j++;
-      const k = j - 1;
-      if (k >= 0 && r.ts[k]! >= t - ctx.limits.lookbackMs) {
-        s.values[i] = r.values[k]!;
-        s.present[i] = 1;
-        s.sampleTs[i] = r.ts[k]!;
-        any = true;
-      }
-    }
-    if (any) out.push(s);
+    const s = stepsOf(ctx, r, ends);
+    if (s) out.push(s);
   }
   return out;
 }
@@ -192,38 +216,43 @@ function asMatrix(v: Value): Extract<Value, { kind: 'matrix' }> {
   return v;
 }
 
+/** What a range function computes from the samples of one window. */
+type WindowFn = (ts: Float64Array, vs: Float64Array, lo: number, hi: number, end: number, stepIndex: number) => number | undefined;
+
+/** Slide [end - range, end] over one raw series and call `fn` on the samples in each window;
+ * null when no window gave a value. */
+function windowsOf(ctx: Ctx, r: RawSeries, ends: Float64Array, rangeMs: number, keepName: boolean, fn: WindowFn): StepSeries | null {
+  const s = newStepSeries(keepName ? r.name : null, r.labels, ctx.n);
+  let lo = 0;
+  let hi = 0;
+  let any = false;
+  for (let i = 0; i < ctx.n; i++) {
+    const end = ends[i]!;
+    const begin = end - rangeMs;
+    if (i > 0 && end < ends[i - 1]!) {
+      lo = 0;
+      hi = 0;
+    }
+    while (hi < r.ts.length && r.ts[hi]! <= end) hi++;
+    while (lo < hi && r.ts[lo]! < begin) lo++;
+    if (hi === lo) continue;
+    const v = fn(r.ts, r.values, lo, hi, end, i);
+    if (v === undefined) continue;
+    s.values[i] = v;
+    s.present[i] = 1;
+    any = true;
+  }
+  return any ? s : null;
+}
+
 /** Slide [end - range, end] over each raw series and call `fn` on the samples in the window. */
-function overWindows(
-  ctx: Ctx,
-  m: Extract<Value, { kind: 'matrix' }>,
-  keepName: boolean,
-  fn: (ts: Float64Array, vs: Float64Array, lo: number, hi: number, end: number, stepIndex: number) => number | undefined,
-): StepSeries[] {
+function overWindows(ctx: Ctx, m: Extract<Value, { kind: 'matrix' }>, keepName: boolean, fn: WindowFn): StepSeries[] {
   const out: StepSeries[] = [];
   for (const r of m.series) {
     checkTime(ctx);
     account(ctx, ctx.n);
-    const s = newStepSeries(keepName ? r.name : null, r.labels, ctx.n);
-    let lo = 0;
-    let hi = 0;
-    let any = false;
-    for (let i = 0; i < ctx.n; i++) {
-      const end = m.ends[i]!;
-      const begin = end - m.range;
-      if (i > 0 && end < m.ends[i - 1]!) {
-        lo = 0;
-        hi = 0;
-      }
-      while (hi < r.ts.length && r.ts[hi]! <= end) hi++;
-      while (lo < hi && r.ts[lo]! < begin) lo++;
-      if (hi === lo) continue;
-      const v = fn(r.ts, r.values, lo, hi, end, i);
-      if (v === undefined) continue;
-      s.values[i] = v;
-      s.present[i] = 1;
-      any = true;
-    }
-    if (any) out.push(s);
+    const s = windowsOf(ctx, r, m.ends, m.range, keepName, fn);
+    if (s) out.push(s);
   }
   return out;
 }
@@ -441,12 +470,19 @@ function evalCall(ctx: Ctx, e: Extract<Expr, { type: 'call' }>): Value {
   }
   // Range-vector functions with one argument.
   const m = asMatrix(evaluate(ctx, args[0]!));
-  const w = (fn: Parameters<typeof overWindows>[3], keepName = false) => ({ kind: 'vector' as const, series: overWindows(ctx, m, keepName, fn) });
+  const w = rangeWindowFn(f, m.range);
+  if (w) return { kind: 'vector', series: overWindows(ctx, m, w.keepName, w.fn) };
+  throw new PromQLError(`function "${f}" is not supported by Radiator's engine`);
+}
+
+/** The range functions of one range-vector argument: what each computes from one window. */
+function rangeWindowFn(f: string, rangeMs: number): { fn: WindowFn; keepName: boolean } | null {
+  const w = (fn: WindowFn, keepName = false) => ({ fn, keepName });
   switch (f) {
     case 'rate':
     case 'increase':
     case 'delta':
-      return w((ts, vs, lo, hi, end) => extrapolatedRate(ts, vs, lo, hi, end - m.range, end, f !== 'delta', f === 'rate'));
+      return w((ts, vs, lo, hi, end) => extrapolatedRate(ts, vs, lo, hi, end - rangeMs, end, f !== 'delta', f === 'rate'));
     case 'irate':
     case 'idelta':
       return w((ts, vs, lo, hi) => instantValue(ts, vs, lo, hi, f === 'irate'));
@@ -476,7 +512,46 @@ function evalCall(ctx: Ctx, e: Extract<Expr, { type: 'call' }>): Value {
     case 'stdvar_over_time':
       return w((_ts, vs, lo, hi) => varianceOverTime(vs, lo, hi));
   }
-  throw new PromQLError(`function "${f}" is not supported by Radiator's engine`);
+  return null;
+}
+
+/** The series of `e`, one at a time, where `e` can be read that way: a vector selector, or a
+ * range function of a matrix selector that names one metric (its series cannot collide once
+ * the name is dropped). Each series' points are accounted while it is in hand and released
+ * after the caller has folded it (by the next one). Null for anything else. */
+function streamOf(ctx: Ctx, e: Expr): Iterable<StepSeries> | null {
+  while (e.type === 'paren') e = e.expr;
+  if (e.type === 'vector') {
+    const vs = e;
+    const ends = selectorTimes(ctx, vs.offset, vs.at);
+    const [lo, hi] = range(ends);
+    return streamed(ctx, rawSeries(ctx, vs.matchers, lo - ctx.limits.lookbackMs, hi), (r) => stepsOf(ctx, r, ends));
+  }
+  if (e.type !== 'call' || e.args.length !== 1) return null;
+  let arg = e.args[0]!;
+  while (arg.type === 'paren') arg = arg.expr;
+  if (arg.type !== 'matrix') return null;
+  const oneName = arg.vector.matchers.some((m) => m.name === '__name__' && m.op === '=');
+  const w = rangeWindowFn(e.func, arg.range);
+  if (!w || (!w.keepName && !oneName)) return null;
+  const ms = arg;
+  const ends = selectorTimes(ctx, ms.vector.offset, ms.vector.at);
+  const [lo, hi] = range(ends);
+  return streamed(ctx, rawSeries(ctx, ms.vector.matchers, lo - ms.range, hi), (r) => windowsOf(ctx, r, ends, ms.range, w.keepName, w.fn));
+}
+
+function* streamed(ctx: Ctx, raw: Iterable<RawSeries>, step: (r: RawSeries) => StepSeries | null): Generator<StepSeries> {
+  for (const r of raw) {
+    checkTime(ctx);
+    const held = r.ts.length + ctx.n;
+    account(ctx, held);
+    const s = step(r);
+    try {
+      if (s) yield s;
+    } finally {
+      release(ctx, held);
+    }
+  }
 }
 
 /** `$1`, `${1}`, `$name`, `${name}` expansion as Go's regexp.Expand does it. */
@@ -525,7 +600,103 @@ function histogramQuantile(ctx: Ctx, q: Float64Array, vec: StepSeries[]): StepSe
   return mergeSame(out, ctx.n);
 }
 
+/** Aggregations whose result at a step can be folded from one series at a time. */
+const FOLDABLE: ReadonlySet<AggregateOp> = new Set<AggregateOp>(['sum', 'avg', 'count', 'min', 'max', 'group', 'stddev', 'stdvar']);
+
+/** `sum by (…) (rate(x[5m]))` and its kin over a stream of series: each series is folded into
+ * its group's per-step accumulators and dropped, so what is held is the groups, not the series.
+ * The same arithmetic, in the same order, as the materialising path below. */
+function foldAggregate(ctx: Ctx, e: Extract<Expr, { type: 'aggregate' }>, stream: Iterable<StepSeries>): StepSeries[] {
+  const op = e.op;
+  const grouping = new Set(e.grouping);
+  const n = ctx.n;
+  interface Acc {
+    labels: LabelPairs;
+    count: Float64Array;
+    value: Float64Array;
+    c: Float64Array;
+    mean: Float64Array;
+  }
+  const groups = new Map<string, Acc>();
+  for (const s of stream) {
+    const labels = e.without ? withoutLabels(s.labels, grouping) : onlyLabels(s.labels, grouping);
+    const key = seriesKey('', labels);
+    let g = groups.get(key);
+    if (!g) {
+      account(ctx, 4 * n);
+      g = { labels, count: new Float64Array(n), value: new Float64Array(n), c: new Float64Array(n), mean: new Float64Array(n) };
+      groups.set(key, g);
+    }
+    const { count, value, c, mean } = g;
+    for (let i = 0; i < n; i++) {
+      if (!s.present[i]) continue;
+      const v = s.values[i]!;
+      const k = ++count[i]!;
+      switch (op) {
+        case 'sum':
+          [value[i], c[i]] = kahanSumInc(v, value[i]!, c[i]!);
+          break;
+        case 'avg':
+          if (k === 1) mean[i] = v;
+          else mean[i] = mean[i]! + (v / k - mean[i]! / k);
+          break;
+        case 'min':
+          if (k === 1 || v < value[i]! || Number.isNaN(value[i]!)) value[i] = v;
+          break;
+        case 'max':
+          if (k === 1 || v > value[i]! || Number.isNaN(value[i]!)) value[i] = v;
+          break;
+        case 'stddev':
+        case 'stdvar': {
+          const delta = v - mean[i]!;
+          mean[i] = mean[i]! + delta / k;
+          value[i] = value[i]! + delta * (v - mean[i]!);
+          break;
+        }
+      }
+    }
+  }
+  const out: StepSeries[] = [];
+  for (const g of groups.values()) {
+    const o = newStepSeries(null, g.labels, n);
+    for (let i = 0; i < n; i++) {
+      const k = g.count[i]!;
+      if (k === 0) continue;
+      o.present[i] = 1;
+      const value = g.value[i]!;
+      switch (op) {
+        case 'sum':
+          o.values[i] = Number.isFinite(value) ? value + g.c[i]! : value;
+          break;
+        case 'avg':
+          o.values[i] = g.mean[i]!;
+          break;
+        case 'count':
+          o.values[i] = k;
+          break;
+        case 'group':
+          o.values[i] = 1;
+          break;
+        case 'stddev':
+          o.values[i] = Math.sqrt(value / k);
+          break;
+        case 'stdvar':
+          o.values[i] = value / k;
+          break;
+        default:
+          o.values[i] = value;
+      }
+    }
+    out.push(o);
+  }
+  return out;
+}
+
 function evalAggregate(ctx: Ctx, e: Extract<Expr, { type: 'aggregate' }>): Value {
+  if (FOLDABLE.has(e.op)) {
+    const stream = streamOf(ctx, e.expr);
+    if (stream) return { kind: 'vector', series: foldAggregate(ctx, e, stream) };
+  }
   const vec = asVector(evaluate(ctx, e.expr));
   const param = e.param ? evaluate(ctx, e.param) : null;
   const grouping = new Set(e.grouping);

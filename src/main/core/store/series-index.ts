@@ -28,6 +28,11 @@ function removeFrom<K>(m: Map<K, Posting>, k: K, s: Series): void {
 const sizeOf = (p: Posting): number => (p instanceof Set ? p.size : 1);
 const listOf = (p: Posting): Iterable<Series> => (p instanceof Set ? p : [p]);
 
+/** The series of several posting lists of one label (disjoint: one value per series). */
+function* unionOf(lists: readonly Posting[]): Iterable<Series> {
+  for (const p of lists) yield* listOf(p);
+}
+
 export class SeriesIndex {
   private readonly byKey = new Map<string, Series>();
   /** Series by id; ids are dense, so an array. */
@@ -82,6 +87,9 @@ export class SeriesIndex {
   }
 
   selectCompiled(compiled: readonly CompiledMatcher[]): Series[] {
+    // Candidates: the smallest posting list of an equality matcher, or the union of the lists of
+    // the label values a regex matches (a `=~"a|b|c"` alternation reads three lists, not every
+    // series). The rest of the matchers are then tested on the candidates alone.
     let candidates: Iterable<Series> | null = null;
     let smallest = Infinity;
     for (const m of compiled) {
@@ -91,6 +99,26 @@ export class SeriesIndex {
       if (sizeOf(p) < smallest) {
         smallest = sizeOf(p);
         candidates = listOf(p);
+      }
+    }
+    for (const m of compiled) {
+      // A regex that matches "" also selects series without the label: no posting list has those.
+      if (m.op !== '=~' || m.test('')) continue;
+      const byValue = m.name === '__name__' ? this.byName : this.postings.get(m.name);
+      if (!byValue) return [];
+      // Testing every value of a label is only worth it when it has fewer values than candidates.
+      if (byValue.size >= smallest) continue;
+      const lists: Posting[] = [];
+      let size = 0;
+      for (const [v, p] of byValue) {
+        if (!m.test(v)) continue;
+        lists.push(p);
+        size += sizeOf(p);
+      }
+      if (size === 0) return [];
+      if (size < smallest) {
+        smallest = size;
+        candidates = lists.length === 1 ? listOf(lists[0]!) : unionOf(lists);
       }
     }
     const out: Series[] = [];

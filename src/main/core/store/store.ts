@@ -538,51 +538,71 @@ export class Store {
   /** Samples of every matching series in [from, to]: raw where raw samples are kept; before the
    * raw retention edge, each roll-up bucket's last value stands for it at the bucket's end (the
    * 5-minute roll-up, then the 1-hour one further back) — as if that history had been scraped
-   * every 5 minutes or every hour. Series with no samples there are left out. Bounded by
-   * MAX_SELECT_SERIES and MAX_SELECT_POINTS. */
+   * every 5 minutes or every hour. Series with no samples there are left out. Sorted by series
+   * key. Bounded by MAX_SELECT_SERIES and MAX_SELECT_POINTS: for callers that hold the whole
+   * answer (the feed, the series API); the PromQL engine reads with `selectEach` under its own
+   * samples limit instead. */
   select(matchers: readonly LabelMatcher[], from: number, to: number): SeriesSamples[] {
     const found = this.index.select(matchers);
     if (found.length > MAX_SELECT_SERIES) {
       throw new SelectLimitError(`the selector matches ${found.length} series; the limit is ${MAX_SELECT_SERIES}`, MAX_SELECT_SERIES);
     }
+    const out: SeriesSamples[] = [];
+    let points = 0;
+    for (const s of found) {
+      const got = this.samplesOf(s, from, to);
+      if (!got) continue;
+      points += got.ts.length;
+      if (points > MAX_SELECT_POINTS) {
+        throw new SelectLimitError(`the selection holds more than ${MAX_SELECT_POINTS} samples; narrow the range or the selector`, MAX_SELECT_POINTS);
+      }
+      out.push(got);
+    }
+    out.sort((a, b) => (a.series.key < b.series.key ? -1 : 1));
+    return out;
+  }
+
+  /** As `select`, one series at a time and without a count limit: each series' samples are read
+   * when the caller asks for the next, so a caller that folds them (PromQL's `sum(rate(…))`)
+   * holds one series' samples at a time however many match. In series-key order. */
+  *selectEach(matchers: readonly LabelMatcher[], from: number, to: number): Generator<SeriesSamples> {
+    const found = this.index.select(matchers).filter((s) => s.lastTs >= from && s.firstTs <= to);
+    found.sort((a, b) => (a.key < b.key ? -1 : 1));
+    for (const s of found) {
+      const got = this.samplesOf(s, from, to);
+      if (got) yield got;
+    }
+  }
+
+  /** One series' samples in [from, to] as `select` reads them; null when it has none there. */
+  private samplesOf(s: Series, from: number, to: number): SeriesSamples | null {
+    if (s.lastTs < from || s.firstTs > to) return null;
     const now = this.now();
     const r = this.opts.retention;
     const rawEdge = now - r.rawMs;
     const [res5m, res1h] = ROLLUP_RESOLUTIONS_MS as [number, number];
     const edge5m = now - r.rollup5mMs;
-    const out: SeriesSamples[] = [];
-    let points = 0;
-    for (const s of found) {
-      if (s.lastTs < from || s.firstTs > to) continue;
-      let { ts, values } = this.readRaw(s, Math.max(from, rawEdge), to);
-      if (from < rawEdge) {
-        // Older than raw retention: roll-up buckets that end before the raw edge.
-        const older: Array<{ ts: number; last: number | null }> = [];
-        if (from < edge5m) older.push(...this.bucketEnds(s, res1h, from, Math.min(to, edge5m)));
-        older.push(...this.bucketEnds(s, res5m, Math.max(from, edge5m), Math.min(to, rawEdge)));
-        if (older.length > 0) {
-          const n = older.length + ts.length;
-          const t2 = new Float64Array(n);
-          const v2 = new Float64Array(n);
-          older.forEach((o, i) => {
-            t2[i] = o.ts;
-            v2[i] = o.last ?? NaN;
-          });
-          t2.set(ts, older.length);
-          v2.set(values, older.length);
-          ts = t2;
-          values = v2;
-        }
+    let { ts, values } = this.readRaw(s, Math.max(from, rawEdge), to);
+    if (from < rawEdge) {
+      // Older than raw retention: roll-up buckets that end before the raw edge.
+      const older: Array<{ ts: number; last: number | null }> = [];
+      if (from < edge5m) older.push(...this.bucketEnds(s, res1h, from, Math.min(to, edge5m)));
+      older.push(...this.bucketEnds(s, res5m, Math.max(from, edge5m), Math.min(to, rawEdge)));
+      if (older.length > 0) {
+        const n = older.length + ts.length;
+        const t2 = new Float64Array(n);
+        const v2 = new Float64Array(n);
+        older.forEach((o, i) => {
+          t2[i] = o.ts;
+          v2[i] = o.last ?? NaN;
+        });
+        t2.set(ts, older.length);
+        v2.set(values, older.length);
+        ts = t2;
+        values = v2;
       }
-      if (ts.length === 0) continue;
-      points += ts.length;
-      if (points > MAX_SELECT_POINTS) {
-        throw new SelectLimitError(`the selection holds more than ${MAX_SELECT_POINTS} samples; narrow the range or the selector`, MAX_SELECT_POINTS);
-      }
-      out.push({ series: s, ts, values });
     }
-    out.sort((a, b) => (a.series.key < b.series.key ? -1 : 1));
-    return out;
+    return ts.length === 0 ? null : { series: s, ts, values };
   }
 
   /** Stored roll-up buckets of `res` whose end lies in [from, to), as (end time, last value). */

@@ -106,7 +106,9 @@ test('the demo’s CI, experiment and rotation reach the DORA panel, the hypothe
   const dora = shown(page).locator('[data-panel="dora"]');
   await expect(dora.locator('.key')).toHaveCount(4, { timeout: 20_000 });
   // Deploys and lead time come from the signed GitHub webhooks the demo sends.
-  await expect(dora.locator('.key-value').first()).toHaveText(/\d+(\.\d)? \/ (day|week|month)/);
+  // The demo has 30 min of history: a count over that span, and the span named (not "30 days").
+  await expect(dora.locator('.key-value').first()).toHaveText(/^\d+ in \d+ (s|min|h)$/);
+  await expect(dora.getByTestId('dora-period')).toHaveText(/^over the \d+ (s|min|h) since data began \(of a 30 d window\)$/);
   await expect(dora.locator('.key-value').nth(1)).toHaveText(/\d+ (s|min|h|d)/);
   await page.goto(`${base}/?board=business`);
   const card = shown(page).locator('[data-panel="experiment"]');
@@ -283,13 +285,15 @@ test('an empty start shows where to point apps, with the real ports, until somet
   await axe(page);
   await page.setViewportSize({ width: 3840, height: 2160 });
   await page.screenshot({ path: `${SHOTS}/welcome-3840x2160.png` });
-  // The snippet works: once a counter arrives the playlist's boards take over.
+  // The snippet works: once a counter arrives, "What's arriving" takes over and shows it (the
+  // shipped boards join as their own metrics arrive: e2e/arriving.spec.ts).
   const dgram = await import('node:dgram');
   const sock = dgram.createSocket('udp4');
   await new Promise<void>((r) => sock.send('deploys:1|c', udp, '127.0.0.1', () => r()));
   sock.close();
   await expect(page.getByTestId('welcome')).toHaveCount(0, { timeout: 15_000 });
-  await expect(page.getByTestId('board-title')).toHaveText('Overview');
+  await expect(page.getByTestId('board-title')).toHaveText("What's arriving");
+  await expect(page.locator('section.slot[data-shown="true"] [data-panel]', { hasText: 'deploys' })).toBeVisible();
   await stop(own);
 });
 

@@ -124,6 +124,9 @@ export const DEFAULT_BOARDS: BoardInput[] = [
   {
     id: 'collector',
     title: 'Collector',
+    // Radiator's own health: for `?board=collector` and the first-start welcome rotation, not the
+    // team's TV (a board in rotation that no playlist lists joins the default playlist).
+    enabled: false,
     dwell: '20s',
     panels: [
       { id: 'series', type: 'stat', title: 'Series stored', x: 0, y: 0, w: 3, h: 2, queries: [{ expr: 'radiator_series' }], decimals: 0 },

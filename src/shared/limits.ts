@@ -134,6 +134,11 @@ export const FEED_MAX_QUERY_RANGE_MS = 90 * 86_400_000;
 export const FEED_MAX_QUERY_STEPS = 11_000;
 /** A remote source is asked again no more often than this, whatever the step. */
 export const FEED_REMOTE_MIN_INTERVAL_MS = 5_000;
+/** `GET /api/v1/arriving`: names listed by default and at most (the total is always counted). */
+export const ARRIVING_DEFAULT_LIMIT = 50;
+export const ARRIVING_MAX_LIMIT = 500;
+/** How often a screen asks what has arrived (the "What's arriving" board, the rotation's skip rule). */
+export const ARRIVING_POLL_MS = 3_000;
 
 // ── OpenTelemetry (OTLP/HTTP) ──────────────────────────────────────────────────────────
 /** Every OpenTelemetry SDK's default OTLP/HTTP port. */

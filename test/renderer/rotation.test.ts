@@ -1,7 +1,7 @@
 // The playlist's clock, driven by made-up times: order, per-board dwell, keys, pause, edits, and
 // the priority hold while an alert fires.
 import { describe, expect, it } from 'vitest';
-import { Rotation, planOf, priorityBoards, type PlanItem } from '../../src/renderer/src/lib/rotation.ts';
+import { ARRIVING, Rotation, planOf, priorityBoards, screenPlan, unlistedBoards, type PlanItem } from '../../src/renderer/src/lib/rotation.ts';
 import { parseSettings } from '../../src/shared/settings.ts';
 import type { AlertInstance } from '../../src/shared/alert-rules.ts';
 
@@ -126,6 +126,63 @@ describe('rotation', () => {
       { id: 'three', dwellMs: 7_000 },
       { id: 'one', dwellMs: 20_000 },
     ]);
+  });
+
+  it('a board saved "In rotation" is on the TV: the default playlist shows boards no playlist lists, after its own', () => {
+    const s = parseSettings({
+      boards: [
+        { id: 'one', title: 'One' },
+        { id: 'mine', title: 'Mine' },
+        { id: 'off', title: 'Off', enabled: false },
+        { id: 'lobby-only', title: 'Lobby' },
+      ],
+      playlists: [
+        { id: 'tv', name: 'TV', boards: ['one'] },
+        { id: 'lobby', name: 'Lobby', boards: ['lobby-only'] },
+      ],
+      display: { defaultPlaylist: 'tv' },
+    });
+    expect(unlistedBoards(s.boards, s.playlists)).toEqual(['mine']);
+    expect(planOf(s.playlists[0], s.boards, s.playlists).map((p) => p.id)).toEqual(['one', 'mine']);
+    // Other playlists show exactly what they list.
+    expect(planOf(s.playlists[1], s.boards).map((p) => p.id)).toEqual(['lobby-only']);
+  });
+
+  it('the shipped boards, as shipped: the Collector board is out of rotation, so the TV plan is the six listed', () => {
+    const s = parseSettings({});
+    expect(planOf(s.playlists[0], s.boards, s.playlists).map((p) => p.id)).toEqual(['overview', 'business', 'application', 'infrastructure', 'client', 'pipeline']);
+  });
+
+  describe('once data arrives (screenPlan)', () => {
+    const shipped = new Set(['overview', 'business', 'infrastructure']);
+    const tv: PlanItem[] = ['overview', 'business', 'infrastructure', 'mine'].map((id) => ({ id, dwellMs: 30_000 }));
+
+    it('keeps shipped boards with no data out, leads with "What\'s arriving", and keeps the boards a person made', () => {
+      const hasData = new Map([
+        ['overview', false],
+        ['business', false],
+        ['infrastructure', true],
+        ['mine', false],
+      ]);
+      const r = screenPlan(tv, hasData, shipped, 20_000);
+      expect(r.skipped).toEqual(['overview', 'business']);
+      expect(r.plan.map((p) => p.id)).toEqual([ARRIVING, 'infrastructure', 'mine']);
+      expect(r.plan[0]!.dwellMs).toBe(20_000);
+    });
+
+    it('a shipped board joins as soon as one of its queries has data; with nothing skipped there is no arriving board', () => {
+      const all = new Map(tv.map((p) => [p.id, true]));
+      expect(screenPlan(tv, all, shipped, 20_000)).toEqual({ plan: tv, skipped: [] });
+    });
+
+    it('shows "What\'s arriving" alone when every board is skipped', () => {
+      const none = new Map(tv.map((p) => [p.id, false]));
+      expect(screenPlan(tv.slice(0, 2), none, shipped, 20_000).plan.map((p) => p.id)).toEqual([ARRIVING]);
+    });
+
+    it('does not guess before it knows: unknown data leaves the plan as it is', () => {
+      expect(screenPlan(tv, null, shipped, 20_000)).toEqual({ plan: tv, skipped: [] });
+    });
   });
 
   it('brings forward only firing, unsilenced, unacknowledged alerts whose board exists, worst first', () => {

@@ -200,6 +200,7 @@ export class Ingest implements SeriesSink {
       const { keep, ...meta } = target.meta;
       this.describe((e as Entry).name, meta, keep);
     }
+    if (r === 'ok' && who !== null) this.noteSource((e as Entry).name, who instanceof IngestUnit ? who.receiver : who);
     if (who instanceof IngestUnit) {
       if (r !== 'ok') who.refuse(r);
     } else if (who !== null) {
@@ -261,6 +262,7 @@ export class Ingest implements SeriesSink {
     for (const smp of samples) {
       const got = this.seriesFor(smp, res, identities);
       if (!got) continue;
+      if (receiver !== null) this.noteSource(got.series.name, receiver);
       const ts = smp.tsMs ?? defaultTs;
       if (got.folded) {
         const k = `${got.series.id}\u0000${ts}`;
@@ -305,6 +307,7 @@ export class Ingest implements SeriesSink {
       }
       const got = this.seriesFor(smp, res, identities);
       if (!got) continue;
+      this.noteSource(got.series.name, receiver);
       let g = groups.get(got.series.id);
       if (!g) groups.set(got.series.id, (g = { series: got.series, ts: [], values: [], weights: [], at: got.folded ? new Map() : null }));
       const i = g.at?.get(smp.tsMs);
@@ -343,6 +346,10 @@ export class Ingest implements SeriesSink {
       if (typeof e !== 'string') this.agg.gaugeSet(e, m.value);
       this.describe(m.name, { type: m.type, help: m.help }, true);
     }
+  }
+
+  private noteSource(name: string, receiver: string): void {
+    this.metadata.noteSource(name, receiver);
   }
 
   private result(received: number): IngestResult {

@@ -1,5 +1,6 @@
-// What each metric is (type, help, unit), as the senders declared it. Read by the metadata API
-// and by the boards to pick a sensible default (rate() for counters).
+// What each metric is (type, help, unit), as the senders declared it, and which receiver last
+// wrote it. Read by the metadata API, by the boards to pick a sensible default (rate() for
+// counters), and by "what's arriving" to say where a name came from.
 
 export type MetricType = 'counter' | 'gauge' | 'histogram' | 'gaugehistogram' | 'summary' | 'info' | 'stateset' | 'unknown';
 
@@ -11,6 +12,16 @@ export interface MetricMetadata {
 
 export class MetadataRegistry {
   private readonly byName = new Map<string, MetricMetadata>();
+  /** Metric name → the receiver that last wrote it (as many as names the store has held). */
+  private readonly sourceByName = new Map<string, string>();
+
+  noteSource(name: string, receiver: string): void {
+    if (this.sourceByName.get(name) !== receiver) this.sourceByName.set(name, receiver);
+  }
+
+  sourceOf(name: string): string | undefined {
+    return this.sourceByName.get(name);
+  }
 
   set(name: string, meta: Partial<MetricMetadata> & { type: MetricType }): void {
     const prev = this.byName.get(name);

@@ -24,6 +24,8 @@ import type { DataSource } from '../sources/source.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
 import { federate, promApi, type PromApiContext } from './prom-api.ts';
 import { sendJson, sendText } from './respond.ts';
+import { INTERNAL_SERIES } from '../arriving/index.ts';
+import { ARRIVING_PATH, arrivingApi } from './arriving-api.ts';
 import { serveStatic } from './static-files.ts';
 import type { TelemetryRoutes } from './telemetry-routes.ts';
 
@@ -56,8 +58,6 @@ export interface ApiContext {
 
 const PUSH_PREFIX = '/metrics/job';
 
-/** Names this machine and Radiator itself produce; everything else came from an app. */
-const INTERNAL_SERIES = /^(radiator_|node_|process_|nodejs_)/;
 function appInput(store: Store): { appSeries: number; lastAppInputAt: number | null } {
   let n = 0;
   let last = -Infinity;
@@ -105,8 +105,10 @@ async function pushRoute(ctx: ApiContext, req: IncomingMessage, res: ServerRespo
 
 /** Port 7070: everything. */
 export function apiHandler(ctx: ApiContext) {
+  const arriving = arrivingApi({ store: ctx.store, metadata: ctx.prom.metadata, boards: () => ctx.settingsStore.current.boards });
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const p = url.pathname;
+    if (p === ARRIVING_PATH) return arriving(req, res, url);
     if (p === PUSH_PREFIX || p.startsWith(PUSH_PREFIX + '/') || p.startsWith(PUSH_PREFIX + '@base64/')) return pushRoute(ctx, req, res, url);
     if (await ctx.telemetry.route(req, res, url)) return;
     if (p.startsWith('/api/v1/') && (await promApi(ctx.prom, req, res, url))) return;

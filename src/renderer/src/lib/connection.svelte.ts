@@ -3,6 +3,7 @@
 // key; identical queries on the current and the next board share one subscription.
 
 import type { AlertInstance } from '../../../shared/alert-rules.ts';
+import type { ArrivingReport } from '../../../shared/arriving.ts';
 import type { ScreenConfig } from '../../../shared/feed-protocol.ts';
 import type { RadiatorEvent } from '../../../shared/model.ts';
 import { FeedClient, type ConnectionState } from './feed-client.ts';
@@ -28,6 +29,9 @@ export class Connection {
   /** Newest first. */
   events = $state.raw<RadiatorEvent[]>([]);
   status = $state.raw<ServerStatus | null>(null);
+  /** What has arrived from apps and which boards have data (GET /api/v1/arriving); null until
+   * first loaded, and kept when a later load fails. */
+  arriving = $state.raw<ArrivingReport | null>(null);
   serverOffsetMs = $state(0);
   private readonly client: FeedClient;
   private readonly queries = new Map<string, { data: QueryData; refs: number; id: string }>();
@@ -119,6 +123,15 @@ export class Connection {
       if (r.ok) this.status = (await r.json()) as ServerStatus;
     } catch {
       /* the banner shows the connection state */
+    }
+  }
+
+  async loadArriving(): Promise<void> {
+    try {
+      const r = await this.fetch('/api/v1/arriving');
+      if (r.ok) this.arriving = (await r.json()) as ArrivingReport;
+    } catch {
+      /* as loadStatus */
     }
   }
 

@@ -10,10 +10,13 @@ export interface PlanItem {
   dwellMs: number;
 }
 
-/** The boards a playlist shows, in order: enabled ones that exist, each with its dwell. */
-export function planOf(playlist: Playlist | undefined, boards: readonly Board[]): PlanItem[] {
+/** The boards a playlist shows, in order: enabled ones that exist, each with its dwell. Given
+ * `playlists` (for the default playlist), boards in rotation that none of them lists follow, in
+ * board order: "In rotation" puts a board on the TV without a trip to the playlists page. */
+export function planOf(playlist: Playlist | undefined, boards: readonly Board[], playlists?: readonly Playlist[]): PlanItem[] {
   const byId = new Map(boards.map((b) => [b.id, b]));
-  const ids = playlist ? playlist.boards : boards.map((b) => b.id);
+  const ids = playlist ? [...playlist.boards] : boards.map((b) => b.id);
+  if (playlist && playlists) ids.push(...unlistedBoards(boards, playlists));
   const out: PlanItem[] = [];
   for (const id of ids) {
     const b = byId.get(id);
@@ -21,6 +24,27 @@ export function planOf(playlist: Playlist | undefined, boards: readonly Board[])
     out.push({ id, dwellMs: playlist?.dwell[id] ?? b.dwell });
   }
   return out;
+}
+
+/** Boards in rotation that no playlist lists: the default playlist shows them after its own. */
+export function unlistedBoards(boards: readonly Board[], playlists: readonly Playlist[]): string[] {
+  const listed = new Set(playlists.flatMap((p) => p.boards));
+  return boards.filter((b) => b.enabled && !listed.has(b.id)).map((b) => b.id);
+}
+
+/** The built-in "What's arriving" board's place in a plan. */
+export const ARRIVING = '__arriving';
+
+/** What a screen with app data shows: the plan without the shipped boards none of whose queries
+ * has data yet (a wall of empty panels helps no one), led by "What's arriving" whenever one was
+ * left out or nothing is left — so the first metric anyone sends is on the TV at once. Boards a
+ * person made stay in: they asked for them. Unknown data (not loaded yet): the plan as it is. */
+export function screenPlan(plan: readonly PlanItem[], hasData: ReadonlyMap<string, boolean> | null, shipped: ReadonlySet<string>, arrivingDwellMs: number): { plan: PlanItem[]; skipped: string[] } {
+  if (!hasData) return { plan: [...plan], skipped: [] };
+  const skipped = plan.filter((p) => shipped.has(p.id) && hasData.get(p.id) === false).map((p) => p.id);
+  const kept = plan.filter((p) => !skipped.includes(p.id));
+  if (skipped.length === 0 && kept.length > 0) return { plan: kept, skipped };
+  return { plan: [{ id: ARRIVING, dwellMs: arrivingDwellMs }, ...kept], skipped };
 }
 
 /** Boards to bring forward: those of firing alerts (recovering ones still fire) that nobody has silenced or acknowledged,

@@ -7,6 +7,8 @@ describe('route scopes', () => {
     ['GET', '/api/v1/config', 'read'],
     ['GET', '/feed', 'read'],
     ['GET', '/api/v1/query', 'read'],
+    ['GET', '/api/v1/arriving', 'read'],
+    ['POST', '/api/v1/arriving', 'admin'],
     ['POST', '/api/v1/query', 'read'],
     ['POST', '/api/v1/query_range', 'read'],
     ['POST', '/api/v1/series', 'read'],

@@ -1,5 +1,6 @@
 // The live feed over a real WebSocket: snapshot, appends, events, heartbeat, refusals, and a slow
 // client closed with 1013.
+import dgram from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { FeedServer } from '../../../../src/main/core/feed/feed-server.ts';
@@ -78,6 +79,40 @@ describe('feed', () => {
       expect((await waitFor(() => c.of('snapshot', 'none')[0])).dataTs).toBeNull();
       c.ws.close();
     } finally {
+      await r.stop();
+    }
+  });
+
+  it('a StatsD counter that did not move is as fresh as its sender: a quiet 5xx is zero, not stale', async () => {
+    const r = await startTestCore({ collector: { flushInterval: 100, repeatInterval: 1_000 } });
+    const sock = dgram.createSocket('udp4');
+    const send = (line: string) => new Promise<void>((res) => sock.send(line, r.ports.statsdUdp as number, '127.0.0.1', () => res()));
+    try {
+      await send('http.requests:1|c|#status:500');
+      await waitFor(async () => {
+        await r.core.flush();
+        return r.core.store.index.get('http_requests{status="500"}');
+      });
+      const errorAt = r.core.store.index.get('http_requests{status="500"}')!.lastInputTs;
+      // statsd_exporter's type, so the screens know a counter.
+      const meta = (await (await fetch(`${r.url}/api/v1/metadata?metric=http_requests`)).json()) as { data: Record<string, Array<{ type: string }>> };
+      expect(meta.data.http_requests![0]!.type).toBe('counter');
+      // The sender keeps counting 200s; no more errors.
+      await new Promise((res) => setTimeout(res, 1_200));
+      await send('http.requests:5|c|#status:200');
+      await waitFor(async () => {
+        await r.core.flush();
+        return (r.core.store.index.get('http_requests{status="200"}')?.lastInputTs ?? 0) > errorAt + 1_000;
+      });
+      const okAt = r.core.store.index.get('http_requests{status="200"}')!.lastInputTs;
+      const c = new FeedClient(`ws://127.0.0.1:${r.ports.http}/feed`);
+      await c.opened();
+      c.send({ type: 'subscribe', id: 'errors', query: 'sum(rate(http_requests{status="500"}[1m]))', rangeMs: 60_000, stepMs: 1_000 });
+      const snap = await waitFor(() => c.of('snapshot', 'errors')[0]);
+      expect(snap.dataTs).toBe(okAt);
+      c.ws.close();
+    } finally {
+      sock.close();
       await r.stop();
     }
   });

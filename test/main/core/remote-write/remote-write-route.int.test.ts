@@ -9,6 +9,7 @@ import { Writer } from '../../../../src/main/core/collector/protobuf-writer.ts';
 import { RemoteWriteRoute, type RemoteWriteRouteOptions } from '../../../../src/main/core/http/remote-write-route.ts';
 import { encodeWriteRequest, encodeWriteRequestV2, PROTO_V2, type TimeSeries, type WriteRequest } from '../../../../src/main/core/remote-write/protocol.ts';
 import { REMOTE_WRITE_RECEIVER, RemoteWriteReceiver } from '../../../../src/main/core/remote-write/receiver.ts';
+import { startTestCore } from '../../../helpers/core.ts';
 import { H, NOW, useDoors, type Door } from '../../../helpers/door.ts';
 
 const door = useDoors();
@@ -295,5 +296,34 @@ describe('remote write 2.0', () => {
     const r = await post(port, body, { 'Content-Type': `application/x-protobuf;proto=${PROTO_V2}` });
     expect(r.status).toBe(400);
     expect(r.headers['x-prometheus-remote-write-samples-written']).toBe('1');
+  });
+});
+
+describe('wired into the core on 7070', () => {
+  it('a request is queryable through PromQL, metadata through /api/v1/metadata, and /metrics shows the balance', async () => {
+    const t = await startTestCore();
+    try {
+      const now = Date.now();
+      const body = v1({
+        timeseries: [series('jobs_done_total', { queue: 'mail' }, [[now - 2_000, 41], [now - 1_000, 42]]), { labels: [['__name__', 'jobs_done_total'], ['queue', 'sms']], samples: [{ timestampMs: now - 1_000, value: NaN, stale: true }] }],
+        metadata: [{ type: 'counter', family: 'jobs_done_total', help: 'Jobs done.', unit: '' }],
+      });
+      const ok = await fetch(`${t.url}/api/v1/write`, { method: 'POST', headers: { 'Content-Type': 'application/x-protobuf', 'Content-Encoding': 'snappy' }, body });
+      expect(ok.status).toBe(204);
+      const bad = await fetch(`${t.url}/api/v1/write`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'up 1' });
+      expect(bad.status).toBe(415);
+      const q = (await (await fetch(`${t.url}/api/v1/query?query=${encodeURIComponent('jobs_done_total')}&time=${now / 1000}`)).json()) as { data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } };
+      expect(q.data.result).toEqual([{ metric: { __name__: 'jobs_done_total', queue: 'mail' }, value: [now / 1000, '42'] }]);
+      const meta = (await (await fetch(`${t.url}/api/v1/metadata?metric=jobs_done_total`)).json()) as { data: Record<string, Array<{ type: string; help: string }>> };
+      expect(meta.data.jobs_done_total?.[0]).toMatchObject({ type: 'counter', help: 'Jobs done.' });
+      const text = await (await fetch(`${t.url}/metrics`)).text();
+      const line = (name: string, labels: string) => Number(new RegExp(`^${name}\\{${labels}\\} (\\S+)$`, 'm').exec(text)?.[1]);
+      expect(line('radiator_received_total', 'receiver="remote_write"')).toBe(4);
+      expect(line('radiator_applied_total', 'receiver="remote_write"')).toBe(2);
+      expect(line('radiator_rejected_total', 'reason="stale_marker",receiver="remote_write"')).toBe(1);
+      expect(line('radiator_rejected_total', 'reason="unsupported_media_type",receiver="remote_write"')).toBe(1);
+    } finally {
+      await t.stop();
+    }
   });
 });

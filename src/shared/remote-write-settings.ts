@@ -86,7 +86,10 @@ export const RemoteWriteSchema = z
   .object({
     /** Names the endpoint in self-metrics (`endpoint` label) and logs; its cursor is kept under it. */
     id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, { error: 'must be 1–64 lower-case letters, digits, - or _' }),
-    url: z.string().regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, { error: 'must be an http(s) URL like http://mimir:9009/api/v1/push' }),
+    url: z
+      .string()
+      .regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, { error: 'must be an http(s) URL like http://mimir:9009/api/v1/push' })
+      .refine((u) => URL.canParse(u), { error: 'is not a valid URL' }),
     enabled: z.boolean().default(true),
     /** Extra headers, e.g. X-Scope-OrgID for a Mimir or Cortex tenant (kept secret like tokens). */
     headers,

@@ -475,7 +475,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
 
   configDir?.start();
   settingsFile?.start();
-  void remoteWriteOut.set(settings.remoteWrite);
+  void remoteWriteOut.set(settings.remoteWrite).catch((e: Error) => log(`remote write: ${e.message}`));
   scrape.start();
   void files.set(settings.logs.files).then(() => files.start());
   alerts.start();

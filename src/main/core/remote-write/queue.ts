@@ -88,9 +88,8 @@ export class RemoteWriteQueue {
   private sent = 0;
   private readonly failed = new Map<string, number>();
   private readonly dropped = new Map<string, number>();
-  private newestSentTs = -Infinity;
-  /** The first sample time of the first segment read since start (lag before anything was sent). */
-  private oldestUnsentTs = Infinity;
+  /** The first sample time of the segment being sent (null between segments). */
+  private segmentFirstTs: number | null = null;
   /** When samples began waiting for the batch deadline (null: nothing waits). */
   private waitingSince: number | null = null;
   private stopped = false;
@@ -163,8 +162,9 @@ export class RemoteWriteQueue {
       sent: this.sent,
       failed: this.failed,
       dropped: this.dropped,
-      // How old the newest sample the endpoint has is, while samples wait (0 when caught up).
-      lagSeconds: this.pending > 0 && this.oldestUnsentTs < Infinity ? Math.max(0, this.deps.now() - Math.max(this.newestSentTs, this.oldestUnsentTs)) / 1000 : 0,
+      // How long the oldest unsent sample has waited: the time of the segment being sent, or
+      // since new records were first seen (0 when caught up).
+      lagSeconds: this.pending > 0 ? Math.max(0, this.deps.now() - (this.segmentFirstTs ?? this.waitingSince ?? this.deps.now())) / 1000 : 0,
     };
   }
 
@@ -218,7 +218,7 @@ export class RemoteWriteQueue {
       this.pending = 0;
       return;
     }
-    if (this.oldestUnsentTs === Infinity) this.oldestUnsentTs = records[0]!.batch.ts[0] ?? Infinity;
+    this.segmentFirstTs = records[0]!.batch.ts[0] ?? null;
     const end = inflight?.end ?? records[records.length - 1]!.seq;
     const shards = inflight?.shards ?? q.shards;
     const maxPerSend = inflight?.maxPerSend ?? q.maxSamplesPerSend;
@@ -226,6 +226,7 @@ export class RemoteWriteQueue {
     const total = await this.sendSegment(records, shards, maxPerSend, end);
     if (this.stopped && total < 0) return; // resent at the next start
     this.saveCursor({ seq: end, url: this.cfg.url });
+    this.segmentFirstTs = null;
     this.pending = Math.max(0, this.pending - Math.abs(total));
     this.waitingSince = this.pending > 0 ? now() : null;
   }
@@ -262,13 +263,11 @@ export class RemoteWriteQueue {
         continue;
       }
       const bySeries = new Map<Series, TimeSeries>();
-      let newest = -Infinity;
       for (let i = from; i < to; i++) {
         const s = lane.series[i]!;
         let ts = bySeries.get(s);
         if (!ts) bySeries.set(s, (ts = { labels: wireLabels(s), samples: [] }));
         ts.samples.push({ value: lane.values[i]!, timestampMs: lane.ts[i]! });
-        if (lane.ts[i]! > newest) newest = lane.ts[i]!;
       }
       const body = compress(encodeWriteRequest({ timeseries: [...bySeries.values()], metadata: [] }));
       try {
@@ -279,7 +278,6 @@ export class RemoteWriteQueue {
         this.count(this.dropped, 'backlog', to - from);
         continue;
       }
-      if (newest > this.newestSentTs) this.newestSentTs = newest;
     }
     return true;
   }

@@ -4,7 +4,7 @@
 // one is restarted from its cursor (the same URL) or from the newest record (another URL).
 
 import type { RemoteWriteSettings } from '../../../shared/remote-write-settings.ts';
-import { RemoteWriteQueue, type QueueDeps, type QueueStats } from './queue.ts';
+import { CURSOR_NS, RemoteWriteQueue, type QueueDeps, type QueueStats } from './queue.ts';
 
 export class RemoteWriteSender {
   private readonly deps: QueueDeps;
@@ -41,6 +41,8 @@ export class RemoteWriteSender {
         queue.start();
         this.queues.set(id, { cfg, queue });
       }
+      // Cursors of endpoints removed while Radiator was not running.
+      for (const [id] of this.deps.store.kvList(CURSOR_NS)) if (!keep.has(id)) this.deps.store.kvDelete(CURSOR_NS, id);
     });
     return this.applying;
   }

@@ -182,6 +182,31 @@ describe('remote write sender', () => {
     expect(new Set(rx.samples().map((s) => s.ts)).size).toBe(7);
   });
 
+  it('after a stop mid-segment, sends that segment again split exactly as before, even with new queue settings', async () => {
+    // The first request is accepted, every later one fails: the segment stays in flight.
+    rx.plan = [{ status: 204 }, ...Array.from({ length: 1_000 }, () => ({ status: 503 }))];
+    sender = mkSender();
+    await sender.set(endpoint(rx.url, { queue: { shards: 2, maxSamplesPerSend: 4, batchSendDeadline: 0, minBackoff: '5ms', maxBackoff: '10ms' } }));
+    flush(['a', 'b', 'c', 'd', 'e'], 4);
+    await waitFor(() => rx.accepted.length === 1 && rx.attempts >= 4);
+    const firstRequest = rx.accepted[0]!.series;
+    await sender.stop();
+    expect(sender.queue('fake')).toBeUndefined();
+    rx.plan = [];
+    rx.accepted = [];
+    sender = mkSender();
+    await sender.set(endpoint(rx.url, { queue: { shards: 5, maxSamplesPerSend: 1_000, batchSendDeadline: 0 } }));
+    await waitFor(() => sender!.stats()[0]!.pending === 0 && rx.samples().length === 20);
+    // The same request again (the receiver decides what a repeat means), and the other requests
+    // of the old split: at most 4 samples each.
+    expect(rx.accepted.map((g) => g.series)).toContainEqual(firstRequest);
+    expect(Math.max(...rx.accepted.map((g) => g.series.reduce((n, x) => n + x.samples.length, 0)))).toBeLessThanOrEqual(4);
+    // Later segments use the new settings.
+    flush(['a', 'b', 'c', 'd', 'e'], 4);
+    await waitFor(() => rx.samples().length === 40);
+    expect(Math.max(...rx.accepted.slice(-5).map((g) => g.series.reduce((n, x) => n + x.samples.length, 0)))).toBeGreaterThan(4);
+  });
+
   it('sends only the metrics the rules keep', async () => {
     sender = mkSender();
     await sender.set(endpoint(rx.url, { writeRelabel: [{ action: 'keep', regex: 'app_.*' }, { action: 'drop', regex: 'app_debug_.*' }] }));
@@ -212,6 +237,7 @@ describe('remote write sender', () => {
     expect(remoteWriteProblems(s)[0]).toMatch(/^remoteWrite\.0\.writeRelabel\.0\.regex = "\(\?=a\)": invalid regular expression/);
     expect(() => parseSettings({ remoteWrite: [{ id: 'x', url: 'http://h/w', headers: { 'Content-Type': 'x' } }] })).toThrow(/remoteWrite\.0\.headers\.Content-Type = "Content-Type": is set by the remote-write protocol/);
     expect(() => parseSettings({ remoteWrite: [{ id: 'x', url: 'http://h/w', queue: { minBackoff: '10s', maxBackoff: '1s' } }] })).toThrow(/remoteWrite\.0\.queue\.minBackoff = 10000: must not be longer than maxBackoff/);
+    expect(() => parseSettings({ remoteWrite: [{ id: 'x', url: 'http://a:b:c/w' }] })).toThrow(/remoteWrite\.0\.url = "http:\/\/a:b:c\/w": is not a valid URL/);
   });
 });
 

@@ -9,11 +9,13 @@ export class Reader {
   pos: number;
   readonly end: number;
   private readonly dv: DataView;
-  constructor(buf: Uint8Array, pos = 0, end = buf.length) {
+  /** `dv`: a view of `buf` to share (a nested message's reader reuses its parent's, so reading
+   * many small messages does not make a DataView for each). */
+  constructor(buf: Uint8Array, pos = 0, end = buf.length, dv?: DataView) {
     this.buf = buf;
     this.pos = pos;
     this.end = end;
-    this.dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.dv = dv ?? new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   }
   get done(): boolean {
     return this.pos >= this.end;
@@ -70,7 +72,7 @@ export class Reader {
   bytes(): Reader {
     const len = this.varint();
     if (this.pos + len > this.end) throw new Error('truncated field');
-    const r = new Reader(this.buf, this.pos, this.pos + len);
+    const r = new Reader(this.buf, this.pos, this.pos + len, this.dv);
     this.pos += len;
     return r;
   }

@@ -57,11 +57,16 @@ export class RemoteWriteReceiver {
       bump(refused, 'native_histogram', histograms);
       let name: string | null = null;
       const labels: Array<readonly [string, string]> = [];
-      const seen = new Set<string>();
       let problem: string | null = null;
-      for (const pair of ts.labels) {
-        if (seen.has(pair[0])) problem ??= 'label_name_duplicate';
-        seen.add(pair[0]);
+      const all = ts.labels;
+      // A handful of labels: comparing pairs is cheaper than a Set per series; many: a Set.
+      const seen = all.length > 16 ? new Set<string>() : null;
+      for (let i = 0; i < all.length; i++) {
+        const pair = all[i]!;
+        if (seen) {
+          if (seen.has(pair[0])) problem ??= 'label_name_duplicate';
+          seen.add(pair[0]);
+        } else for (let j = 0; j < i; j++) if (all[j]![0] === pair[0]) problem ??= 'label_name_duplicate';
         if (pair[0] === '__name__') name = pair[1];
         else labels.push(pair);
       }

@@ -144,13 +144,15 @@ describe('POST /api/v1/write (1.0)', () => {
           series('bad-name', {}, [[T, 1]]),
           series('x', { 'bad-label': 'v' }, [[T, 1], [T + 1, 2]]),
           { labels: [['__name__', 'dup'], ['a', '1'], ['a', '2']], samples: [{ timestampMs: T, value: 1 }] },
+          // Past 16 labels the duplicate check takes another path.
+          { labels: [['__name__', 'wide'], ...Array.from({ length: 20 }, (_, i) => [`l${i}`, 'v'] as const), ['l3', 'again']], samples: [{ timestampMs: T, value: 1 }] },
           { labels: [['job', 'nameless']], samples: [{ timestampMs: T, value: 1 }] },
         ),
       ),
     );
     expect(r.status).toBe(400);
-    expect(r.body.refused).toEqual({ name_invalid: 1, label_name_invalid: 2, label_name_duplicate: 1, name_missing: 1 });
-    expect(d.balanced(R)).toEqual({ received: 6, applied: 1, refused: { name_invalid: 1, label_name_invalid: 2, label_name_duplicate: 1, name_missing: 1 } });
+    expect(r.body.refused).toEqual({ name_invalid: 1, label_name_invalid: 2, label_name_duplicate: 2, name_missing: 1 });
+    expect(d.balanced(R)).toEqual({ received: 7, applied: 1, refused: { name_invalid: 1, label_name_invalid: 2, label_name_duplicate: 2, name_missing: 1 } });
   });
 
   it('past the series cap, new series fold into the overflow series (still 204)', async () => {

@@ -4,7 +4,8 @@
 // the message, or samples refused (out of order, too old, bad labels) — the rest of the request is
 // applied and the message counts both, as Prometheus's own receiver answers. 413 and 415 for a
 // body too large or not remote write. 503 with Retry-After, retried by every sender: busy (too
-// many requests at once or samples a second), or the store's disk full. The snappy block's length
+// many requests at once or samples a second), or the store's disk full (before the request, or
+// samples refused by it during). The snappy block's length
 // header is checked against the limit before anything is decompressed.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -122,11 +123,10 @@ export class RemoteWriteRoute {
       handedOver = true;
       const out = this.receiver.apply(decoded);
       if (version === 2) writtenHeaders(res, out.applied);
-      if (out.errors > 0) {
-        throw new RadiatorError('REMOTE_WRITE_SAMPLES_REFUSED', refusalMessage(out), {
-          extra: { received: out.received, written: out.applied, refused: Object.fromEntries(out.refused) },
-        });
-      }
+      const extra = { received: out.received, written: out.applied, refused: Object.fromEntries(out.refused) };
+      // Retried whole: what was written is a duplicate the second time, taken and not stored twice.
+      if (out.retryable > 0) throw new RadiatorError('STORE_DISK_FULL', `the store's disk is full: ${refusalMessage(out)}; retry`, { extra });
+      if (out.errors > 0) throw new RadiatorError('REMOTE_WRITE_SAMPLES_REFUSED', refusalMessage(out), { extra });
       res.writeHead(204);
       res.end();
     } catch (e) {

@@ -13,6 +13,9 @@ export const REMOTE_WRITE_RECEIVER = 'remote_write';
 
 /** Refusals that are not the sender's fault and get no 400: the sample means "nothing here". */
 const NOT_AN_ERROR: ReadonlySet<string> = new Set(['stale_marker']);
+/** Refusals that pass (the store's disk fills past what it holds in memory): the sender is to
+ * retry the request (503), not drop it. */
+const RETRYABLE: ReadonlySet<string> = new Set(['store_disk_full']);
 
 export interface RemoteWriteOutcome {
   received: number;
@@ -22,6 +25,8 @@ export interface RemoteWriteOutcome {
   refused: Map<string, number>;
   /** Of `refused`, those the sender should hear about (400): all but stale markers. */
   errors: number;
+  /** Of `errors`, those worth a retry (503): the store could not take them just now. */
+  retryable: number;
 }
 
 export interface RemoteWriteReceiverOptions {
@@ -86,8 +91,12 @@ export class RemoteWriteReceiver {
     const res = this.ingest.write(REMOTE_WRITE_RECEIVER, samples, Date.now());
     for (const [why, n] of res.refused) bump(refused, why, n);
     let errors = 0;
-    for (const [why, n] of refused) if (!NOT_AN_ERROR.has(why)) errors += n;
-    return { received, applied: res.applied, folded: res.folded, refused, errors };
+    let retryable = 0;
+    for (const [why, n] of refused) {
+      if (!NOT_AN_ERROR.has(why)) errors += n;
+      if (RETRYABLE.has(why)) retryable += n;
+    }
+    return { received, applied: res.applied, folded: res.folded, refused, errors, retryable };
   }
 
   private cumulative(name: string): boolean {

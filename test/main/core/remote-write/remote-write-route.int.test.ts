@@ -5,7 +5,9 @@
 import http from 'node:http';
 import snappy from 'snappyjs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Ingest, type IngestStore } from '../../../../src/main/core/collector/ingest.ts';
 import { Writer } from '../../../../src/main/core/collector/protobuf-writer.ts';
+import type { Series } from '../../../../src/main/core/store/series.ts';
 import { RemoteWriteRoute, type RemoteWriteRouteOptions } from '../../../../src/main/core/http/remote-write-route.ts';
 import { encodeWriteRequest, encodeWriteRequestV2, PROTO_V2, type TimeSeries, type WriteRequest } from '../../../../src/main/core/remote-write/protocol.ts';
 import { REMOTE_WRITE_RECEIVER, RemoteWriteReceiver } from '../../../../src/main/core/remote-write/receiver.ts';
@@ -165,6 +167,23 @@ describe('POST /api/v1/write (1.0)', () => {
     expect(c).toEqual({ received: 5, applied: 5, refused: {} });
     // Three own series fit; the other two (a counter's: they add up) go to the overflow series.
     expect(d.overflow('reqs_total')).toBe(4 + 5);
+  });
+
+  it('samples the store cannot hold for a full disk: 503 with Retry-After, so the sender retries instead of dropping', async () => {
+    const d = door(100);
+    // The door over the same store, with every append to one series refused as the full store refuses.
+    const store = { resolve: d.store.resolve.bind(d.store), importSamples: d.store.importSamples.bind(d.store), append: (s: Series, ts: number, v: number) => (s.name === 'full' ? 'store_disk_full' : d.store.append(s, ts, v)) } as IngestStore;
+    const ingest = new Ingest({ store, repeatIntervalMs: 15_000 });
+    const route = new RemoteWriteRoute(new RemoteWriteReceiver(ingest, { maxMetadataPerRequest: 100 }), ingest.stats);
+    const server = http.createServer((req, res) => void route.handle(req, res));
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const r = await post((server.address() as { port: number }).port, v1(req(series('ok', {}, [[T, 1]]), series('full', {}, [[T, 2]]))));
+    expect(r.status).toBe(503);
+    expect(r.headers['retry-after']).toBe('1');
+    expect(r.body).toMatchObject({ code: 'STORE_DISK_FULL', retryable: true, written: 1, refused: { store_disk_full: 1 } });
+    expect(ingest.stats.received.get(R)).toBe(2);
+    expect(ingest.stats.rejectedCount(R, 'store_disk_full')).toBe(1);
   });
 
   it('native histograms are counted and refused (the store holds floats), 400', async () => {

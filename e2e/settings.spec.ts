@@ -319,6 +319,29 @@ test('telemetry and CI as YAML: a bad value is named, a good one applies at once
     .toBe(1);
 });
 
+test('two tabs: a save made on what another tab has since changed is refused and the page shows what is saved', async ({ page, context }) => {
+  await openSettings(page, 'telemetry');
+  const other = await context.newPage();
+  await openSettings(other, 'telemetry');
+  const rule = (id: string) => ['rules:', `  - id: ${id}`, '    match: { regex: "tab test" }', `    metric: { name: ${id.replace(/-/g, '_')}_total, type: counter }`].join('\n');
+  // The other tab saves first.
+  await other.locator('#logs-yaml').fill(rule('tab-b'));
+  await other.locator('form[data-section="logs"]').getByRole('button', { name: 'Save' }).click();
+  await expect(other.getByTestId('notice')).toContainText('done');
+  // This tab still holds what it loaded: its save is refused, nothing of the other's is lost.
+  await page.locator('#logs-yaml').fill(rule('tab-a'));
+  await page.locator('form[data-section="logs"]').getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByTestId('notice')).toContainText('changed elsewhere');
+  await expect(page.locator('#logs-yaml')).toHaveValue(/tab-b/);
+  const logs = (await (await fetch(`${base}/api/v1/config/sections/logs`)).json()) as { value: { rules: Array<{ id: string }> } };
+  expect(logs.value.rules.map((r) => r.id)).toEqual(['tab-b']);
+  // Made again on what is saved now, it goes through.
+  await page.locator('#logs-yaml').fill(rule('tab-a'));
+  await page.locator('form[data-section="logs"]').getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByTestId('notice')).toContainText('done');
+  await other.close();
+});
+
 const PAGES = ['boards', 'playlists', 'rules', 'silences', 'notifications', 'sources', 'access', 'telemetry', 'desktop', 'code'] as const;
 for (const p of PAGES) {
   test(`the ${p} settings page: no serious accessibility problems, screenshots at 1920×1080 and 3840×2160`, async ({ page }) => {

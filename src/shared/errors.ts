@@ -183,6 +183,12 @@ export const ERROR_CODES = {
     meaning:
       "The disk holding the store (`path` names the database) is full, so nothing new can be made durable. While it lasts, receivers over HTTP answer 503 with `Retry-After` (every sender retries a 503: OTLP exporters, Prometheus remote write, Pushgateway clients), samples already taken are held in memory and written as soon as space frees, and the boards stay live. At start: `radiator serve` exits with code 4. Free space on that disk; nothing else is needed.",
   },
+  SETTINGS_STALE: {
+    status: 409,
+    retryable: false,
+    meaning:
+      'The section changed since the page that sent this PUT loaded it (another tab or person saved it, or the settings file was edited by hand): its `If-Match` names an older `revision`. Nothing was changed; `current` holds the section as it is now. Load it again, make the edit again, and save. A PUT without `If-Match` (a script) is not checked.',
+  },
   // ── start-up (not an HTTP answer: `radiator serve` exits 3) ──
   STORE_DAMAGED: {
     status: 503,

@@ -20,6 +20,9 @@ export interface SectionState {
   restartRequired: boolean;
   /** Saved but not yet in effect (a restart section changed since the start). */
   pendingRestart: boolean;
+  /** Which saved value this is: sent back as `If-Match` on a PUT, which is refused
+   * (SETTINGS_STALE) when the section changed in between (another tab, a hand edit). */
+  revision: string;
 }
 
 export interface SectionsResponse {

@@ -5,6 +5,7 @@
 // Also PUT /api/v1/config/board-order {ids}: the boards in a new order; DELETE a playlist. The
 // list says, as `fileProblem`, why the last hand edit of the settings file was not loaded.
 
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RadiatorError } from '../../../shared/errors.ts';
 import { MAX_BODY_BYTES } from '../../../shared/limits.ts';
@@ -26,6 +27,12 @@ function refuse(e: unknown): never {
   throw e;
 }
 
+/** Which saved value a section holds (a digest of it, secrets included, so a changed token
+ * is a change too; 64 bits of SHA-256 say nothing useful about the secret). */
+function revisionOf(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
+}
+
 function state(store: SettingsStore, running: Settings, name: UiSection): SectionState {
   const value = store.current[name];
   return {
@@ -33,7 +40,15 @@ function state(store: SettingsStore, running: Settings, name: UiSection): Sectio
     heldByFlag: store.heldByFlag(name),
     restartRequired: RESTART_REQUIRED.has(name),
     pendingRestart: RESTART_REQUIRED.has(name) && JSON.stringify(value) !== JSON.stringify(running[name]),
+    revision: revisionOf(value),
   };
+}
+
+/** The revision an `If-Match` names (quoted or not); null without one, or for `*`. */
+function ifMatch(req: IncomingMessage): string | null {
+  const h = req.headers['if-match'];
+  if (h === undefined || h.trim() === '*') return null;
+  return h.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
 }
 
 export async function sectionsApi(
@@ -56,11 +71,22 @@ export async function sectionsApi(
     const name = decodeURIComponent(one[1]!) as UiSection;
     if (!(UI_SECTIONS as readonly string[]).includes(name)) throw new RadiatorError('NOT_FOUND', `no section "${name}"; there are ${UI_SECTIONS.join(', ')}`);
     if (m === 'GET') {
-      sendJson(res, 200, state(store, running, name));
+      const st = state(store, running, name);
+      sendJson(res, 200, st, { ETag: `"${st.revision}"` });
       return true;
     }
     if (m !== 'PUT') throw new RadiatorError('METHOD_NOT_ALLOWED', 'use GET or PUT');
-    const incoming = restoreSecrets(name, await jsonBody(req), store.current[name]);
+    const body = await jsonBody(req);
+    // Against the section as this process holds it; a hand edit not loaded yet is caught by the
+    // store's own check (SETTINGS_CHANGED_ON_DISK).
+    const expected = ifMatch(req);
+    const now = revisionOf(store.current[name]);
+    if (expected !== null && expected !== now) {
+      throw new RadiatorError('SETTINGS_STALE', `the ${name} section changed since this page loaded it (revision ${expected}, now ${now}): load it again and redo the edit`, {
+        extra: { section: name, current: state(store, running, name) },
+      });
+    }
+    const incoming = restoreSecrets(name, body, store.current[name]);
     const orphans = keptWithoutSecret(incoming).map((x) => `${name}.${x}`);
     if (orphans.length > 0) refuse(new SettingsError(orphans));
     try {
@@ -68,7 +94,8 @@ export async function sectionsApi(
     } catch (e) {
       refuse(e);
     }
-    sendJson(res, 200, { updated: name, ...state(store, running, name) });
+    const after = state(store, running, name);
+    sendJson(res, 200, { updated: name, ...after }, { ETag: `"${after.revision}"` });
     return true;
   }
   // Deleting a playlist (the plain config routes only put them); refused, by the schema, while the

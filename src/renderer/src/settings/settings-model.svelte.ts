@@ -48,12 +48,12 @@ export class SettingsModel {
     return this.me?.canEdit ?? false;
   }
 
-  async request<T = unknown>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<ApiResult<T>> {
+  async request<T = unknown>(method: string, path: string, body?: unknown, contentType = 'application/json', extraHeaders: Record<string, string> = {}): Promise<ApiResult<T>> {
     let r: Response;
     try {
       r = await this.conn.fetch(path, {
         method,
-        headers: body === undefined ? {} : { 'Content-Type': contentType },
+        headers: body === undefined ? extraHeaders : { 'Content-Type': contentType, ...extraHeaders },
         body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
       });
     } catch (e) {
@@ -88,10 +88,10 @@ export class SettingsModel {
   }
 
   /** A write with a way back. On success the entry joins the undo history. */
-  async save(label: string, method: string, path: string, body: unknown, undo: (() => Promise<ApiResult>) | null): Promise<ApiResult> {
+  async save(label: string, method: string, path: string, body: unknown, undo: (() => Promise<ApiResult>) | null, headers: Record<string, string> = {}): Promise<ApiResult> {
     this.busy = true;
     try {
-      const r = await this.request(method, path, body);
+      const r = await this.request(method, path, body, 'application/json', headers);
       if (r.ok) {
         if (undo) this.history = [{ label, restore: undo }, ...this.history].slice(0, UNDO_DEPTH);
         const restart = (r.body as { restartRequired?: boolean }).restartRequired;
@@ -110,10 +110,18 @@ export class SettingsModel {
     this.history = [{ label, restore }, ...this.history].slice(0, UNDO_DEPTH);
   }
 
+  /** Saves a section as this page loaded it: a section changed meanwhile (another tab, a hand
+   * edit) is not overwritten — the server answers SETTINGS_STALE, and the page reloads it. */
   async saveSection(name: UiSection, label: string, value: unknown): Promise<ApiResult> {
-    const before = this.sections?.[name]?.value;
-    const r = await this.save(label, 'PUT', `/api/v1/config/sections/${name}`, value, before === undefined ? null : () => this.request('PUT', `/api/v1/config/sections/${name}`, before));
+    const loaded = this.sections?.[name];
+    const before = loaded?.value;
+    const headers: Record<string, string> = loaded?.revision ? { 'If-Match': `"${loaded.revision}"` } : {};
+    const r = await this.save(label, 'PUT', `/api/v1/config/sections/${name}`, value, before === undefined ? null : () => this.request('PUT', `/api/v1/config/sections/${name}`, before), headers);
     if (r.ok) await this.loadSections();
+    else if (r.body.code === 'SETTINGS_STALE') {
+      await this.loadSections();
+      this.notice = { kind: 'error', text: `${label} — not saved: this section was changed elsewhere (another tab, or the settings file) since this page loaded it. It now shows what is saved; make your change again.` };
+    }
     return r;
   }
 

@@ -104,4 +104,34 @@ describe('settings sections', () => {
     expect(missing.status).toBe(400);
     expect(((await missing.json()) as { problems: string[] }).problems[0]).toMatch(/is missing/);
   });
+
+  it('refuses a save made on a section that changed since it was loaded (two tabs), and names the change', async () => {
+    const putIf = (name: string, body: unknown, rev: string) =>
+      fetch(`${url}/api/v1/config/sections/${name}`, { method: 'PUT', headers: { 'Content-Type': 'application/json', 'If-Match': `"${rev}"` }, body: JSON.stringify(body) });
+    // Both tabs load the display section.
+    const loaded = (await sections()).display;
+    const one = await fetch(`${url}/api/v1/config/sections/display`);
+    expect(one.headers.get('etag')).toBe(`"${loaded.revision}"`);
+    const value = loaded.value as Record<string, unknown>;
+    // Tab A saves; tab B, still on the old revision, is refused and loses nothing of A's.
+    const a = await putIf('display', { ...value, theme: 'light' }, loaded.revision);
+    expect(a.status).toBe(200);
+    const afterA = (await a.json()) as { revision: string };
+    expect(afterA.revision).not.toBe(loaded.revision);
+    const b = await putIf('display', { ...value, theme: 'dark' }, loaded.revision);
+    expect(b.status).toBe(409);
+    const body = (await b.json()) as { code: string; message: string; current: { value: { theme: string }; revision: string } };
+    expect(body.code).toBe('SETTINGS_STALE');
+    expect(body.message).toContain('display');
+    expect(body.current.value.theme).toBe('light');
+    expect(body.current.revision).toBe(afterA.revision);
+    expect(((await sections()).display.value as { theme: string }).theme).toBe('light');
+    // With the current revision it goes through; without If-Match (a script) it is not checked.
+    expect((await putIf('display', { ...value, theme: 'dark' }, afterA.revision)).status).toBe(200);
+    expect((await put('display', value)).status).toBe(200);
+    // A change in another section does not make this one stale.
+    const d = (await sections()).display;
+    expect((await put('sources', (await sections()).sources.value)).status).toBe(200);
+    expect((await putIf('display', d.value, d.revision)).status).toBe(200);
+  });
 });

@@ -88,6 +88,25 @@ test('one StatsD gauge, no demo: its name and value are on the TV within 10 s, a
   }
 });
 
+test('a board saved "In rotation" is on the TV, and its one panel fills the board', async ({ page }) => {
+  const r = await fetch(`${base}/api/v1/config/boards/mine`, {
+    method: 'PUT',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ id: 'mine', title: 'My board', enabled: true, panels: [{ id: 'first', type: 'stat', title: 'First metric', x: 0, y: 0, w: 3, h: 2, queries: [{ expr: 'e2e_first_metric' }] }] }),
+  });
+  expect(r.ok).toBe(true);
+  await page.goto(`${base}/`);
+  // In no playlist, yet in the default rotation.
+  await expect(page.locator('ol.dots li')).toContainText(['My board']);
+  for (let i = 0; i < 5 && (await page.getByTestId('board-title').textContent())?.trim() !== 'My board'; i++) await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('board-title')).toHaveText('My board');
+  const stage = (await page.locator('main.stage').boundingBox())!;
+  const panel = (await shown(page).locator('[data-panel="first"]').boundingBox())!;
+  expect(panel.width).toBeGreaterThan(stage.width * 0.9);
+  expect(panel.height).toBeGreaterThan(stage.height * 0.9);
+  await expect(shown(page).locator('[data-panel="first"] [data-value]')).toHaveAttribute('data-value', '42');
+});
+
 test('the settings say why a shipped board is skipped', async ({ page }) => {
   await page.goto(`${base}/settings#boards?board=overview`);
   await expect(page.getByTestId('skip-reason')).toContainText('Skipped on the TV until one of its queries has data: nothing received yet for');

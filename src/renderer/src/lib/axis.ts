@@ -36,3 +36,12 @@ export function timeLabel(sec: number, spanSec: number): string {
   if (spanSec <= 7 * 86_400) return `${d.toLocaleDateString([], { weekday: 'short' })} ${hm}`;
   return d.toLocaleDateString([], { day: 'numeric', month: 'short' });
 }
+
+const MINUTES = [60, 120, 300, 600, 900, 1_800, 3_600, 7_200, 10_800, 21_600, 43_200, 86_400, 172_800, 604_800];
+const DAYS = [86_400, 172_800, 604_800, 1_209_600, 2_592_000, 7_776_000, 31_536_000];
+
+/** Steps for a time axis whose labels are timeLabel's: never finer than what a label shows (a
+ * minute, or a day across weeks), so no two labels read the same ("09:52, 09:52, 09:53"). */
+export function timeIncrements(spanSec: number): number[] {
+  return spanSec > 7 * 86_400 ? DAYS : MINUTES;
+}

@@ -178,6 +178,10 @@ export const SettingsSchema = z
         timeout: duration(100, 600_000).default(30_000),
         /** Samples one query may load. */
         maxSamples: z.number().int().min(1_000).max(500_000_000).default(50_000_000),
+        /** A data source (its id) that range queries on this Radiator read history from: steps
+         * older than liveWindow come from it, newer ones from the local store (docs/scale-out.md). */
+        historySource: z.string().min(1).nullable().default(null),
+        liveWindow: duration(60_000, 400 * 86_400_000).default(3_600_000),
       })
       .strict()
       .prefault({}),
@@ -208,6 +212,11 @@ export const SettingsSchema = z
     const r = s.store.retention;
     if (r.rollup5m < r.raw) ctx.addIssue({ code: 'custom', path: ['store', 'retention', 'rollup5m'], input: r.rollup5m, message: 'must be at least store.retention.raw' });
     if (r.rollup1h < r.rollup5m) ctx.addIssue({ code: 'custom', path: ['store', 'retention', 'rollup1h'], input: r.rollup1h, message: 'must be at least store.retention.rollup5m' });
+    const hs = s.query.historySource;
+    if (hs !== null && !s.sources.some((x) => x.id === hs)) {
+      ctx.addIssue({ code: 'custom', path: ['query', 'historySource'], input: hs, message: `no data source has this id (there are: ${s.sources.map((x) => x.id).join(', ') || 'none'})` });
+    }
+    if (s.query.liveWindow > r.raw) ctx.addIssue({ code: 'custom', path: ['query', 'liveWindow'], input: s.query.liveWindow, message: 'must be at most store.retention.raw (the local store answers the live window)' });
     const boardIds = new Set(s.boards.map((b) => b.id));
     s.playlists.forEach((p, i) =>
       p.boards.forEach((b, j) => {

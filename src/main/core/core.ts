@@ -28,6 +28,7 @@ import { Notifier, type NotificationKind } from './alerts/notifier.ts';
 import type { AlertInstance } from '../../shared/alert-rules.ts';
 import { EMBEDDED_SOURCE_ID, EmbeddedSource } from './sources/embedded-source.ts';
 import { PrometheusSource } from './sources/prometheus-source.ts';
+import { HistoryBlendedSource } from './sources/history-source.ts';
 import { SourceError, type DataSource } from './sources/source.ts';
 import { SettingsStore } from './settings/settings-store.ts';
 import { PipelineService } from './pipeline/pipeline-service.ts';
@@ -178,7 +179,11 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     isLoopback: opts.isLoopback,
   });
   const limits = { lookbackMs: settings.query.lookbackDelta, maxSamples: settings.query.maxSamples, timeoutMs: settings.query.timeout };
-  const sources = new Map<string, DataSource>([[EMBEDDED_SOURCE_ID, new EmbeddedSource(store, limits, opts.version)]]);
+  const embedded = new EmbeddedSource(store, limits, opts.version);
+  // History from the engine this Radiator forwards to, live points from the store (query.historySource).
+  const historyId = settings.query.historySource;
+  const sources: Map<string, DataSource> = new Map();
+  sources.set(EMBEDDED_SOURCE_ID, historyId === null ? embedded : new HistoryBlendedSource(embedded, { history: () => sources.get(historyId) ?? null, liveWindowMs: settings.query.liveWindow, now, log }));
   const setSources = (list: Settings['sources']) => {
     for (const id of [...sources.keys()]) if (id !== EMBEDDED_SOURCE_ID) sources.delete(id);
     for (const s of list) sources.set(s.id, new PrometheusSource({ id: s.id, name: s.name, url: s.url, auth: s.auth, timeoutMs: s.timeout }));

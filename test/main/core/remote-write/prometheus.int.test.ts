@@ -86,9 +86,11 @@ describe.skipIf(!haveProm)('remote write to a real Prometheus', () => {
         expect(p.status).toBe(200);
         await sleep(400);
       }
-      // Everything up to T is committed; once nothing is pending, Prometheus has all of it.
+      // Everything up to T is committed once a flush has run a flush interval past T (flush times
+      // sit on the interval's grid); once nothing is pending, Prometheus has all of it.
       await rad.core.flush();
       const T = Date.now();
+      await sleep(1_100);
       await rad.core.flush();
       await waitFor(() => rad.core.remoteWriteOut.stats()[0]!.pending === 0, 20_000, 50);
       const stats = rad.core.remoteWriteOut.stats()[0]!;
@@ -156,8 +158,11 @@ describe.skipIf(!haveProm)('remote write to a real Prometheus', () => {
           await sleep(10);
         }
       })();
+      // A while, and at least a dozen samples seen flushed this round (bounded: a busy machine).
       const until = Date.now() + 1_000 + round * 400;
-      while (Date.now() < until) {
+      const before = confirmed.size;
+      const giveUp = Date.now() + 15_000;
+      while ((Date.now() < until || confirmed.size < before + 12) && Date.now() < giveUp) {
         await read(port).catch(() => {});
         await sleep(30);
       }
@@ -215,6 +220,7 @@ describe.skipIf(!haveProm)('remote write to a real Prometheus', () => {
     await writeFor(1_000);
     await rad.core.flush();
     const T = Date.now();
+    await sleep(300);
     await rad.core.flush();
     await waitFor(() => rad.core.remoteWriteOut.stats()[0]!.pending === 0, 30_000, 100);
     const after = rad.core.remoteWriteOut.stats()[0]!;

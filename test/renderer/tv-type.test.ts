@@ -2,7 +2,7 @@
 // height, text fitted to its box, rows that fill a panel, and lists, tiles and legends that count
 // what they cannot show instead of dropping it.
 import { describe, expect, it } from 'vitest';
-import { DESKTOP_SCALE, fitFont, legendFit, listLayout, tileLayout, typeScale } from '../../src/renderer/src/lib/tv-type.ts';
+import { DESKTOP_SCALE, fitFont, legendFit, legendPick, listLayout, tileLayout, typeScale } from '../../src/renderer/src/lib/tv-type.ts';
 
 describe('typeScale', () => {
   it('is 2 % and 3 % of the screen height, rounded up, so the rule holds after rounding', () => {
@@ -101,5 +101,27 @@ describe('legendFit', () => {
   it('counts everything when there is no room at all', () => {
     expect(legendFit([100], 0, 1, 10, more)).toEqual({ shown: 0, more: 1 });
     expect(legendFit([100, 100], 400, 0, 10, more)).toEqual({ shown: 0, more: 2 });
+  });
+});
+
+describe('legendPick', () => {
+  const more = () => 60;
+  it('shows everything, in order, when everything fits', () => {
+    expect(legendPick([100, 100], [1, 2], 400, 1, 10, more)).toEqual({ shown: [0, 1], more: 0 });
+  });
+
+  it('when not all fit, names the largest series (the one the Application board used to drop) and keeps the chart order', () => {
+    // Five routes, room for two and "+3 more": the two largest, /product/:id among them.
+    const names = ['/', '/api/search', '/cart', '/checkout', '/product/:id'];
+    const values = [7.0, 4.2, 2.8, 2.4, 7.3];
+    const r = legendPick([120, 120, 120, 120, 120], values, 400, 1, 10, more);
+    expect(r).toEqual({ shown: [0, 4], more: 3 });
+    expect(r.shown.map((i) => names[i])).toEqual(['/', '/product/:id']);
+  });
+
+  it('counts a series with no value last, and everything is shown or counted', () => {
+    const r = legendPick([100, 100, 100, 100], [null, 1, null, 2], 230, 1, 10, more);
+    expect(r.shown).toEqual([3]);
+    expect(r.shown.length + r.more).toBe(4);
   });
 });

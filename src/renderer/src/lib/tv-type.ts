@@ -102,6 +102,25 @@ export function tileLayout(count: number, w: number, h: number, opts: { min: num
   return { cols: colsFit, rows: rowsFit, shown, more: count - shown, fontPx: opts.min };
 }
 
+/** Whether entries `widths` px wide, in order, fit on `rows` lines `availW` wide with `gap`
+ * between them (as flex-wrap lays them out; an entry wider than a line gets a line, cut). */
+export function fitsOnLines(widths: readonly number[], availW: number, rows: number, gap: number): boolean {
+  if (rows < 1 || !(availW > 0)) return widths.length === 0;
+  let line = 1;
+  let x = 0;
+  for (const w0 of widths) {
+    const w = Math.min(w0, availW);
+    if (x === 0) x = w;
+    else if (x + gap + w <= availW + 0.5) x += gap + w;
+    else {
+      line++;
+      x = w;
+    }
+    if (line > rows) return false;
+  }
+  return true;
+}
+
 /**
  * How many legend entries (`widths`, px, in order) fit on `rows` lines `availW` wide with `gap`
  * between entries, leaving room for a "+N more" entry (`moreWidth(n)` px) when some do not. Every
@@ -109,26 +128,28 @@ export function tileLayout(count: number, w: number, h: number, opts: { min: num
  */
 export function legendFit(widths: readonly number[], availW: number, rows: number, gap: number, moreWidth: (n: number) => number): { shown: number; more: number } {
   const n = widths.length;
-  const fits = (items: number[]): boolean => {
-    let line = 1;
-    let x = 0;
-    for (const w0 of items) {
-      const w = Math.min(w0, availW);
-      if (x === 0) x = w;
-      else if (x + gap + w <= availW + 0.5) x += gap + w;
-      else {
-        line++;
-        x = w;
-      }
-      if (line > rows) return false;
-    }
-    return true;
-  };
-  if (rows < 1 || !(availW > 0)) return { shown: 0, more: n };
   for (let k = n; k >= 0; k--) {
     const items = widths.slice(0, k);
     if (k < n) items.push(moreWidth(n - k));
-    if (fits(items)) return { shown: k, more: n - k };
+    if (fitsOnLines(items, availW, rows, gap)) return { shown: k, more: n - k };
   }
   return { shown: 0, more: n };
+}
+
+/**
+ * The legend entries to show when not all fit: those with the largest `values` (the series a
+ * person most needs named), kept in the chart's order, with room for "+N more". Returns the
+ * indices shown, in order; everything else is counted.
+ */
+export function legendPick(widths: readonly number[], values: ReadonlyArray<number | null>, availW: number, rows: number, gap: number, moreWidth: (n: number) => number): { shown: number[]; more: number } {
+  const n = widths.length;
+  const rank = widths.map((_, i) => i).sort((a, b) => (values[b] ?? -Infinity) - (values[a] ?? -Infinity) || a - b);
+  for (let k = n; k >= 0; k--) {
+    const chosen = new Set(rank.slice(0, k));
+    const shown = widths.map((_, i) => i).filter((i) => chosen.has(i));
+    const items = shown.map((i) => widths[i]!);
+    if (k < n) items.push(moreWidth(n - k));
+    if (fitsOnLines(items, availW, rows, gap)) return { shown, more: n - k };
+  }
+  return { shown: [], more: n };
 }

@@ -63,7 +63,7 @@ export class SelfMetrics {
     g('radiator_store_memory_samples', st.samplesInMemory, 'Samples held in the hot tier.');
     g('radiator_store_memory_bytes', st.bytesInMemory, 'Compressed bytes held in the hot tier.');
     g('radiator_store_disk_bytes', st.diskBytes, 'Size of the SQLite files on disk.');
-    g('radiator_store_wal_records', st.walRecords, 'Flush records in the write-ahead log not yet checkpointed.');
+    g('radiator_store_wal_records', st.walRecords, 'Flush records in the write-ahead log: not yet checkpointed, or kept for a remote-write endpoint that has not had them.');
     g('radiator_store_wal_frames_dropped_at_start', st.walFramesDroppedAtStart, 'WAL frames SQLite dropped at start because their checksums failed (a damaged write-ahead log; a copy was kept).');
     g('radiator_commit_duration_seconds', st.lastCommitMs / 1000, 'How long the last commit to SQLite took.');
     g('radiator_flush_duration_seconds', this.flushSeconds, 'How long the last whole flush took.');

@@ -11,7 +11,9 @@ describe('the write-ahead log as a feed', () => {
   let dir: string;
   let store: Store;
   let t = Date.now() - 60_000;
-  const open = () => new Store({ dir, maxSeries: 1_000, hotWindowMs: 3_600_000, retention: { rawMs: 86_400_000, rollup5mMs: 86_400_000, rollup1hMs: 86_400_000, eventsMs: 86_400_000 }, checkpointIntervalMs: 1, log: () => {} });
+  // A clock that moves on at every maintenance slice, so a checkpoint is always due.
+  let clock = Date.now();
+  const open = () => new Store({ dir, now: () => clock, maxSeries: 1_000, hotWindowMs: 3_600_000, retention: { rawMs: 86_400_000, rollup5mMs: 86_400_000, rollup1hMs: 86_400_000, eventsMs: 86_400_000 }, checkpointIntervalMs: 1, log: () => {} });
   const flush = (n: number) => {
     const s = store.resolve('m', [['k', 'v']])!;
     for (let i = 0; i < n; i++) store.append(s, (t += 10), i);
@@ -19,7 +21,10 @@ describe('the write-ahead log as a feed', () => {
   };
   /** Run maintenance until a whole checkpoint has finished (bounded). */
   const checkpoint = () => {
-    for (let i = 0; i < 20; i++) store.maintain();
+    for (let i = 0; i < 20; i++) {
+      clock += 10;
+      store.maintain();
+    }
   };
 
   beforeEach(() => {

@@ -165,6 +165,10 @@ export const MAX_REMOTE_WRITE_SERIES_PER_REQUEST = 100_000;
 /** Labels of one series the decoder reads before refusing the request (a series with more than
  * MAX_LABELS_PER_SERIES but fewer than this is refused alone, as `too_many_labels`). */
 export const MAX_REMOTE_WRITE_LABELS_PER_SERIES = 128;
+/** Label pairs and samples in one request, all series together: each is an object once decoded,
+ * so this bounds what one request costs in memory (some 100-200 MB at worst). A Prometheus request
+ * holds 10-20 thousand; past it the request is refused whole (413). */
+export const MAX_REMOTE_WRITE_ENTRIES_PER_REQUEST = 2_000_000;
 /** Metric descriptions (type, help, unit) taken from one request; more are ignored. */
 export const MAX_REMOTE_WRITE_METADATA_PER_REQUEST = 10_000;
 /** Requests being read and decoded at once; one more gets 503 with Retry-After (every remote

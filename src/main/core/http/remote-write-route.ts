@@ -14,6 +14,7 @@ import { RadiatorError } from '../../../shared/errors.ts';
 import {
   MAX_REMOTE_WRITE_BODY_BYTES,
   MAX_REMOTE_WRITE_DECOMPRESSED_BYTES,
+  MAX_REMOTE_WRITE_ENTRIES_PER_REQUEST,
   MAX_REMOTE_WRITE_INFLIGHT_REQUESTS,
   MAX_REMOTE_WRITE_LABELS_PER_SERIES,
   MAX_REMOTE_WRITE_SAMPLES_PER_SECOND,
@@ -44,6 +45,7 @@ export interface RemoteWriteRouteOptions {
   maxDecompressedBytes?: number;
   maxSeriesPerRequest?: number;
   maxLabelsPerSeries?: number;
+  maxEntriesPerRequest?: number;
   maxInflight?: number;
   samplesPerSecond?: number;
 }
@@ -87,6 +89,7 @@ export class RemoteWriteRoute {
     this.limits = {
       maxSeries: opts.maxSeriesPerRequest ?? MAX_REMOTE_WRITE_SERIES_PER_REQUEST,
       maxLabelsPerSeries: opts.maxLabelsPerSeries ?? MAX_REMOTE_WRITE_LABELS_PER_SERIES,
+      maxEntries: opts.maxEntriesPerRequest ?? MAX_REMOTE_WRITE_ENTRIES_PER_REQUEST,
     };
     this.maxInflight = opts.maxInflight ?? MAX_REMOTE_WRITE_INFLIGHT_REQUESTS;
     this.budget = new RateBudget(opts.samplesPerSecond ?? MAX_REMOTE_WRITE_SAMPLES_PER_SECOND);
@@ -160,7 +163,7 @@ export class RemoteWriteRoute {
       return version === 2 ? decodeWriteRequestV2(raw, this.limits) : decodeWriteRequest(raw, this.limits);
     } catch (e) {
       if (e instanceof RemoteWriteLimitError) {
-        const code = e.bound === 'series' ? 'INGEST_BATCH_TOO_LARGE' : 'MALFORMED_REMOTE_WRITE';
+        const code = e.bound === 'labels' ? 'MALFORMED_REMOTE_WRITE' : 'INGEST_BATCH_TOO_LARGE';
         throw new RadiatorError(code, e.message, { limit: e.limit });
       }
       if (e instanceof RemoteWriteDecodeError) throw new RadiatorError('MALFORMED_REMOTE_WRITE', e.message);

@@ -54,6 +54,9 @@ export interface WriteRequest {
 export interface DecodeLimits {
   maxSeries: number;
   maxLabelsPerSeries: number;
+  /** Label pairs and samples in the whole request (each becomes an object: this bounds the memory
+   * one request takes, whatever its shape). */
+  maxEntries?: number;
 }
 
 /** The body is not a well-formed message of the protocol it claims. */
@@ -62,9 +65,9 @@ export class RemoteWriteDecodeError extends Error {}
 /** A well-formed message past a bound of `DecodeLimits`. */
 export class RemoteWriteLimitError extends Error {
   readonly limit: number;
-  /** Which bound: series in the request, or labels of one series. */
-  readonly bound: 'series' | 'labels';
-  constructor(message: string, limit: number, bound: 'series' | 'labels' = 'series') {
+  /** Which bound: series in the request, labels of one series, or entries in the request. */
+  readonly bound: 'series' | 'labels' | 'entries';
+  constructor(message: string, limit: number, bound: 'series' | 'labels' | 'entries' = 'series') {
     super(message);
     this.limit = limit;
     this.bound = bound;
@@ -76,6 +79,20 @@ const METRIC_TYPES: readonly MetricType[] = ['unknown', 'counter', 'gauge', 'his
 const typeOf = (n: number): MetricType => METRIC_TYPES[n] ?? 'unknown';
 
 const NO_LIMITS: DecodeLimits = { maxSeries: Infinity, maxLabelsPerSeries: Infinity };
+
+/** What is left of a request's `maxEntries` as it is decoded. */
+class Budget {
+  left: number;
+  readonly limit: number;
+  constructor(limit = Infinity) {
+    this.limit = limit;
+    this.left = limit;
+  }
+  take(n = 1): void {
+    this.left -= n;
+    if (this.left < 0) throw new RemoteWriteLimitError(`the request holds more than ${this.limit} labels and samples; send smaller requests`, this.limit, 'entries');
+  }
+}
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -166,12 +183,13 @@ export function decodeWriteRequest(buf: Uint8Array, limits: DecodeLimits = NO_LI
   return wrap('prometheus.WriteRequest', () => {
     const out: WriteRequest = { timeseries: [], metadata: [] };
     const r = new Reader(buf);
+    const budget = new Budget(limits.maxEntries);
     r.fields((f, w) => {
       if (f === 1 && w === 2) {
         if (out.timeseries.length >= limits.maxSeries) {
           throw new RemoteWriteLimitError(`the request holds more than ${limits.maxSeries} series; lower the sender's max_samples_per_send`, limits.maxSeries);
         }
-        out.timeseries.push(timeSeriesV1(r.bytes(), limits));
+        out.timeseries.push(timeSeriesV1(r.bytes(), limits, budget));
       } else if (f === 3 && w === 2) out.metadata.push(metadataV1(r.bytes()));
       else r.skip(w);
     });
@@ -179,7 +197,7 @@ export function decodeWriteRequest(buf: Uint8Array, limits: DecodeLimits = NO_LI
   });
 }
 
-function timeSeriesV1(r: Reader, limits: DecodeLimits): TimeSeries {
+function timeSeriesV1(r: Reader, limits: DecodeLimits, budget: Budget): TimeSeries {
   const labels: Array<readonly [string, string]> = [];
   const samples: Sample[] = [];
   let histograms = 0;
@@ -190,9 +208,12 @@ function timeSeriesV1(r: Reader, limits: DecodeLimits): TimeSeries {
       if (labels.length >= limits.maxLabelsPerSeries) {
         throw new RemoteWriteLimitError(`a series has more than ${limits.maxLabelsPerSeries} labels`, limits.maxLabelsPerSeries, 'labels');
       }
+      budget.take();
       labels.push(labelPair(r.bytes()));
-    } else if (key === 18) sample(r.bytes(), samples);
-    else if (key === 26) {
+    } else if (key === 18) {
+      budget.take();
+      sample(r.bytes(), samples);
+    } else if (key === 26) {
       r.bytes();
       exemplars++;
     } else if (key === 34) {
@@ -269,13 +290,16 @@ export function decodeWriteRequestV2(buf: Uint8Array, limits: DecodeLimits = NO_
     const symbols: string[] = [];
     const raw: Array<{ refs: number[]; samples: Sample[]; histograms: number; exemplars: number; meta: [number, number, number] | null }> = [];
     const r = new Reader(buf);
+    const budget = new Budget(limits.maxEntries);
     r.fields((f, w) => {
-      if (f === 4 && w === 2) symbols.push(text(r));
-      else if (f === 5 && w === 2) {
+      if (f === 4 && w === 2) {
+        budget.take();
+        symbols.push(text(r));
+      } else if (f === 5 && w === 2) {
         if (raw.length >= limits.maxSeries) {
           throw new RemoteWriteLimitError(`the request holds more than ${limits.maxSeries} series`, limits.maxSeries);
         }
-        raw.push(timeSeriesV2(r.bytes(), limits));
+        raw.push(timeSeriesV2(r.bytes(), limits, budget));
       } else r.skip(w);
     });
     const sym = (i: number): string => {
@@ -320,7 +344,7 @@ function familyOf(name: string, type: MetricType): string {
   return name;
 }
 
-function timeSeriesV2(r: Reader, limits: DecodeLimits) {
+function timeSeriesV2(r: Reader, limits: DecodeLimits, budget: Budget) {
   const refs: number[] = [];
   const samples: Sample[] = [];
   let histograms = 0;
@@ -328,11 +352,16 @@ function timeSeriesV2(r: Reader, limits: DecodeLimits) {
   let meta: [number, number, number] | null = null;
   r.fields((f, w) => {
     if (f === 1) {
+      const before = refs.length;
       r.repeated(w, 0, refs, (x) => x.varint());
       if (refs.length > limits.maxLabelsPerSeries * 2) {
         throw new RemoteWriteLimitError(`a series has more than ${limits.maxLabelsPerSeries} labels`, limits.maxLabelsPerSeries, 'labels');
       }
-    } else if (f === 2 && w === 2) sample(r.bytes(), samples);
+      budget.take((refs.length - before) / 2);
+    } else if (f === 2 && w === 2) {
+      budget.take();
+      sample(r.bytes(), samples);
+    }
     else if (f === 3 && w === 2) {
       r.bytes();
       histograms++;

@@ -84,6 +84,22 @@ describe('decodeWriteRequest (1.0)', () => {
     expect(() => decodeWriteRequest(bytes)).toThrow(RemoteWriteDecodeError);
   });
 
+  it('stops at maxEntries (label pairs and samples, all series together), 1.0 and 2.0 alike', () => {
+    const r: WriteRequest = { timeseries: Array.from({ length: 3 }, (_, i) => ({ labels: [['__name__', `m${i}`], ['a', 'b']], samples: [{ value: 1, timestampMs: 1 }] })), metadata: [] };
+    const limits = { maxSeries: 10, maxLabelsPerSeries: 10, maxEntries: 8 };
+    expect(decodeWriteRequest(encodeWriteRequest(r), { ...limits, maxEntries: 9 }).timeseries).toHaveLength(3);
+    expect(() => decodeWriteRequest(encodeWriteRequest(r), limits)).toThrow(/more than 8 labels and samples/);
+    // 2.0 counts its symbols too: 7 ('' included), and 9 label pairs and samples.
+    expect(decodeWriteRequestV2(encodeWriteRequestV2(r), { ...limits, maxEntries: 16 }).timeseries).toHaveLength(3);
+    let err: unknown;
+    try {
+      decodeWriteRequestV2(encodeWriteRequestV2(r), { ...limits, maxEntries: 15 });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toMatchObject({ bound: 'entries', limit: 15 });
+  });
+
   it('stops at maxSeries and maxLabelsPerSeries with RemoteWriteLimitError naming the limit', () => {
     const many: WriteRequest = { timeseries: Array.from({ length: 5 }, (_, i) => ({ labels: [['__name__', `m${i}`]], samples: [] })), metadata: [] };
     expect(() => decodeWriteRequest(encodeWriteRequest(many), { maxSeries: 4, maxLabelsPerSeries: 10 })).toThrow(/more than 4 series/);

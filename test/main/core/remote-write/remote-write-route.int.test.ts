@@ -250,6 +250,15 @@ describe('refused whole (one request received, one refused)', () => {
     whole(d, 'ingest_batch_too_large');
   });
 
+  it('more labels and samples than a request may hold: 413, whatever the number of series', async () => {
+    const d = door(100);
+    const port = await serve(d, { maxEntriesPerRequest: 100 });
+    const r = await post(port, v1(req(series('a', {}, Array.from({ length: 200 }, (_, i) => [T + i, i] as [number, number])))));
+    expect(r.status).toBe(413);
+    expect(r.body).toMatchObject({ code: 'INGEST_BATCH_TOO_LARGE', limit: 100 });
+    whole(d, 'ingest_batch_too_large');
+  });
+
   it.each([
     ['text/plain', {}, 'UNSUPPORTED_MEDIA_TYPE'],
     ['application/x-protobuf;proto=io.prometheus.write.v3.Request', {}, 'UNSUPPORTED_MEDIA_TYPE'],

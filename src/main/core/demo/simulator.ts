@@ -131,9 +131,7 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
     const rps = trafficAt(t) * (0.9 + rand() * 0.2) * (tickMs / 1000);
     const dep = deployState(t);
     for (const r of ROUTES) {
-      // Rounded at random, so a route of 2.7 requests a tick averages 2.7, not 3 (history
-      // rounds per 30 s step, where rounding barely shows; per second it did).
-      const n = Math.max(0, Math.floor(rps * r.share + rand()));
+      const n = Math.max(0, Math.round(rps * r.share));
       const slow = dep.bad && r.route === '/checkout' ? 3.2 : 1;
       const errRate = r.errorRate * (dep.bad && r.route === '/checkout' ? 6 : 1);
       const errors = [...Array(n)].filter(() => rand() < errRate).length;

@@ -110,6 +110,8 @@ test('a board saved "In rotation" is on the TV, and its one panel fills the boar
 test('the settings say why a shipped board is skipped', async ({ page }) => {
   await page.goto(`${base}/settings#boards?board=overview`);
   await expect(page.getByTestId('skip-reason')).toContainText('Skipped on the TV until one of its queries has data: nothing received yet for');
+  await expect(page.locator('[data-board-item="overview"] .badge.skipped')).toHaveText('no data yet');
+  await page.screenshot({ path: `${SHOTS}/settings-skipped-1920x1080.png` });
 });
 
 test('"What\'s arriving" at 1920×1080 and 3840×2160, with more names than fit', async ({ page }) => {

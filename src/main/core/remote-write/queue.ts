@@ -320,7 +320,7 @@ export class RemoteWriteQueue {
       ac.abort(new Error(`no answer within ${this.cfg.timeout} ms`));
     }, this.cfg.timeout);
     try {
-      const res = await this.fetchFn(this.url, { method: 'POST', headers: this.headers, body, signal: ac.signal, redirect: 'manual' });
+      const res = await this.fetchFn(this.url, { method: 'POST', headers: this.headers, body: body as Uint8Array<ArrayBuffer>, signal: ac.signal, redirect: 'manual' });
       const kind = classifyStatus(res.status);
       if (kind === 'sent') {
         await res.body?.cancel();

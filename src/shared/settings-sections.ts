@@ -2,7 +2,7 @@
 // their own routes), which of them apply at once and which at the next start, and how secrets
 // travel: never back to the page — a kept secret comes and goes as SECRET_KEPT.
 
-export const UI_SECTIONS = ['display', 'alerts', 'sources', 'shell', 'server', 'receivers', 'store', 'configDir', 'scrape', 'logs', 'client', 'pipeline', 'experiments', 'oncall', 'remoteWrite'] as const;
+export const UI_SECTIONS = ['display', 'alerts', 'sources', 'shell', 'server', 'receivers', 'store', 'configDir', 'scrape', 'logs', 'client', 'pipeline', 'experiments', 'oncall', 'remoteWrite', 'recordingRules'] as const;
 export type UiSection = (typeof UI_SECTIONS)[number];
 
 /** Listeners, the store and the watched directory are set up at start. */

@@ -13,6 +13,7 @@ import { SourceSchema } from './source-settings.ts';
 import { RemoteWriteListSchema } from './remote-write-settings.ts';
 import { DEFAULT_RULES } from './default-rules.ts';
 import { BoardSchema, DisplaySchema, PlaylistSchema } from './boards.ts';
+import { RecordingRulesSettingsSchema } from './recording-rules.ts';
 import { DEFAULT_BOARDS, DEFAULT_PLAYLISTS } from './default-boards.ts';
 
 export { formatDuration, parseDuration };
@@ -160,6 +161,9 @@ export const SettingsSchema = z
       .refine((list) => new Set(list.map((s) => s.id)).size === list.length, { error: 'source ids must be unique' }),
     /** Endpoints every stored sample is forwarded to by Prometheus remote write (see remote-write-settings.ts). */
     remoteWrite: RemoteWriteListSchema,
+    /** Prometheus recording rules (groups here, or rule files named here), evaluated on the
+     * embedded store and written back as series. */
+    recordingRules: RecordingRulesSettingsSchema,
     // ── telemetry pulled, tailed or sent by browsers (schemas in telemetry-settings.ts) ──
     /** Prometheus-style scrape targets. */
     scrape: ScrapeSettingsSchema,

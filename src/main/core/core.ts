@@ -53,6 +53,7 @@ import { ClientIngest } from './client/client-ingest.ts';
 import { RadiatorError } from '../../shared/errors.ts';
 import { redactingLog } from '../../shared/redact.ts';
 import { RemoteWriteSender } from './remote-write/sender.ts';
+import { RecordingRules, loadRecordingRules } from './rules/index.ts';
 import { remoteWriteProblems } from './remote-write/write-filter.ts';
 import { SettingsError } from '../../shared/settings.ts';
 
@@ -113,6 +114,8 @@ export interface Core {
   readonly ingest: Ingest;
   /** The data sources: the embedded store and the configured Prometheus-compatible servers. */
   readonly sources: ReadonlyMap<string, DataSource>;
+  /** Recording rules (Prometheus rule groups) evaluated on the store. */
+  readonly recording: RecordingRules;
   /** Remote write out: one durable queue per configured endpoint. */
   readonly remoteWriteOut: RemoteWriteSender;
   /** Where each listener is, e.g. "api http://127.0.0.1:7070". */
@@ -236,7 +239,22 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   feed.publishConfig(configView(settingsStore));
   // Boards as code: what files in configDir provide may change only through the files.
   const configDir = settings.configDir ? new ConfigDirWatcher({ dir: settings.configDir, settings: settingsStore, kv: store, log, now }) : null;
-  settingsStore.setCheck((next) => [...queryProblems(next), ...remoteWriteProblems(next), ...(configDir?.check(next) ?? [])]);
+  // Recording rules: evaluated on the store, their results written back through the door.
+  const recording = new RecordingRules({ store, ingest, limits, now, log });
+  const loadRules = (s: Settings['recordingRules']) => {
+    const r = loadRecordingRules(s);
+    for (const p of r.problems) log(`recording rules: ${p}`);
+    recording.set(r.groups);
+  };
+  settingsStore.setCheck((next) => [
+    ...queryProblems(next),
+    ...remoteWriteProblems(next),
+    // Changed rules that do not check are refused with promtool's message (their files read now).
+    ...(JSON.stringify(next.recordingRules) === JSON.stringify(settingsStore.current.recordingRules)
+      ? []
+      : loadRecordingRules(next.recordingRules).problems.map((p) => `recordingRules: ${p}`)),
+    ...(configDir?.check(next) ?? []),
+  ]);
   // A hand edit of the settings file applies like an edit from the API (through onChange below).
   const settingsFile = settingsStore.location ? new SettingsFileWatcher(settingsStore.location, { store: settingsStore, log, now }) : null;
   // Live sections take effect at once: screens redraw, rules and webhooks swap, sources reconnect.
@@ -255,6 +273,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     }
     if (section === 'client') telemetryRoutes.setClientOrigins(next.client.allowedOrigins);
     if (section === 'remoteWrite') void remoteWriteOut.set(next.remoteWrite).catch((e: Error) => log(`remote write: ${e.message}`));
+    if (section === 'recordingRules') loadRules(next.recordingRules);
     feed.publishConfig(configView(settingsStore));
   });
   const statsdApply = new StatsdApplier(ingest, addEvent, now);
@@ -325,6 +344,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     statsdRecvBufferBytes: () => udp?.grantedRecvBufferBytes ?? 0,
     statsdCacheEvicted: () => statsdApply.evicted,
     remoteWrite: () => remoteWriteOut.stats(),
+    recordingRules: () => ({ evaluations: recording.evaluations, failures: recording.failures }),
   });
 
   const ctx: ApiContext = {
@@ -356,6 +376,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       now,
       // Declared below; called only once requests arrive.
       flush: () => flush(),
+      rules: () => recording.status(),
     },
   };
   const api = new HttpListener({
@@ -481,6 +502,8 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   configDir?.start();
   settingsFile?.start();
   void remoteWriteOut.set(settings.remoteWrite).catch((e: Error) => log(`remote write: ${e.message}`));
+  loadRules(settings.recordingRules);
+  recording.start();
   scrape.start();
   void files.set(settings.logs.files).then(() => files.start());
   alerts.start();
@@ -503,6 +526,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     telemetry,
     ingest,
     remoteWriteOut,
+    recording,
     listeners: () => receivers.map((r) => r.description),
     ports: () => ({
       http: api.port,
@@ -519,6 +543,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       if (flushTimer) clearTimeout(flushTimer);
       clearInterval(machineTimer);
       alerts.stop();
+      recording.stop();
       cctray.stop();
       configDir?.stop();
       settingsFile?.stop();

@@ -23,6 +23,8 @@ export interface SelfMetricsSources {
   statsdCacheEvicted: () => { raw: number; keys: number };
   /** Remote write out, per endpoint (see remote-write/queue.ts). */
   remoteWrite?: () => ReadonlyArray<RemoteWriteQueueStats>;
+  /** Recording rules: evaluations, and those that failed. */
+  recordingRules?: () => { evaluations: number; failures: number };
 }
 
 export class SelfMetrics {
@@ -95,6 +97,11 @@ export class SelfMetrics {
       for (const n of q.dropped.values()) dropped += n;
       c('radiator_remote_write_dropped_samples_total', dropped, 'Samples given up on: refused by the endpoint (4xx) or older than its maxBacklog.', [ep]);
       g('radiator_remote_write_lag_seconds', q.lagSeconds, 'How old the newest sample a remote-write endpoint has is, while samples wait to be sent (0 when caught up).', [ep]);
+    }
+    const rules = this.src.recordingRules?.();
+    if (rules) {
+      c('radiator_rule_evaluations_total', rules.evaluations, 'Recording rule evaluations.');
+      c('radiator_rule_evaluation_failures_total', rules.failures, 'Recording rule evaluations that failed (see GET /api/v1/rules for the error).');
     }
     g('radiator_event_loop_lag_seconds', this.loop.mean / 1e9, 'Mean event-loop delay since the last sample.');
     g('radiator_event_loop_lag_p99_seconds', this.loop.percentile(99) / 1e9, '99th percentile event-loop delay since the last sample.');

@@ -17,6 +17,7 @@ import type { Expr } from '../promql/ast.ts';
 import { SelectLimitError, type Store } from '../store/store.ts';
 import { mediaType, readBody } from './body.ts';
 import { redactText } from '../../../shared/redact.ts';
+import type { GroupStatus } from '../rules/index.ts';
 
 export const PROMETHEUS_COMPAT_VERSION = '2.42.0';
 export const MAX_POINTS_PER_SERIES = 11_000;
@@ -30,6 +31,8 @@ export interface PromApiContext {
   ingest: Ingest;
   /** Makes what was just written durable and live (the core's flush: commit, then publish to the feed). */
   flush: () => Promise<void>;
+  /** Recording rule groups and their health (`GET /api/v1/rules`). */
+  rules?: () => GroupStatus[];
   metadata: MetadataRegistry;
   version: string;
   limits: EngineLimits;
@@ -142,6 +145,7 @@ export async function promApi(ctx: PromApiContext, req: IncomingMessage, res: Se
     path === '/api/v1/labels' ||
     path === '/api/v1/metadata' ||
     path === '/api/v1/status/buildinfo' ||
+    path === '/api/v1/rules' ||
     path === '/api/v1/import' ||
     /^\/api\/v1\/label\/[^/]+\/values$/.test(path);
   if (!known) return false;
@@ -163,6 +167,12 @@ export async function promApi(ctx: PromApiContext, req: IncomingMessage, res: Se
 async function route(ctx: PromApiContext, req: IncomingMessage, res: ServerResponse, url: URL, path: string): Promise<void> {
   const now = ctx.now();
   if (path === '/api/v1/import') return importHandler(ctx, req, res);
+  if (path === '/api/v1/rules') {
+    // Prometheus's shape (Grafana reads it): every group and rule, with its health and last error.
+    const type = url.searchParams.get('type');
+    const groups = (ctx.rules?.() ?? []).map((g) => ({ ...g, rules: g.rules.filter((r) => !type || (type === 'record' ? r.type === 'recording' : type === 'alert' ? r.type === 'alerting' : true)) }));
+    return ok(res, { groups });
+  }
   const p = await params(req, url);
   const limits = (): EngineLimits => {
     const t = p.get('timeout');

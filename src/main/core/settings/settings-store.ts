@@ -8,7 +8,7 @@
 import { RadiatorError } from '../../../shared/errors.ts';
 import { parseSettings, SettingsError, type Settings } from '../../../shared/settings.ts';
 
-export const LIVE_SECTIONS = ['boards', 'playlists', 'display', 'alerts', 'sources', 'shell', 'pipeline', 'experiments', 'oncall', 'scrape', 'logs', 'client', 'remoteWrite'] as const;
+export const LIVE_SECTIONS = ['boards', 'playlists', 'display', 'alerts', 'sources', 'shell', 'pipeline', 'experiments', 'oncall', 'scrape', 'logs', 'client', 'remoteWrite', 'recordingRules'] as const;
 export type LiveSection = (typeof LIVE_SECTIONS)[number];
 /** Sections the settings UI may change that only take effect when Radiator restarts (listeners,
  * the store, the watched directory): saved and validated like the rest, applied at the next start. */

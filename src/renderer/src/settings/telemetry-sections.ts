@@ -61,4 +61,11 @@ export const TELEMETRY_SECTIONS = [
     docs: 'docs/scale-out.md',
     example: '- id: mimir\n  url: https://mimir.example/api/v1/push\n  headers: { X-Scope-OrgID: team-a }\n  auth: { type: basic, username: team-a, password: "…" }\n  queue: { shards: 4, maxSamplesPerSend: 2000, batchSendDeadline: 5s, minBackoff: 30ms, maxBackoff: 5s }\n  writeRelabel:\n    - { action: drop, regex: "go_.*|nodejs_.*" }',
   },
+  {
+    name: 'recordingRules',
+    title: 'Recording rules',
+    intro: 'Prometheus rule groups, here or in rule files (a mixin\'s rules.yaml loads as it is), evaluated on this Radiator and written back as series. A file that does not check is refused with where and why.',
+    docs: 'docs/promql.md',
+    example: 'files:\n  - /etc/radiator/node-rules.yaml\ninterval: 1m\ngroups:\n  - name: shop\n    rules:\n      - record: job:http_requests:rate5m\n        expr: sum by (job) (rate(http_requests_total[5m]))',
+  },
 ] as const satisfies readonly YamlSectionInfo[];

@@ -1,0 +1,2 @@
+export { RecordingRules, RULES_RECEIVER, recordedSamples, type GroupStatus, type RuleStatus } from './recording-rules.ts';
+export { checkGroups, loadRecordingRules, parseRuleFile, type CheckedRule, type LoadedGroup } from './rule-files.ts';

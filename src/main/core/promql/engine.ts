@@ -471,7 +471,11 @@ function evalCall(ctx: Ctx, e: Extract<Expr, { type: 'call' }>): Value {
   // Range-vector functions with one argument.
   const m = asMatrix(evaluate(ctx, args[0]!));
   const w = rangeWindowFn(f, m.range);
-  if (w) return { kind: 'vector', series: overWindows(ctx, m, w.keepName, w.fn) };
+  if (w) {
+    const out = overWindows(ctx, m, w.keepName, w.fn);
+    // Without their names, two series may share a label set: an error at a step both have, as in Prometheus.
+    return { kind: 'vector', series: w.keepName ? out : mergeSame(out, ctx.n) };
+  }
   throw new PromQLError(`function "${f}" is not supported by Radiator's engine`);
 }
 
@@ -611,6 +615,7 @@ function foldAggregate(ctx: Ctx, e: Extract<Expr, { type: 'aggregate' }>, stream
   const grouping = new Set(e.grouping);
   const n = ctx.n;
   interface Acc {
+    name: string | null;
     labels: LabelPairs;
     count: Float64Array;
     value: Float64Array;
@@ -618,13 +623,15 @@ function foldAggregate(ctx: Ctx, e: Extract<Expr, { type: 'aggregate' }>, stream
     mean: Float64Array;
   }
   const groups = new Map<string, Acc>();
+  const byName = !e.without && grouping.has('__name__');
   for (const s of stream) {
     const labels = e.without ? withoutLabels(s.labels, grouping) : onlyLabels(s.labels, grouping);
-    const key = seriesKey('', labels);
+    const name = byName ? s.name : null;
+    const key = seriesKey(name ?? '', labels);
     let g = groups.get(key);
     if (!g) {
       account(ctx, 4 * n);
-      g = { labels, count: new Float64Array(n), value: new Float64Array(n), c: new Float64Array(n), mean: new Float64Array(n) };
+      g = { name, labels, count: new Float64Array(n), value: new Float64Array(n), c: new Float64Array(n), mean: new Float64Array(n) };
       groups.set(key, g);
     }
     const { count, value, c, mean } = g;
@@ -658,7 +665,7 @@ function foldAggregate(ctx: Ctx, e: Extract<Expr, { type: 'aggregate' }>, stream
   }
   const out: StepSeries[] = [];
   for (const g of groups.values()) {
-    const o = newStepSeries(null, g.labels, n);
+    const o = newStepSeries(g.name, g.labels, n);
     for (let i = 0; i < n; i++) {
       const k = g.count[i]!;
       if (k === 0) continue;
@@ -706,12 +713,15 @@ function evalAggregate(ctx: Ctx, e: Extract<Expr, { type: 'aggregate' }>): Value
     if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(label)) throw new PromQLError(`invalid label name "${label}"`);
   }
   // Group membership does not change between steps: compute it once.
-  const groups = new Map<string, { labels: LabelPairs; members: StepSeries[] }>();
+  // `by (__name__)` keeps the name as a grouping label, as Prometheus does.
+  const byName = !e.without && grouping.has('__name__');
+  const groups = new Map<string, { name: string | null; labels: LabelPairs; members: StepSeries[] }>();
   for (const s of vec) {
     const labels = e.without ? withoutLabels(s.labels, grouping) : onlyLabels(s.labels, grouping);
-    const key = seriesKey('', labels);
+    const name = byName ? s.name : null;
+    const key = seriesKey(name ?? '', labels);
     let g = groups.get(key);
-    if (!g) groups.set(key, (g = { labels, members: [] }));
+    if (!g) groups.set(key, (g = { name, labels, members: [] }));
     g.members.push(s);
   }
   if (op === 'topk' || op === 'bottomk') {
@@ -763,7 +773,7 @@ function evalAggregate(ctx: Ctx, e: Extract<Expr, { type: 'aggregate' }>): Value
   const q = op === 'quantile' ? asScalar(param!) : null;
   for (const g of groups.values()) {
     checkTime(ctx);
-    const o = newStepSeries(null, g.labels, ctx.n);
+    const o = newStepSeries(g.name, g.labels, ctx.n);
     for (let i = 0; i < ctx.n; i++) {
       let count = 0;
       let value = 0;

@@ -138,6 +138,11 @@ export const EXPRESSIONS: readonly string[] = [
   'temperature_celsius',
   'flaky_ratio',
   '{__name__=~"node_load1|up"}',
+  // grouping by the name; a range function over several names (an error where two collide)
+  'count by (__name__) ({__name__=~"node_load1|up|build_info"})',
+  'sum by (__name__, job) (rate({__name__=~"http_requests_total|up"}[5m]))',
+  'count_over_time({__name__=~"node_load1|up"}[5m])',
+  'count_over_time({__name__=~"node_load1|temperature_celsius"}[5m])',
   // RE2 regex semantics: anchoring, case folding, classes, alternation in groups
   'http_requests_total{job=~"(?i)API"}',
   'http_requests_total{job=~"(?i:A)pi|batc"}',

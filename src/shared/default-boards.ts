@@ -13,8 +13,10 @@ const ERRORS = '{__name__=~"http_requests(_total)?",status=~"5.."}';
 const ERROR_RATE = `(sum(rate(${ERRORS}[5m])) or vector(0)) / sum(rate(${REQUESTS}[5m]))`;
 const P95 = 'max(http_request_duration{quantile="0.95"})';
 const ORDERS_PER_MIN = 'sum(rate(shop_orders[5m])) * 60';
-// Two conversions live on the Business board and differ threefold (~33 % against ~10–12 %); each
-// is named for what it divides, so no two figures look like the same quantity.
+// Two ratios live on the Business board and differ threefold (~33 % against ~10–12 %): checkouts
+// completed of those started ("checkout completion") and the experiment's visits that ordered
+// ("visit → order conversion"); each is named for what it divides, so neither passes for the other
+// (a small stat tile cuts a long title, so the stat's name is short and distinct).
 const CONVERSION = 'sum(rate(checkout_completed[15m])) / sum(rate(checkout_started[15m]))';
 const okWarnCrit = (warn: number, crit: number) => [
   { value: -1e308, state: 'ok' as const },
@@ -52,9 +54,9 @@ export const DEFAULT_BOARDS: BoardInput[] = [
       { id: 'revenue', type: 'stat', title: 'Revenue, last hour', x: 3, y: 0, w: 3, h: 2, queries: [{ expr: 'sum(increase(shop_revenue_eur[1h]))' }], unit: 'eur', decimals: 0 },
       // Sign-ups come a few a minute: a quiet few minutes is not stale data.
       { id: 'signups', type: 'stat', title: 'Sign-ups, last hour', x: 6, y: 0, w: 3, h: 2, queries: [{ expr: 'sum(increase(shop_signups[1h]))' }], decimals: 0, maxAge: '15m' },
-      { id: 'conversion', type: 'stat', title: 'Checkout conversion (completed ÷ started)', x: 9, y: 0, w: 3, h: 2, queries: [{ expr: CONVERSION }], unit: 'percentunit', thresholds: critWarnOk(0.25, 0.3) },
+      { id: 'conversion', type: 'stat', title: 'Checkout completion rate', x: 9, y: 0, w: 3, h: 2, queries: [{ expr: CONVERSION }], unit: 'percentunit', thresholds: critWarnOk(0.25, 0.3) },
       { id: 'orders-by-channel', type: 'timeseries', title: 'Orders / min by channel', x: 0, y: 2, w: 6, h: 3, queries: [{ expr: 'sum by (channel) (rate(shop_orders[5m])) * 60', legend: '{{channel}}' }], anomalies: true },
-      { id: 'conversion-trend', type: 'timeseries', title: 'Checkout conversion (completed ÷ started)', x: 0, y: 5, w: 6, h: 3, queries: [{ expr: CONVERSION, legend: 'checkout conversion' }], unit: 'percentunit', band: { k: 3 } },
+      { id: 'conversion-trend', type: 'timeseries', title: 'Checkout completion (completed ÷ started)', x: 0, y: 5, w: 6, h: 3, queries: [{ expr: CONVERSION, legend: 'checkouts completed' }], unit: 'percentunit', band: { k: 3 } },
       // The first experiment in the settings, as its hypothesis card (its conversion is exposed
       // visits that ordered, not checkouts completed).
       { id: 'experiment', type: 'experiment', title: 'Experiment: visit → order conversion', x: 6, y: 2, w: 6, h: 4 },

@@ -3,7 +3,7 @@
 
 import { z } from 'zod';
 import { durationSchema } from './duration-schema.ts';
-import { FEED_MAX_QUERY_STEPS } from './limits.ts';
+import { FEED_MAX_QUERY_STEPS, MAX_BOARD_PANELS, MAX_BOARD_VARIABLES, MAX_PANEL_QUERIES, MAX_VARIABLE_VALUES } from './limits.ts';
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, { error: 'must be 1–64 lower-case letters, digits, - or _' });
 
@@ -40,7 +40,7 @@ export const PanelSchema = z
     y: z.number().int().min(0).max(47),
     w: z.number().int().min(1).max(48),
     h: z.number().int().min(1).max(48),
-    queries: z.array(QuerySchema).max(10).default([]),
+    queries: z.array(QuerySchema).max(MAX_PANEL_QUERIES).default([]),
     /** How much history a chart shows, and (for stat) the period the change is measured against. */
     range: durationSchema(60_000, 90 * 86_400_000).default(3_600_000),
     /** The query step; by default about 720 points across the range. */
@@ -79,6 +79,20 @@ export const PanelSchema = z
   .strict();
 
 export type Panel = z.output<typeof PanelSchema>;
+
+const variableValue = z.string().max(1_000);
+
+export const VariableSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, { error: 'must be a name like node or job_name' }),
+    /** One value, or several (they match as a|b|c in =~ matchers). `.*` means all. */
+    value: z.union([variableValue, z.array(variableValue).max(MAX_VARIABLE_VALUES)]),
+    /** The values offered when it is edited (a Grafana custom variable's list). */
+    options: z.array(variableValue).max(MAX_VARIABLE_VALUES).default([]),
+  })
+  .strict();
+
+export type BoardVariable = z.output<typeof VariableSchema>;
 export type PanelInput = z.input<typeof PanelSchema>;
 
 export const BoardSchema = z
@@ -91,12 +105,20 @@ export const BoardSchema = z
     /** The grid: panels are placed in cells of columns × rows. */
     columns: z.number().int().min(1).max(48).default(12),
     rows: z.number().int().min(1).max(48).default(8),
-    panels: z.array(PanelSchema).max(60).default([]),
+    panels: z.array(PanelSchema).max(MAX_BOARD_PANELS).default([]),
+    /** Template variables: `$name`, `${name}`, `${name:format}` and `[[name]]` in the panels'
+     * queries are replaced by the value when a screen subscribes (src/shared/board-variables.ts). */
+    variables: z.array(VariableSchema).max(MAX_BOARD_VARIABLES).default([]),
     /** Set when a board comes from a watched directory (files win over the UI). */
     managedBy: z.string().nullable().default(null),
   })
   .strict()
   .superRefine((b, ctx) => {
+    const names = new Set<string>();
+    b.variables.forEach((v, i) => {
+      if (names.has(v.name)) ctx.addIssue({ code: 'custom', path: ['variables', i, 'name'], input: v.name, message: 'variable names must be unique on a board' });
+      names.add(v.name);
+    });
     const ids = new Set<string>();
     b.panels.forEach((p, i) => {
       if (ids.has(p.id)) ctx.addIssue({ code: 'custom', path: ['panels', i, 'id'], input: p.id, message: 'panel ids must be unique on a board' });

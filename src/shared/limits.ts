@@ -110,7 +110,21 @@ export const FEED_PATH = '/feed';
 export const FEED_MAX_PAYLOAD_BYTES = 64 * 1024;
 export const FEED_HEARTBEAT_INTERVAL_MS = 5_000;
 export const FEED_MAX_CLIENTS = 256;
-export const FEED_MAX_SUBSCRIPTIONS_PER_CLIENT = 128;
+/** A board's most panels, and each panel's most queries (the board schema's bounds). */
+export const MAX_BOARD_PANELS = 60;
+export const MAX_PANEL_QUERIES = 10;
+/** A board's template variables, and the values one may list. */
+export const MAX_BOARD_VARIABLES = 20;
+export const MAX_VARIABLE_VALUES = 100;
+/** Boards a screen holds subscriptions for at once: the one shown, the next (mounted ahead so it
+ * appears with data), and the one just left (its queries are let go a moment later, so the same
+ * query on the next board is not re-subscribed). */
+export const FEED_SCREEN_BOARDS_HELD = 3;
+/** A screen's subscriptions besides its panels' queries: configuration, alerts, events. */
+export const FEED_SCREEN_OTHER_SUBSCRIPTIONS = 3;
+/** Derived from the board schema, so whatever a valid board holds its screen can subscribe to:
+ * 3 × 60 × 10 + 3 = 1,803. */
+export const FEED_MAX_SUBSCRIPTIONS_PER_CLIENT = FEED_SCREEN_BOARDS_HELD * MAX_BOARD_PANELS * MAX_PANEL_QUERIES + FEED_SCREEN_OTHER_SUBSCRIPTIONS;
 export const FEED_MAX_RANGE_MS = 24 * 3_600_000;
 /** Above this many unsent bytes a client is "slow": its updates are coalesced, and its subscribe
  * requests wait (one per id) to be answered in order once it drains. */
@@ -229,8 +243,15 @@ export const MAX_RECENT_BUILD_IDS = 10_000;
 export const MAX_CONFIG_DOCUMENT_BYTES = 4 * 1024 * 1024;
 /** YAML aliases one document may use (a guard against "billion laughs" expansion). */
 export const MAX_YAML_ALIASES = 100;
-/** Panels read from one Grafana dashboard (rows' nested panels included). */
-export const MAX_GRAFANA_PANELS = 200;
+/** Panels read from one Grafana dashboard (rows' nested panels included): it becomes as many
+ * boards as it needs (Node Exporter Full has 125), so this only bounds a hostile document. */
+export const MAX_GRAFANA_PANELS = 2_000;
+/** How tall one TV board of an imported dashboard is, in Grafana height units (~30 px each in
+ * Grafana): two rows of Grafana's usual 10-high panels, so a chart reads across a room. A
+ * board's grid has this many rows; a taller Grafana row is cut into several boards. */
+export const GRAFANA_SCREEN_UNITS = 24;
+/** Boards one Grafana dashboard may become (a playlist holds them). */
+export const MAX_GRAFANA_BOARDS = 100;
 /** The watched configuration directory: files read, the size of each. */
 export const MAX_CONFIG_DIR_FILES = 100;
 export const MAX_CONFIG_FILE_BYTES = 1024 * 1024;

@@ -5,6 +5,7 @@
 
 import type { BoardData } from '../../../shared/arriving.ts';
 import type { Board } from '../../../shared/boards.ts';
+import { substituteVariables } from '../../../shared/board-variables.ts';
 import type { LabelMatcher } from '../../../shared/model.ts';
 import { parsePromQL, selectorsOf } from '../promql/index.ts';
 import type { Store } from '../store/store.ts';
@@ -54,7 +55,7 @@ export class BoardDataReader {
       for (const q of p.queries) {
         queries++;
         // Another source, or a query we cannot read (its panel shows the error): not ours to judge.
-        const sels = q.source === EMBEDDED ? this.selectors(q.expr) : null;
+        const sels = q.source === EMBEDDED ? this.selectors(substituteVariables(q.expr, board.variables)) : null;
         if (!sels || sels.length === 0) {
           found = true;
           continue;

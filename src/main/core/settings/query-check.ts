@@ -4,6 +4,7 @@
 // PromQL this parser does not (it answers for itself).
 
 import type { Settings } from '../../../shared/settings.ts';
+import { substituteVariables } from '../../../shared/board-variables.ts';
 import { EMBEDDED_SOURCE_ID } from '../sources/embedded-source.ts';
 import { parsePromQL } from '../promql/index.ts';
 
@@ -27,7 +28,8 @@ export function queryProblems(s: Settings): string[] {
     b.panels.forEach((panel, j) =>
       panel.queries.forEach((q, k) => {
         if (q.source !== EMBEDDED_SOURCE_ID) return;
-        const p = problem(`boards.${i}.panels.${j}.queries.${k}.expr`, q.expr);
+        // As the screen will run it: with the board's variables in place.
+        const p = problem(`boards.${i}.panels.${j}.queries.${k}.expr`, substituteVariables(q.expr, b.variables));
         if (p) out.push(p);
       }),
     ),

@@ -28,7 +28,9 @@ test.beforeAll(async () => {
     'boards:\n  - id: from-git\n    title: From git\n    panels:\n      - { id: note, type: text, title: Note, x: 0, y: 0, w: 6, h: 2, text: "Kept in **git**" }\n',
   );
   const port = await freePort();
-  s = await startServe({ port, dir: dataDir(), demo: true, extra: ['--set', `configDir=${configDir}`] });
+  // E2E_RENDERER_DIR: a renderer built elsewhere (see legibility.spec.ts).
+  const renderer = process.env.E2E_RENDERER_DIR ? ['--renderer-dir', `${process.env.E2E_RENDERER_DIR}/renderer`] : [];
+  s = await startServe({ port, dir: dataDir(), demo: true, extra: ['--set', `configDir=${configDir}`, ...renderer] });
   base = `http://127.0.0.1:${port}`;
 });
 
@@ -234,22 +236,25 @@ test('export, delete (after a confirmation), import: the same board comes back; 
   await expect(page.getByTestId('import-problems')).toContainText('boards.0.panels.0.w = 0');
 });
 
-test('a Grafana dashboard becomes a board, with what could not be converted listed', async ({ page }) => {
+test('a Grafana dashboard becomes a board per row and a playlist, with what could not be converted listed', async ({ page }) => {
   await openSettings(page, 'code');
   await page.locator('#grafana-file').setInputFiles('test/fixtures/grafana/service-overview.json');
   await page.getByTestId('grafana-preview').click();
   const report = page.getByTestId('grafana-report');
-  await expect(report).toContainText('“Service overview”');
+  await expect(report).toContainText('“Service overview”: 9 panels on 3 boards, in the playlist service-overview');
+  await expect(page.getByTestId('grafana-boards')).toContainText('Service overview · Traffic');
   await expect(page.getByTestId('grafana-skipped')).toContainText('Latency heatmap: "heatmap" panels have no Radiator equivalent');
-  await expect(report).toContainText('template variables ($job, $instance, $env)');
+  await expect(report).toContainText('$env = prod');
+  await expect(report).toContainText('the variable $job has no saved value');
   await page.screenshot({ path: `${SHOTS}/settings-grafana-1920x1080.png` });
   await page.getByTestId('grafana-save').click();
   await expect(report).toContainText('saved');
-  const board = await boardOf('service-overview');
+  const board = await boardOf('service-overview-traffic');
   expect(board?.panels.map((p) => p.title)).toContain('Requests by status');
-  await page.goto(`${base}/?board=service-overview`);
-  await expect(page.getByTestId('board-title')).toHaveText('Service overview');
-  await expect(page.locator('[data-shown="true"] [data-panel]')).toHaveCount(9);
+  expect((await config()).playlists.find((p) => p.id === 'service-overview')?.boards).toEqual(['service-overview-overview', 'service-overview-traffic', 'service-overview-process']);
+  await page.goto(`${base}/?board=service-overview-traffic`);
+  await expect(page.getByTestId('board-title')).toHaveText('Service overview · Traffic');
+  await expect(page.locator('[data-shown="true"] [data-panel]')).toHaveCount(4);
 });
 
 test('a board from the watched directory is read-only here and names its file', async ({ page }) => {

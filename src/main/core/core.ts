@@ -364,7 +364,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     alerts,
     settingsStore,
     telemetry: telemetryRoutes,
-    admin: { settingsStore, running: settings, tokens, guard, configDir, settingsFileProblem: () => settingsFile?.lastProblem ?? null, version: opts.version, embeddedSeries: () => store.index.size },
+    admin: { settingsStore, running: settings, tokens, guard, configDir, settingsFileProblem: () => settingsFile?.lastProblem ?? null, version: opts.version, embeddedSeries: () => store.index.size, rules: () => recording.status() },
     pipeline: { settings: () => settingsStore.current, pipeline, cctray, stats, now },
     sourceOf,
     prom: {

@@ -1,17 +1,24 @@
-// A Grafana dashboard (its JSON model, as "Export → Save to file" or the HTTP API give it) as a
-// Radiator board. Pure. What converts: time series (and the old graph), stat (and singlestat),
-// gauge, bar gauge, table and text panels with Prometheus queries, on Grafana's 24-column grid
-// mapped to our 12 columns; units where they correspond; thresholds by colour family. What does
-// not is listed with the reason, and every approximation (template variables, $__interval) is
-// listed as a caveat — nothing is dropped silently.
+// A Grafana dashboard (its JSON model, as "Export → Save to file" or the HTTP API give it) as
+// Radiator boards. Pure. What converts: time series (and the old graph), stat (and singlestat),
+// gauge, bar gauge, table and text panels with Prometheus queries; units where they correspond;
+// thresholds by colour family; template variables as board variables (their saved value, `.*`
+// for All). A dashboard becomes as many boards as it needs — one per Grafana row, or per
+// screenful of a tall row (grafana-layout.ts) — and a playlist of them; nothing is cut for its
+// size. What does not convert is listed with the reason, every approximation as a caveat, and
+// recording rules the dashboard reads that Radiator does not record are named.
 
-import type { BoardInput, PanelInput } from '../../../shared/boards.ts';
+import type { BoardInput, BoardVariable, PanelInput } from '../../../shared/boards.ts';
 import { UNITS } from '../../../shared/boards.ts';
-import { MAX_GRAFANA_PANELS } from '../../../shared/limits.ts';
-import { parsePromQL } from '../promql/index.ts';
+import { ALL_VALUE, substituteVariables } from '../../../shared/board-variables.ts';
+import { MAX_BOARD_VARIABLES, MAX_GRAFANA_BOARDS, MAX_GRAFANA_PANELS, MAX_PANEL_QUERIES, MAX_VARIABLE_VALUES } from '../../../shared/limits.ts';
+import { parsePromQL, selectorsOf } from '../promql/index.ts';
+import { GRAFANA_COLUMNS, screensOf, type GridItem } from './grafana-layout.ts';
 
 export interface GrafanaConversion {
-  board: BoardInput & { id: string };
+  /** One board per Grafana row or screenful, in the dashboard's order. */
+  boards: Array<BoardInput & { id: string; title: string; panels: PanelInput[]; variables: BoardVariable[] }>;
+  /** Holds the boards in order when there are several. */
+  playlist: { id: string; name: string; boards: string[] } | null;
   /** Panels that could not be converted: their title and why. */
   skipped: Array<{ title: string; reason: string }>;
   /** What was approximated. */
@@ -101,14 +108,20 @@ const slug = (s: string) =>
     .slice(0, 64) || 'grafana';
 
 export interface GrafanaOptions {
-  /** The board's id; by default from the dashboard's uid or title. */
+  /** The board's id (and the playlist's, and the start of each board's when there are several);
+   * by default from the dashboard's title. */
   id?: string;
+  /** Metric names Radiator's recording rules produce. */
+  recorded?: ReadonlySet<string>;
 }
 
-/** Rewrites Grafana's macros and template variables into plain PromQL; returns the query and what
- * was approximated, or the reason it cannot be. */
-export function rewriteExpr(expr: string, rangeMs: number): { expr: string; notes: string[] } | { error: string } {
+/** Rewrites Grafana's macros into plain PromQL. References to the dashboard's variables
+ * (`declared`) stay for the board to substitute; a matcher using any other variable is removed
+ * (the whole value) or widened to `.+` (part of it). Returns the query and what was approximated,
+ * or the reason it cannot be. */
+export function rewriteExpr(expr: string, rangeMs: number, declared: readonly BoardVariable[] = []): { expr: string; notes: string[] } | { error: string } {
   const notes: string[] = [];
+  const known = new Set(declared.map((v) => v.name));
   let q = expr;
   const macros: Array<[RegExp, string, string]> = [
     [/\$__rate_interval\b|\$\{__rate_interval\}/g, '5m', '$__rate_interval became 5m'],
@@ -122,28 +135,89 @@ export function rewriteExpr(expr: string, rangeMs: number): { expr: string; note
     }
   }
   const varRef = /\$\{(\w+)(?::\w+)?\}|\$(\w+)|\[\[(\w+)(?::\w+)?\]\]/g;
-  // Label matchers whose value uses a variable: the whole value → drop the matcher; part of it → `.+`.
+  const unknownRef = (m: RegExpMatchArray) => {
+    const name = (m[1] ?? m[2] ?? m[3])!;
+    return known.has(name) ? null : name;
+  };
+  // Label matchers whose value uses an undeclared variable: the whole value → drop the matcher;
+  // part of it → `.+`.
   q = q.replace(/([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"/g, (all, label: string, op: string, value: string) => {
-    const vars = [...value.matchAll(varRef)].map((m) => m[1] ?? m[2] ?? m[3]);
+    const vars = [...value.matchAll(varRef)].map(unknownRef).filter((x): x is string => x !== null);
     if (vars.length === 0) return all;
-    if (value.replace(varRef, '').trim() === '') {
-      notes.push(`the matcher ${label}${op}"${value}" (template variable $${vars[0]}) was removed: the panel shows every ${label}`);
+    const rest = value.replace(varRef, (ref, a?: string, b?: string, c?: string) => (known.has((a ?? b ?? c)!) ? ref : ''));
+    if (rest.trim() === '') {
+      notes.push(`the matcher ${label}${op}"${value}" (template variable $${vars[0]}, which the dashboard does not declare) was removed: the panel shows every ${label}`);
       return '\u0000';
     }
     const regexOp = op === '=' || op === '=~' ? '=~' : '!~';
-    notes.push(`template variable $${vars[0]} in ${label}${op}"${value}" became .+`);
-    return `${label}${regexOp}"${value.replace(varRef, '.+')}"`;
+    notes.push(`template variable $${vars[0]} (not declared by the dashboard) in ${label}${op}"${value}" became .+`);
+    return `${label}${regexOp}"${value.replace(varRef, (ref, a?: string, b?: string, c?: string) => (known.has((a ?? b ?? c)!) ? ref : '.+'))}"`;
   });
   // Tidy the commas and braces removed matchers leave behind.
   q = q.replace(/\{\s*\u0000\s*,?\s*/g, '{').replace(/,\s*\u0000/g, '').replace(/\u0000\s*,?/g, '').replace(/\{\s*,/g, '{').replace(/,\s*\}/g, '}').replace(/([a-zA-Z_:][a-zA-Z0-9_:]*)\{\s*\}/g, '$1');
-  const left = [...q.matchAll(varRef)].map((m) => m[1] ?? m[2] ?? m[3]);
-  if (left.length > 0) return { error: `uses the template variable $${left[0]} outside a label matcher` };
+  const left = [...q.matchAll(varRef)].map(unknownRef).filter((x): x is string => x !== null);
+  if (left.length > 0) return { error: `uses the template variable $${left[0]} outside a label matcher, and the dashboard does not declare it` };
+  const shown = substituteVariables(q, declared);
   try {
-    parsePromQL(q);
+    parsePromQL(shown);
   } catch (e) {
-    return { error: `the query "${q}" does not parse: ${(e as Error).message}` };
+    return { error: `the query "${shown}" does not parse: ${(e as Error).message}` };
   }
   return { expr: q, notes };
+}
+
+/** Recording-rule outputs a query reads: metric names of the form level:metric:operations. */
+export function recordedNamesOf(expr: string): string[] {
+  try {
+    return [...new Set(selectorsOf(parsePromQL(expr)).map((s) => s.name ?? s.matchers.find((m) => m.name === '__name__' && m.op === '=')?.value ?? '').filter((n) => n.includes(':')))];
+  } catch {
+    return [];
+  }
+}
+
+/** The dashboard's template variables as board variables: the saved value (several for a
+ * multi-value one), `.*` for All (or the variable's own all value), else the first option. */
+export function variablesOf(dash: Json, caveats: string[]): BoardVariable[] {
+  const out: BoardVariable[] = [];
+  const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined || v === null ? [] : [String(v)]);
+  for (const v of arr(obj(dash.templating).list).map(obj)) {
+    const name = str(v.name) ?? '';
+    const type = str(v.type) ?? 'query';
+    if (type === 'datasource') continue; // which Prometheus: the board's source says that
+    if (type === 'adhoc') {
+      caveats.push(`the ad hoc filter $${name} has no Radiator equivalent: queries are not filtered by it`);
+      continue;
+    }
+    if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name)) {
+      caveats.push(`the variable "${name}" has a name Radiator cannot use; matchers using it were removed`);
+      continue;
+    }
+    if (out.length >= MAX_BOARD_VARIABLES) {
+      caveats.push(`only the first ${MAX_BOARD_VARIABLES} variables were kept; $${name} and any after it were not`);
+      break;
+    }
+    const current = list(obj(v.current).value).slice(0, MAX_VARIABLE_VALUES);
+    const options = arr(v.options).map((o) => str(obj(o).value)).filter((x): x is string => x !== undefined && x !== '$__all');
+    const queryText = typeof v.query === 'string' ? v.query : '';
+    // A custom or interval variable lists its values in `query` (`options` holds only the saved one).
+    const fromQuery = type === 'custom' || type === 'interval' ? queryText.split(',').map((x) => x.trim()).filter(Boolean) : [];
+    const listed = fromQuery.length > 0 ? fromQuery : options;
+    const all = str(v.allValue) || ALL_VALUE;
+    let value: string | string[];
+    if (current.includes('$__all')) value = all;
+    else if (current.length > 0) value = v.multi === true && current.length !== 1 ? current : current[0]!;
+    else if (type === 'constant' || type === 'textbox') value = queryText;
+    else if (listed.length > 0) value = listed[0]!;
+    else {
+      value = all;
+      caveats.push(`the variable $${name} has no saved value: the boards show every ${name} (${all}); set one on the board`);
+    }
+    if (type === 'query' && current.length > 0 && !current.includes('$__all')) {
+      caveats.push(`$${name} is ${JSON.stringify(value)} as saved in the dashboard; Radiator does not list its values from a query`);
+    }
+    out.push({ name, value, options: listed.slice(0, MAX_VARIABLE_VALUES) });
+  }
+  return out;
 }
 
 interface Placed {
@@ -154,14 +228,16 @@ interface Placed {
   h: number;
 }
 
-/** Flattens rows (collapsed ones keep their panels inside) into one list, in order. */
-function flatten(panels: unknown[]): Json[] {
-  const out: Json[] = [];
-  for (const p of panels.map(obj)) {
-    out.push(p);
-    if (p.type === 'row') out.push(...arr(p.panels).map(obj));
+/** The dashboard's sections in order: the panels above the first row, then each row with its
+ * panels (a collapsed row holds them inside; an open one is followed by them). */
+function sectionsOf(panels: unknown[]): Array<{ title: string | null; panels: Json[] }> {
+  const out: Array<{ title: string | null; panels: Json[] }> = [{ title: null, panels: [] }];
+  const top = panels.map(obj).sort((a, b) => (num(obj(a.gridPos).y) ?? 0) - (num(obj(b.gridPos).y) ?? 0) || (num(obj(a.gridPos).x) ?? 0) - (num(obj(b.gridPos).x) ?? 0));
+  for (const p of top) {
+    if (p.type === 'row') out.push({ title: str(p.title) ?? '', panels: arr(p.panels).map(obj) });
+    else out[out.length - 1]!.panels.push(p);
   }
-  return out;
+  return out.filter((s) => s.panels.length > 0);
 }
 
 /** Grafana's time series has thresholds by default (green, red at 80) but draws them only when
@@ -214,6 +290,98 @@ function thresholdsOf(p: Json, min: number | undefined, max: number | undefined,
   return out.slice(0, 10);
 }
 
+/** One Grafana panel as ours (placed on Grafana's grid), or null when it is skipped (and why is
+ * in `skipped`). `usedIds` keeps panel ids unique across the whole dashboard. */
+function convertPanel(p: Json, rangeMs: number, variables: readonly BoardVariable[], usedIds: Set<string>, skipped: GrafanaConversion['skipped'], caveats: string[]): Placed | null {
+  const type = str(p.type) ?? '';
+  const ptitle = (str(p.title) ?? '').slice(0, 120);
+  const name = ptitle || `${type} panel`;
+  const ours = TYPE_MAP[type];
+  if (!ours) {
+    skipped.push({ title: name, reason: `"${type}" panels have no Radiator equivalent` });
+    return null;
+  }
+  const ds = p.datasource;
+  const dsType = typeof ds === 'object' && ds !== null ? str(obj(ds).type) : undefined;
+  if (ours !== 'text' && dsType && dsType !== 'prometheus' && dsType !== 'datasource' && !dsType.startsWith('$')) {
+    skipped.push({ title: name, reason: `it reads a "${dsType}" data source, not Prometheus` });
+    return null;
+  }
+  const defaults = obj(obj(p.fieldConfig).defaults);
+  const ownRange = relativeRange(str(p.timeFrom) ? `now-${str(p.timeFrom)}` : undefined);
+  const range = ownRange ? Math.min(90 * 86_400_000, Math.max(60_000, ownRange)) : rangeMs;
+  const queries: NonNullable<PanelInput['queries']> = [];
+  const problems: string[] = [];
+  for (const t of arr(p.targets).map(obj)) {
+    if (t.hide === true) continue;
+    const tds = typeof t.datasource === 'object' && t.datasource !== null ? str(obj(t.datasource).type) : undefined;
+    if (tds && tds !== 'prometheus' && !tds.startsWith('$') && tds !== 'datasource') {
+      problems.push(`a query reads "${tds}"`);
+      continue;
+    }
+    const expr = str(t.expr);
+    if (!expr || expr.trim() === '') continue;
+    const r = rewriteExpr(expr, range, variables);
+    if ('error' in r) {
+      problems.push(r.error);
+      continue;
+    }
+    for (const n of r.notes) caveats.push(`"${name}": ${n}`);
+    const legendRaw = str(t.legendFormat) ?? '';
+    queries.push({ expr: r.expr, legend: legendRaw === '__auto' ? '' : legendRaw.slice(0, 200) });
+  }
+  if (ours !== 'text' && queries.length === 0) {
+    skipped.push({ title: name, reason: problems.length > 0 ? problems.join('; ') : 'it has no Prometheus query' });
+    return null;
+  }
+  for (const pr of problems) caveats.push(`"${name}": a query was left out: ${pr}`);
+  if (queries.length > MAX_PANEL_QUERIES) {
+    caveats.push(`"${name}": only the first ${MAX_PANEL_QUERIES} of ${queries.length} queries were kept`);
+    queries.length = MAX_PANEL_QUERIES;
+  }
+  // The old graph panel keeps its unit on the left y axis.
+  const unitRaw = str(defaults.unit) ?? str(obj(arr(p.yaxes)[0]).format) ?? str(p.format) ?? 'none';
+  const unit = UNIT_MAP[unitRaw];
+  if (!unit) caveats.push(`"${name}": the unit "${unitRaw}" has no equivalent; shown without one`);
+  const min = num(defaults.min);
+  const max = num(defaults.max);
+  const decimals = num(defaults.decimals) ?? num(p.decimals);
+  const panelId = (() => {
+    const base = slug(ptitle || `panel-${num(p.id) ?? usedIds.size + 1}`);
+    let candidate = base;
+    for (let i = 2; usedIds.has(candidate); i++) candidate = `${base.slice(0, 60)}-${i}`;
+    usedIds.add(candidate);
+    return candidate;
+  })();
+  const options = obj(p.options);
+  const legend = obj(options.legend);
+  const panel: PanelInput = {
+    id: panelId,
+    type: ours,
+    title: ptitle,
+    x: 0,
+    y: 0,
+    w: 1,
+    h: 1,
+    queries,
+    range,
+    unit: unit ?? 'none',
+    decimals: decimals === undefined ? null : Math.max(0, Math.min(6, Math.round(decimals))),
+    thresholds: drawsThresholds(p, ours) ? thresholdsOf(p, min, max, caveats, name) : [],
+    legend: legend.showLegend === false || obj(p.legend).show === false ? false : true,
+    min: min ?? null,
+    max: max ?? null,
+  };
+  if (ours === 'text') {
+    const content = str(options.content) ?? str(p.content) ?? '';
+    if ((str(options.mode) ?? str(p.mode)) === 'html') caveats.push(`"${name}": HTML text is shown as Markdown (raw HTML is removed on screen)`);
+    panel.text = content.slice(0, 20_000);
+  }
+  if (ours === 'stat' && (options.graphMode === 'none' || obj(p.sparkline).show === false)) panel.sparkline = false;
+  const g = obj(p.gridPos);
+  return { panel, x: num(g.x) ?? 0, y: num(g.y) ?? 0, w: num(g.w) ?? 12, h: num(g.h) ?? 8 };
+}
+
 export function convertGrafanaDashboard(input: unknown, opts: GrafanaOptions = {}): GrafanaConversion {
   const top = obj(input);
   // The HTTP API wraps it: {dashboard: {...}, meta: {...}}.
@@ -228,134 +396,47 @@ export function convertGrafanaDashboard(input: unknown, opts: GrafanaOptions = {
   const id = opts.id ?? slug(title);
   const dashRange = relativeRange(obj(dash.time).from) ?? 6 * 3_600_000;
   const rangeMs = Math.min(90 * 86_400_000, Math.max(60_000, dashRange));
-  const vars = arr(obj(dash.templating).list).map((v) => str(obj(v).name)).filter((x): x is string => !!x);
-  if (vars.length > 0) caveats.push(`template variables (${vars.map((v) => '$' + v).join(', ')}) do not exist on a radiator: matchers using them were removed or widened to .+`);
+  const variables = variablesOf(dash, caveats);
 
-  const all = flatten(arr(dash.panels));
-  if (all.length > MAX_GRAFANA_PANELS) caveats.push(`only the first ${MAX_GRAFANA_PANELS} of ${all.length} panels were read`);
-  const placed: Placed[] = [];
+  const sections = sectionsOf(arr(dash.panels));
+  const total = sections.reduce((n, s) => n + s.panels.length, 0);
+  if (total > MAX_GRAFANA_PANELS) throw new Error(`the dashboard has ${total} panels; at most ${MAX_GRAFANA_PANELS} are read`);
   const usedIds = new Set<string>();
-  for (const p of all.slice(0, MAX_GRAFANA_PANELS)) {
-    const type = str(p.type) ?? '';
-    const ptitle = (str(p.title) ?? '').slice(0, 120);
-    const name = ptitle || `${type} panel`;
-    if (type === 'row') continue;
-    const ours = TYPE_MAP[type];
-    if (!ours) {
-      skipped.push({ title: name, reason: `"${type}" panels have no Radiator equivalent` });
-      continue;
-    }
-    const ds = p.datasource;
-    const dsType = typeof ds === 'object' && ds !== null ? str(obj(ds).type) : undefined;
-    if (ours !== 'text' && dsType && dsType !== 'prometheus' && dsType !== 'datasource' && !dsType.startsWith('$')) {
-      skipped.push({ title: name, reason: `it reads a "${dsType}" data source, not Prometheus` });
-      continue;
-    }
-    const defaults = obj(obj(p.fieldConfig).defaults);
-    const ownRange = relativeRange(str(p.timeFrom) ? `now-${str(p.timeFrom)}` : undefined);
-    const range = ownRange ? Math.min(90 * 86_400_000, Math.max(60_000, ownRange)) : rangeMs;
-    const queries: NonNullable<PanelInput['queries']> = [];
-    const problems: string[] = [];
-    for (const t of arr(p.targets).map(obj)) {
-      if (t.hide === true) continue;
-      const tds = typeof t.datasource === 'object' && t.datasource !== null ? str(obj(t.datasource).type) : undefined;
-      if (tds && tds !== 'prometheus' && !tds.startsWith('$') && tds !== 'datasource') {
-        problems.push(`a query reads "${tds}"`);
-        continue;
-      }
-      const expr = str(t.expr);
-      if (!expr || expr.trim() === '') continue;
-      const r = rewriteExpr(expr, range);
-      if ('error' in r) {
-        problems.push(r.error);
-        continue;
-      }
-      for (const n of r.notes) caveats.push(`"${name}": ${n}`);
-      const legendRaw = str(t.legendFormat) ?? '';
-      queries.push({ expr: r.expr, legend: legendRaw === '__auto' ? '' : legendRaw.slice(0, 200) });
-    }
-    if (ours !== 'text' && queries.length === 0) {
-      skipped.push({ title: name, reason: problems.length > 0 ? problems.join('; ') : 'it has no Prometheus query' });
-      continue;
-    }
-    for (const pr of problems) caveats.push(`"${name}": a query was left out: ${pr}`);
-    if (queries.length > 10) {
-      caveats.push(`"${name}": only the first 10 of ${queries.length} queries were kept`);
-      queries.length = 10;
-    }
-    // The old graph panel keeps its unit on the left y axis.
-    const unitRaw = str(defaults.unit) ?? str(obj(arr(p.yaxes)[0]).format) ?? str(p.format) ?? 'none';
-    const unit = UNIT_MAP[unitRaw];
-    if (!unit) caveats.push(`"${name}": the unit "${unitRaw}" has no equivalent; shown without one`);
-    const min = num(defaults.min);
-    const max = num(defaults.max);
-    const decimals = num(defaults.decimals) ?? num(p.decimals);
-    const panelId = (() => {
-      const base = slug(ptitle || `panel-${num(p.id) ?? placed.length + 1}`);
-      let candidate = base;
-      for (let i = 2; usedIds.has(candidate); i++) candidate = `${base.slice(0, 60)}-${i}`;
-      usedIds.add(candidate);
-      return candidate;
-    })();
-    const options = obj(p.options);
-    const legend = obj(options.legend);
-    const panel: PanelInput = {
-      id: panelId,
-      type: ours,
-      title: ptitle,
-      x: 0,
-      y: 0,
-      w: 1,
-      h: 1,
-      queries,
-      range,
-      unit: unit ?? 'none',
-      decimals: decimals === undefined ? null : Math.max(0, Math.min(6, Math.round(decimals))),
-      thresholds: drawsThresholds(p, ours) ? thresholdsOf(p, min, max, caveats, name) : [],
-      legend: legend.showLegend === false || obj(p.legend).show === false ? false : true,
-      min: min ?? null,
-      max: max ?? null,
-    };
-    if (ours === 'text') {
-      const content = str(options.content) ?? str(p.content) ?? '';
-      if ((str(options.mode) ?? str(p.mode)) === 'html') caveats.push(`"${name}": HTML text is shown as Markdown (raw HTML is removed on screen)`);
-      panel.text = content.slice(0, 20_000);
-    }
-    if (ours === 'stat' && (options.graphMode === 'none' || obj(p.sparkline).show === false)) panel.sparkline = false;
-    const g = obj(p.gridPos);
-    placed.push({ panel, x: num(g.x) ?? 0, y: num(g.y) ?? 0, w: num(g.w) ?? 12, h: num(g.h) ?? 8 });
+  const usedBoardIds = new Set<string>();
+  const boards: GrafanaConversion['boards'] = [];
+  const many = sections.length > 1;
+  for (const section of sections) {
+    const placed = section.panels.map((p) => convertPanel(p, rangeMs, variables, usedIds, skipped, caveats)).filter((x): x is Placed => x !== null);
+    const screens = screensOf<PanelInput>(placed.map((p): GridItem<PanelInput> => ({ item: p.panel, x: p.x, y: p.y, w: p.w, h: p.h })));
+    screens.forEach((screen, i) => {
+      const part = screens.length > 1 ? ` (${i + 1}/${screens.length})` : '';
+      const name = section.title ?? (many ? 'Overview' : '');
+      const boardTitle = (name ? `${title} · ${name}` : title).slice(0, 80 - part.length) + part;
+      const base = `${id.slice(0, 40)}-${slug(name || 'overview').slice(0, 18)}`;
+      let boardId = screens.length > 1 ? `${base}-${i + 1}` : base;
+      for (let n = 2; usedBoardIds.has(boardId); n++) boardId = `${base}-${i + 1}-${n}`;
+      usedBoardIds.add(boardId);
+      boards.push({
+        id: boardId,
+        title: boardTitle,
+        columns: GRAFANA_COLUMNS,
+        rows: screen.rows,
+        variables,
+        panels: screen.items.map((it) => ({ ...it.item, x: it.x, y: it.y, w: it.w, h: it.h })),
+      });
+    });
   }
-  const grid = layout(placed, caveats);
-  return { board: { id, title, columns: 12, rows: grid.rows, panels: grid.panels }, skipped, caveats: [...new Set(caveats)] };
-}
+  if (boards.length > MAX_GRAFANA_BOARDS) throw new Error(`the dashboard would make ${boards.length} boards; at most ${MAX_GRAFANA_BOARDS}`);
+  // One board keeps the dashboard's id and title; several are named after their rows.
+  if (boards.length === 1) Object.assign(boards[0]!, { id, title });
 
-/** Grafana units (24 columns, rows of ~30 px) → our 12 columns and as few rows as keep the
- * proportions, at most 48. Edges are rounded, so panels that touched still touch and none overlap. */
-function layout(placed: Placed[], caveats: string[]): { panels: PanelInput[]; rows: number } {
-  // Collapsed rows keep their panels' positions as if open; push anything overlapping down.
-  const done: Placed[] = [];
-  for (const p of [...placed].sort((a, b) => a.y - b.y || a.x - b.x)) {
-    p.x = Math.max(0, Math.min(23, p.x));
-    p.w = Math.max(1, Math.min(24 - p.x, p.w));
-    p.h = Math.max(1, p.h);
-    while (done.some((q) => p.x < q.x + q.w && q.x < p.x + p.w && p.y < q.y + q.h && q.y < p.y + p.h)) p.y++;
-    done.push(p);
+  // Recording rules the dashboard reads (level:metric:operations names) that nothing records here.
+  const recorded = opts.recorded ?? new Set<string>();
+  const missing = new Set<string>();
+  for (const b of boards) for (const p of b.panels) for (const q of p.queries ?? []) for (const n of recordedNamesOf(substituteVariables(q.expr, variables))) if (!recorded.has(n)) missing.add(n);
+  if (missing.size > 0) {
+    caveats.push(`it reads recording rules Radiator does not have: ${[...missing].sort().join(', ')}. Load the rules they come from (for a mixin, its rules.yaml) with recordingRules.files, or their panels stay empty`);
   }
-  const bottom = Math.max(1, ...done.map((p) => p.y + p.h));
-  // About four Grafana units per row of ours (a default 8-high panel is 2 rows), fewer if tall.
-  const k = Math.max(4, bottom / 48);
-  const ry = (v: number) => Math.round(v / k);
-  const rx = (v: number) => Math.round(v / 2);
-  const out: PanelInput[] = [];
-  let rows = 1;
-  for (const p of done) {
-    const x = Math.min(11, rx(p.x));
-    const x2 = Math.min(12, Math.max(x + 1, rx(p.x + p.w)));
-    const y = Math.min(47, ry(p.y));
-    const y2 = Math.min(48, Math.max(y + 1, ry(p.y + p.h)));
-    rows = Math.max(rows, y2);
-    out.push({ ...p.panel, x, y, w: x2 - x, h: y2 - y });
-  }
-  if (k > 4) caveats.push('the dashboard is tall: it was scaled to fit 48 rows on one screen');
-  return { panels: out, rows: out.length === 0 ? 8 : rows };
+  const playlist = boards.length > 1 ? { id, name: title, boards: boards.map((b) => b.id) } : null;
+  return { boards, playlist, skipped, caveats: [...new Set(caveats)] };
 }

@@ -10,6 +10,7 @@ import type { TokenStore } from '../access/token-store.ts';
 import type { ConfigDirWatcher } from '../config-code/config-dir.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
 import type { SettingsFileProblem } from '../settings/settings-file-watcher.ts';
+import type { GroupStatus } from '../rules/index.ts';
 import { accessApi } from './access-api.ts';
 import { configCodeApi } from './config-code-api.ts';
 import type { Guard } from './guard.ts';
@@ -27,6 +28,8 @@ export interface AdminApiContext {
   settingsFileProblem?: () => SettingsFileProblem | null;
   version: string;
   embeddedSeries: () => number;
+  /** Loaded recording-rule groups (a Grafana import checks the recorded names it reads). */
+  rules?: () => GroupStatus[];
 }
 
 /** Returns false when the path is not one of these (or is a plain config route to go on to). */
@@ -44,5 +47,5 @@ export async function adminApi(ctx: AdminApiContext, req: IncomingMessage, res: 
     return false;
   }
   if (await sectionsApi(ctx.settingsStore, ctx.running, req, res, url, ctx.settingsFileProblem)) return true;
-  return configCodeApi(ctx.settingsStore, ctx.configDir, req, res, url);
+  return configCodeApi(ctx.settingsStore, ctx.configDir, req, res, url, { rules: ctx.rules });
 }

@@ -1,22 +1,23 @@
 // Boards as code over HTTP:
 //   GET  /api/v1/config/export?format=yaml|json[&boards=a,b&playlists=…&rules=…]
 //   POST /api/v1/config/import[?dryRun=1]          YAML or JSON; all or nothing
-//   POST /api/v1/config/import/grafana[?save=1&id=] a Grafana dashboard → a board (a preview unless save)
+//   POST /api/v1/config/import/grafana[?save=1&id=] a Grafana dashboard → boards (one per row or
+//                                                   screenful) and a playlist (a preview unless save)
 //   GET  /api/v1/config/dir                         the watched directory's files and their problems
 // Everything is validated before anything is written; a bad document changes nothing.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RadiatorError } from '../../../shared/errors.ts';
 import { MAX_CONFIG_DOCUMENT_BYTES } from '../../../shared/limits.ts';
-import { CONFIG_KINDS, type ConfigKind } from '../../../shared/config-document.ts';
+import { CONFIG_KINDS, ConfigDocumentSchema, type ConfigKind } from '../../../shared/config-document.ts';
 import { SettingsError } from '../../../shared/settings.ts';
-import { BoardSchema } from '../../../shared/boards.ts';
 import { issuesToProblems } from '../../../shared/problems.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
 import type { ConfigDirWatcher } from '../config-code/config-dir.ts';
 import { exportDocument, formatOf, parseText, readDocument, stringifyDocument, unknownIds, type Selection } from '../config-code/document-io.ts';
 import { planImport } from '../config-code/import-plan.ts';
 import { convertGrafanaDashboard } from '../config-code/grafana-import.ts';
+import type { GroupStatus } from '../rules/index.ts';
 import { mediaType, readBody } from './body.ts';
 import { sendJson } from './respond.ts';
 
@@ -37,7 +38,13 @@ async function documentText(req: IncomingMessage): Promise<{ text: string; forma
 
 const flag = (url: URL, name: string) => ['1', 'true', 'yes'].includes((url.searchParams.get(name) ?? '').toLowerCase());
 
-export async function configCodeApi(store: SettingsStore, dir: ConfigDirWatcher | null, req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+export interface ConfigCodeOptions {
+  /** The loaded recording-rule groups: a Grafana import names the recorded series it reads that
+   * none of them provides. */
+  rules?: () => GroupStatus[];
+}
+
+export async function configCodeApi(store: SettingsStore, dir: ConfigDirWatcher | null, req: IncomingMessage, res: ServerResponse, url: URL, opts: ConfigCodeOptions = {}): Promise<boolean> {
   const p = url.pathname;
   const m = req.method ?? 'GET';
   const managedBy = (kind: ConfigKind, id: string) => dir?.managedBy(kind, id) ?? null;
@@ -100,26 +107,39 @@ export async function configCodeApi(store: SettingsStore, dir: ConfigDirWatcher 
     const id = url.searchParams.get('id') ?? undefined;
     let conv;
     try {
-      conv = convertGrafanaDashboard(json, { id });
+      const recorded = new Set((opts.rules?.() ?? []).flatMap((g) => g.rules.filter((r) => r.type === 'recording').map((r) => r.name)));
+      conv = convertGrafanaDashboard(json, { id, recorded });
     } catch (e) {
       throw new RadiatorError('INVALID_PARAMETER', (e as Error).message);
     }
-    const checked = BoardSchema.safeParse(conv.board, { reportInput: true });
-    if (!checked.success) invalid(issuesToProblems(checked.error.issues, 'board'), 'the converted board');
-    const board = checked.data;
-    const exists = store.current.boards.some((b) => b.id === board.id);
+    // Its boards and playlist go in as an imported document would: all or nothing.
+    const checked = ConfigDocumentSchema.safeParse({ boards: conv.boards, playlists: conv.playlist ? [conv.playlist] : [], rules: [] }, { reportInput: true });
+    if (!checked.success) invalid(issuesToProblems(checked.error.issues, 'board'), 'the converted dashboard');
     const save = flag(url, 'save');
-    if (save && managedBy('boards', board.id)) {
-      throw new RadiatorError('MANAGED_BY_FILE', `board "${board.id}" comes from ${managedBy('boards', board.id)}; import under another id (?id=)`, { extra: { managedBy: managedBy('boards', board.id) } });
+    const plan = planImport(store.current, checked.data, managedBy, !save);
+    if (save && plan.managed.length > 0) {
+      throw new RadiatorError('MANAGED_BY_FILE', `the dashboard's boards replace what files in the watched directory provide: ${plan.managed.map((x) => `${x.kind} "${x.id}" (${x.managedBy})`).join(', ')}; import under another id (?id=)`, {
+        extra: { managed: plan.managed },
+      });
     }
-    const boards = exists ? store.current.boards.map((b) => (b.id === board.id ? board : b)) : [...store.current.boards, board];
-    try {
-      store.updateMany({ boards }, { dryRun: !save });
-    } catch (e) {
-      if (e instanceof SettingsError) invalid(e.problems, 'the converted board');
-      throw e;
+    if (Object.keys(plan.changes).length > 0) {
+      try {
+        store.updateMany(plan.changes, { dryRun: !save });
+      } catch (e) {
+        if (e instanceof SettingsError) invalid(e.problems, 'the converted dashboard');
+        throw e;
+      }
     }
-    sendJson(res, save ? 201 : 200, { saved: save, replaces: exists, board, skipped: conv.skipped, caveats: conv.caveats });
+    sendJson(res, save ? 201 : 200, {
+      saved: save,
+      /** Ids that exist already and would be (or were) replaced. */
+      replaces: [...plan.report.replaced.boards, ...plan.report.replaced.playlists],
+      boards: checked.data.boards,
+      playlist: checked.data.playlists[0] ?? null,
+      skipped: conv.skipped,
+      caveats: conv.caveats,
+      report: plan.report,
+    });
     return true;
   }
 

@@ -121,19 +121,45 @@ describe('import', () => {
 
 describe('Grafana import', () => {
   const dashboard = readFileSync('test/fixtures/grafana/service-overview.json', 'utf8');
-  it('previews the board and what could not be converted, and saves it when asked', async () => {
+  interface GrafanaAnswer {
+    saved: boolean;
+    replaces: string[];
+    boards: Array<{ id: string; panels: unknown[]; variables: Array<{ name: string }> }>;
+    playlist: { id: string; boards: string[] } | null;
+    skipped: Array<{ title: string }>;
+    caveats: string[];
+  }
+  it('previews the boards (one per row), their playlist and what could not be converted, and saves them when asked', async () => {
     const preview = await send('POST', '/api/v1/config/import/grafana', dashboard);
     expect(preview.status).toBe(200);
-    const p = (await preview.json()) as { saved: boolean; board: { id: string; panels: unknown[] }; skipped: Array<{ title: string }>; caveats: string[] };
+    const p = (await preview.json()) as GrafanaAnswer;
     expect(p.saved).toBe(false);
-    expect(p.board.id).toBe('service-overview');
-    expect(p.board.panels).toHaveLength(9);
+    expect(p.boards.map((b) => b.id)).toEqual(['service-overview-overview', 'service-overview-traffic', 'service-overview-process']);
+    expect(p.boards.flatMap((b) => b.panels)).toHaveLength(9);
+    expect(p.boards[0]!.variables.map((v) => v.name)).toEqual(['job', 'instance', 'env']);
+    expect(p.playlist).toMatchObject({ id: 'service-overview', boards: p.boards.map((b) => b.id) });
     expect(p.skipped.map((s) => s.title)).toEqual(['Latency heatmap', 'Error logs']);
-    expect(t.core.settingsStore.current.boards.some((b) => b.id === 'service-overview')).toBe(false);
+    expect(t.core.settingsStore.current.boards.some((b) => b.id.startsWith('service-overview'))).toBe(false);
 
     const saved = await send('POST', '/api/v1/config/import/grafana?save=1&id=svc', dashboard);
     expect(saved.status).toBe(201);
-    expect(t.core.settingsStore.current.boards.find((b) => b.id === 'svc')!.panels).toHaveLength(9);
+    const now = t.core.settingsStore.current;
+    expect(now.boards.filter((b) => b.id.startsWith('svc-')).flatMap((b) => b.panels)).toHaveLength(9);
+    expect(now.playlists.find((x) => x.id === 'svc')!.boards).toEqual(['svc-overview', 'svc-traffic', 'svc-process']);
+    // Again: the same ids are replaced, not added twice.
+    const again = (await (await send('POST', '/api/v1/config/import/grafana?id=svc', dashboard)).json()) as GrafanaAnswer;
+    expect(again.replaces).toEqual([]); // unchanged, so nothing to replace
+  });
+
+  it('imports Node Exporter Full whole: every panel on a board or skipped, saved with its playlist', async () => {
+    const nef = readFileSync('test/fixtures/grafana/node-exporter-full.json', 'utf8');
+    const r = await send('POST', '/api/v1/config/import/grafana?save=1', nef);
+    expect(r.status).toBe(201);
+    const p = (await r.json()) as GrafanaAnswer;
+    expect(p.boards.flatMap((b) => b.panels).length + p.skipped.length).toBe(125);
+    const now = t.core.settingsStore.current;
+    expect(now.playlists.find((x) => x.id === 'node-exporter-full')!.boards).toHaveLength(p.boards.length);
+    for (const id of p.playlist!.boards) expect(now.boards.some((b) => b.id === id)).toBe(true);
   });
 
   it('says what is wrong with something that is not a dashboard', async () => {

@@ -1,21 +1,28 @@
 // The Grafana converter, on a dashboard in the shape Grafana 10 exports (schemaVersion 39): rows,
-// a collapsed row with nested panels, a heatmap and a Loki logs panel that cannot be converted.
+// a collapsed row with nested panels, a heatmap and a Loki logs panel that cannot be converted,
+// template variables. Each row becomes a board; the boards make a playlist.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BoardSchema } from '../../../../src/shared/boards.ts';
 import { parsePromQL } from '../../../../src/main/core/promql/index.ts';
 import { convertGrafanaDashboard, rewriteExpr, stateOfColour } from '../../../../src/main/core/config-code/grafana-import.ts';
+import { boardWithVariables, substituteVariables } from '../../../../src/shared/board-variables.ts';
 
 const fixture = JSON.parse(readFileSync('test/fixtures/grafana/service-overview.json', 'utf8')) as Record<string, unknown>;
 
 describe('Grafana dashboard → board', () => {
   const r = convertGrafanaDashboard(fixture);
-  const board = BoardSchema.parse(r.board);
-  const byTitle = new Map(board.panels.map((p) => [p.title, p]));
+  const boards = r.boards.map((b) => BoardSchema.parse(b));
+  const byTitle = new Map(boards.flatMap((b) => b.panels.map((p) => [p.title, p] as const)));
 
-  it('makes a valid board named after the dashboard, every query parsing', () => {
-    expect(board).toMatchObject({ id: 'service-overview', title: 'Service overview', columns: 12 });
-    for (const p of board.panels) for (const q of p.queries) expect(() => parsePromQL(q.expr)).not.toThrow();
+  it('makes a valid board per row, named after the dashboard and the row, and a playlist of them; every query parsing with the variables in place', () => {
+    expect(boards.map((b) => [b.id, b.title, b.columns])).toEqual([
+      ['service-overview-overview', 'Service overview · Overview', 24],
+      ['service-overview-traffic', 'Service overview · Traffic', 24],
+      ['service-overview-process', 'Service overview · Process', 24],
+    ]);
+    expect(r.playlist).toEqual({ id: 'service-overview', name: 'Service overview', boards: boards.map((b) => b.id) });
+    for (const b of boards) for (const p of b.panels) for (const q of p.queries) expect(() => parsePromQL(substituteVariables(q.expr, b.variables))).not.toThrow();
   });
 
   it('converts each panel type it knows, including the old graph and those inside a collapsed row', () => {
@@ -40,22 +47,25 @@ describe('Grafana dashboard → board', () => {
     ]);
   });
 
-  it('maps 24 columns to 12 and keeps the layout without overlaps', () => {
-    expect(byTitle.get('Error ratio')).toMatchObject({ x: 0, y: 0, w: 3 });
-    expect(byTitle.get('CPU busy')).toMatchObject({ x: 3, w: 3 });
-    expect(byTitle.get('Busiest routes')).toMatchObject({ x: 6, w: 6 });
-    expect(byTitle.get('Latency p95 (old graph)')).toMatchObject({ x: 6, w: 6 });
-    const cells = new Set<string>();
-    for (const p of board.panels) {
-      expect(p.x + p.w).toBeLessThanOrEqual(12);
-      expect(p.y + p.h).toBeLessThanOrEqual(board.rows);
-      for (let x = p.x; x < p.x + p.w; x++) for (let y = p.y; y < p.y + p.h; y++) {
-        expect(cells.has(`${x},${y}`), `${p.title} overlaps at ${x},${y}`).toBe(false);
-        cells.add(`${x},${y}`);
+  it("keeps Grafana's 24 columns and heights, each row from the top of its board, without overlaps", () => {
+    expect(byTitle.get('Error ratio')).toMatchObject({ x: 0, y: 0, w: 6, h: 6 });
+    expect(byTitle.get('CPU busy')).toMatchObject({ x: 6, w: 6 });
+    expect(byTitle.get('Busiest routes')).toMatchObject({ x: 12, w: 12 });
+    expect(byTitle.get('Latency p95 (old graph)')).toMatchObject({ x: 12, y: 0, w: 12, h: 8 });
+    // The heatmap's place stays empty; the collapsed row's panels start their own board.
+    expect(byTitle.get('Memory by instance')).toMatchObject({ x: 8, y: 8 });
+    expect(byTitle.get('Uptime')).toMatchObject({ x: 0, y: 0 });
+    for (const b of boards) {
+      const cells = new Set<string>();
+      for (const p of b.panels) {
+        expect(p.x + p.w).toBeLessThanOrEqual(24);
+        expect(p.y + p.h).toBeLessThanOrEqual(b.rows);
+        for (let x = p.x; x < p.x + p.w; x++) for (let y = p.y; y < p.y + p.h; y++) {
+          expect(cells.has(`${x},${y}`), `${p.title} overlaps at ${x},${y}`).toBe(false);
+          cells.add(`${x},${y}`);
+        }
       }
     }
-    // The collapsed row's panels come after everything above it.
-    expect(byTitle.get('Uptime')!.y).toBeGreaterThanOrEqual(byTitle.get('Notes')!.y + byTitle.get('Notes')!.h);
   });
 
   it('maps units, decimals, min/max and thresholds by colour family', () => {
@@ -79,21 +89,27 @@ describe('Grafana dashboard → board', () => {
     expect(byTitle.get('Requests by status')!.thresholds).toEqual([]);
   });
 
-  it('replaces $__rate_interval, removes or widens template variables, keeps legends, drops hidden queries', () => {
-    expect(byTitle.get('Error ratio')!.queries).toEqual([{ expr: 'sum(rate(http_requests_total{code=~"5.."}[5m])) / sum(rate(http_requests_total[5m]))', legend: '', source: 'embedded' }]);
-    expect(byTitle.get('Requests by status')!.queries).toEqual([{ expr: 'sum by (code) (rate(http_requests_total[5m]))', legend: '{{code}}', source: 'embedded' }]);
-    expect(byTitle.get('Latency p95 (old graph)')!.queries[0]!.expr).toBe('histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{env=~".+-eu"}[5m])))');
-    expect(byTitle.get('Uptime')!.queries[0]!.expr).toBe('time() - process_start_time_seconds');
-    expect(r.caveats).toContain('template variables ($job, $instance, $env) do not exist on a radiator: matchers using them were removed or widened to .+');
-    expect(r.caveats).toContain('"Latency p95 (old graph)": template variable $env in env="$env-eu" became .+');
-    expect(r.caveats.filter((c) => c.includes('"Error ratio"'))).toHaveLength(2); // listed once each
+  it('replaces $__rate_interval, keeps template variables as board variables, keeps legends, drops hidden queries', () => {
+    expect(byTitle.get('Error ratio')!.queries).toEqual([{ expr: 'sum(rate(http_requests_total{job="$job", code=~"5.."}[5m])) / sum(rate(http_requests_total{job="$job"}[5m]))', legend: '', source: 'embedded' }]);
+    expect(byTitle.get('Requests by status')!.queries).toEqual([{ expr: 'sum by (code) (rate(http_requests_total{job=~"$job"}[5m]))', legend: '{{code}}', source: 'embedded' }]);
+    expect(byTitle.get('Latency p95 (old graph)')!.queries[0]!.expr).toBe('histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{job="$job", env="$env-eu"}[5m])))');
+    // $job (multi, All, nothing saved) is all; $env (custom) its saved value, with its list.
+    expect(boards[0]!.variables).toEqual([
+      { name: 'job', value: '.*', options: [] },
+      { name: 'instance', value: '.*', options: [] },
+      { name: 'env', value: 'prod', options: ['prod', 'staging'] },
+    ]);
+    expect(boardWithVariables(boards[1]!).panels[1]!.queries[0]!.expr).toBe('histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{job=~".*", env="prod-eu"}[5m])))');
+    expect(r.caveats).toContain('the variable $job has no saved value: the boards show every job (.*); set one on the board');
+    expect(r.caveats.filter((c) => c.includes('"Error ratio"'))).toHaveLength(1); // listed once
   });
 
   it('takes the dashboard range, and the API wrapper {dashboard, meta}', () => {
     expect(byTitle.get('Error ratio')!.range).toBe(6 * 3_600_000);
     const wrapped = convertGrafanaDashboard({ dashboard: fixture, meta: { slug: 'x' } }, { id: 'svc' });
-    expect(wrapped.board.id).toBe('svc');
-    expect(wrapped.board.panels).toHaveLength(9);
+    expect(wrapped.playlist!.id).toBe('svc');
+    expect(wrapped.boards.map((b) => b.id)).toEqual(['svc-overview', 'svc-traffic', 'svc-process']);
+    expect(wrapped.boards.flatMap((b) => b.panels)).toHaveLength(9);
   });
 
   it('refuses what is not a dashboard', () => {
@@ -115,8 +131,14 @@ describe('rewriteExpr', () => {
     expect('expr' in r && r.expr).toBe(out);
   });
 
+  it("keeps the dashboard's own variables for the board, checking the query with their values", () => {
+    const node = [{ name: 'node', value: 'h:9100', options: [] }, { name: 'n', value: '5', options: [] }];
+    expect(rewriteExpr('up{instance="$node", job="$job"}', 3_600_000, node)).toMatchObject({ expr: 'up{instance="$node"}' });
+    expect(rewriteExpr('topk($n, up{instance=~"${node}"})', 3_600_000, node)).toMatchObject({ expr: 'topk($n, up{instance=~"${node}"})' });
+  });
+
   it('refuses a variable outside a matcher, and what does not parse', () => {
-    expect(rewriteExpr('topk($n, up)', 3_600_000)).toEqual({ error: 'uses the template variable $n outside a label matcher' });
+    expect(rewriteExpr('topk($n, up)', 3_600_000)).toEqual({ error: 'uses the template variable $n outside a label matcher, and the dashboard does not declare it' });
     expect('error' in rewriteExpr('sum(rate(x[5m])', 3_600_000)).toBe(true);
   });
 });

@@ -1,0 +1,54 @@
+// Node Exporter Full (the most-downloaded Grafana dashboard, 125 panels) imported over the API
+// becomes boards and a playlist; each board then renders on the TV with every panel settled —
+// none stuck on "Loading…", none "Query failed" (the queries, with the board's variables put in,
+// all subscribe and run) — and with its panels inside the screen. Screenshots of a few go to
+// test-results/grafana/.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import { dataDir, freePort, startServe, stop } from './helpers.ts';
+import type { Served } from '../test/helpers/serve.ts';
+
+const SHOTS = 'test-results/grafana';
+mkdirSync(SHOTS, { recursive: true });
+
+let s: Served;
+let base: string;
+let boards: Array<{ id: string; title: string; panels: unknown[] }> = [];
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async () => {
+  const port = await freePort();
+  // E2E_RENDERER_DIR: a renderer built elsewhere (see legibility.spec.ts).
+  const extra = process.env.E2E_RENDERER_DIR ? ['--renderer-dir', `${process.env.E2E_RENDERER_DIR}/renderer`] : [];
+  s = await startServe({ port, dir: dataDir(), demo: true, extra });
+  base = `http://127.0.0.1:${port}`;
+  const r = await fetch(`${base}/api/v1/config/import/grafana?save=1`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: readFileSync('test/fixtures/grafana/node-exporter-full.json', 'utf8') });
+  expect(r.status).toBe(201);
+  const body = (await r.json()) as { boards: typeof boards; skipped: unknown[]; playlist: { boards: string[] } };
+  boards = body.boards;
+  expect(boards.reduce((n, b) => n + b.panels.length, 0) + body.skipped.length).toBe(125);
+  expect(body.playlist.boards).toEqual(boards.map((b) => b.id));
+});
+
+test.afterAll(async () => {
+  await stop(s);
+});
+
+test('every Node Exporter Full board renders with no panel stuck loading or failing', async ({ page }) => {
+  test.setTimeout(300_000);
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  for (const [i, b] of boards.entries()) {
+    await page.goto(`${base}/?board=${b.id}`);
+    await expect(page.getByTestId('board-title')).toHaveText(b.title);
+    const shown = page.locator('[data-shown="true"] [data-panel]');
+    await expect(shown).toHaveCount(b.panels.length);
+    await expect(page.locator('[data-shown="true"] [data-panel][data-state="loading"]'), `${b.id}: a panel still loading`).toHaveCount(0, { timeout: 15_000 });
+    const failed = await page.locator('[data-shown="true"] [data-panel][data-state="error"]').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-panel')}: ${e.textContent?.trim()}`));
+    expect(failed, b.id).toEqual([]);
+    // Inside the screen: a board fits the TV, whatever the dashboard's length.
+    const outside = await shown.evaluateAll((els) => els.filter((e) => e.getBoundingClientRect().bottom > innerHeight + 1).map((e) => e.getAttribute('data-panel')));
+    expect(outside, b.id).toEqual([]);
+    if (i < 3 || i === boards.length - 1) await page.screenshot({ path: `${SHOTS}/${b.id}-1920x1080.png` });
+  }
+});

@@ -125,6 +125,10 @@ export const FEED_SCREEN_OTHER_SUBSCRIPTIONS = 3;
 /** Derived from the board schema, so whatever a valid board holds its screen can subscribe to:
  * 3 × 60 × 10 + 3 = 1,803. */
 export const FEED_MAX_SUBSCRIPTIONS_PER_CLIENT = FEED_SCREEN_BOARDS_HELD * MAX_BOARD_PANELS * MAX_PANEL_QUERIES + FEED_SCREEN_OTHER_SUBSCRIPTIONS;
+/** A subscribe request's most characters (a board's query is at most 10,000): requests wait, as
+ * sent, while a client is behind, so this × the cap bounds what one client's waiting requests
+ * hold (~29 MB; with the 64 KiB message limit alone it was 113 MB at 1,803). */
+export const FEED_MAX_SUBSCRIBE_MESSAGE_CHARS = 16 * 1024;
 export const FEED_MAX_RANGE_MS = 24 * 3_600_000;
 /** Above this many unsent bytes a client is "slow": its updates are coalesced, and its subscribe
  * requests wait (one per id) to be answered in order once it drains. */

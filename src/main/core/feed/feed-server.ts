@@ -29,6 +29,7 @@ import {
   FEED_MAX_SNAPSHOT_BYTES,
   FEED_MAX_SNAPSHOT_POINTS,
   FEED_MAX_SUBSCRIPTIONS_PER_CLIENT,
+  FEED_MAX_SUBSCRIBE_MESSAGE_CHARS,
   FEED_MIN_STEP_MS,
   FEED_REMOTE_MIN_INTERVAL_MS,
   FEED_MAX_QUERY_RANGE_MS,
@@ -161,6 +162,10 @@ export class FeedServer {
       case 'subscribeEvents':
       case 'subscribeAlerts':
       case 'subscribeConfig': {
+        // Refused before it can wait: what waits is held as sent (FEED_MAX_SUBSCRIBE_MESSAGE_CHARS).
+        if (text.length > FEED_MAX_SUBSCRIBE_MESSAGE_CHARS) {
+          return void c.send({ type: 'error', id: msg.id, code: 'BAD_SUBSCRIPTION', message: `a subscribe request may be at most ${FEED_MAX_SUBSCRIBE_MESSAGE_CHARS} characters (this one is ${text.length})` });
+        }
         // One subscription per id: a request for an id in use (or waiting) replaces it.
         if (!c.has(msg.id) && !c.pending.has(msg.id) && c.subscriptionCount >= FEED_MAX_SUBSCRIPTIONS_PER_CLIENT) {
           return void c.send({ type: 'error', id: msg.id, code: 'BAD_SUBSCRIPTION', message: `at most ${FEED_MAX_SUBSCRIPTIONS_PER_CLIENT} subscriptions per connection` });

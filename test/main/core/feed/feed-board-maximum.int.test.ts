@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BoardSchema, type Board } from '../../../../src/shared/boards.ts';
 import { boardWithVariables } from '../../../../src/shared/board-variables.ts';
-import { FEED_MAX_SUBSCRIPTIONS_PER_CLIENT, FEED_SCREEN_BOARDS_HELD, FEED_SCREEN_OTHER_SUBSCRIPTIONS, MAX_BOARD_PANELS, MAX_PANEL_QUERIES } from '../../../../src/shared/limits.ts';
+import { FEED_MAX_SUBSCRIBE_MESSAGE_CHARS, FEED_MAX_SUBSCRIPTIONS_PER_CLIENT, FEED_SCREEN_BOARDS_HELD, FEED_SCREEN_OTHER_SUBSCRIPTIONS, MAX_BOARD_PANELS, MAX_PANEL_QUERIES } from '../../../../src/shared/limits.ts';
 import { startTestCore, waitFor, type TestCore } from '../../../helpers/core.ts';
 import { FeedClient } from '../../../helpers/feed-client.ts';
 
@@ -91,6 +91,22 @@ describe('a screen at the schema maximum', () => {
     c.send({ type: 'subscribeAlerts', id: 'one-too-many' });
     const refused = await waitFor(() => c.of('error', 'one-too-many')[0]);
     expect(refused.message).toBe(`at most ${FEED_MAX_SUBSCRIPTIONS_PER_CLIENT} subscriptions per connection`);
+    c.ws.close();
+  });
+
+  it('refuses a subscribe request longer than any board query needs before it can wait', async () => {
+    const c = new FeedClient(`ws://127.0.0.1:${t.ports.http}/feed`);
+    await c.opened();
+    // Padding in a field nobody reads is held as sent while a client is behind: not accepted.
+    c.send({ type: 'subscribeAlerts', id: 'padded', pad: 'x'.repeat(FEED_MAX_SUBSCRIBE_MESSAGE_CHARS) });
+    const refused = await waitFor(() => c.of('error', 'padded')[0]);
+    expect(refused.message).toMatch(new RegExp(`at most ${FEED_MAX_SUBSCRIBE_MESSAGE_CHARS} characters`));
+    // A board's longest query (10,000 characters) still subscribes.
+    const longest = `max_board_metric{instance!="${'x'.repeat(9_960)}"}`;
+    expect(longest.length).toBeLessThanOrEqual(10_000);
+    c.send({ type: 'subscribe', id: 'longest', query: longest, rangeMs: 60_000, stepMs: 1_000 });
+    await waitFor(() => c.of('snapshot', 'longest')[0] ?? c.of('error', 'longest')[0]);
+    expect(c.of('error', 'longest').map((e) => e.message)).toEqual([]);
     c.ws.close();
   });
 });

@@ -34,7 +34,13 @@ const AckSchema = z
   .strict();
 
 /** Returns false when the path is not an alert route. */
-export async function alertsApi(engine: AlertEngine, req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+export async function alertsApi(
+  engine: AlertEngine,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  recording?: () => ReadonlyArray<{ name: string; rules: ReadonlyArray<{ type: string }> }>,
+): Promise<boolean> {
   const p = url.pathname;
   const m = req.method ?? 'GET';
   if (p === '/api/v1/alerting/alerts' && m === 'GET') {
@@ -119,7 +125,14 @@ export async function alertsApi(engine: AlertEngine, req: IncomingMessage, res: 
         type: 'alerting',
       };
     });
-    sendJson(res, 200, { status: 'success', data: { groups: [{ name: 'radiator', file: 'settings', rules, interval: 15 }] } });
+    // Radiator's alert rules as one group, then the recording rule groups (rules/); `type`
+    // (alert | record) keeps one kind, and a group left empty by it is left out, as Prometheus does.
+    const type = url.searchParams.get('type');
+    const keep = (t: string) => !type || (type === 'alert' ? t === 'alerting' : type === 'record' ? t === 'recording' : true);
+    const groups = [{ name: 'radiator', file: 'settings', rules, interval: 15 }, ...(recording?.() ?? [])]
+      .map((g) => ({ ...g, rules: (g.rules as Array<{ type: string }>).filter((r) => keep(r.type)) }))
+      .filter((g) => !type || g.rules.length > 0);
+    sendJson(res, 200, { status: 'success', data: { groups } });
     return true;
   }
   return false;

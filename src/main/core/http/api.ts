@@ -112,7 +112,7 @@ export function apiHandler(ctx: ApiContext) {
     if (p === PUSH_PREFIX || p.startsWith(PUSH_PREFIX + '/') || p.startsWith(PUSH_PREFIX + '@base64/')) return pushRoute(ctx, req, res, url);
     if (await ctx.telemetry.route(req, res, url)) return;
     if (p.startsWith('/api/v1/') && (await promApi(ctx.prom, req, res, url))) return;
-    if (p.startsWith('/api/v1/') && (await alertsApi(ctx.alerts, req, res, url))) return;
+    if (p.startsWith('/api/v1/') && (await alertsApi(ctx.alerts, req, res, url, ctx.prom.rules))) return;
     if (p.startsWith('/api/v1/') && (await adminApi(ctx.admin, req, res, url))) return;
     if (p.startsWith('/api/v1/config') && (await configApi(ctx.settingsStore, req, res, url))) return;
     if (p.startsWith('/api/v1/') && (await pipelineApi(ctx.pipeline, req, res, url))) return;

@@ -31,7 +31,7 @@ export interface PromApiContext {
   ingest: Ingest;
   /** Makes what was just written durable and live (the core's flush: commit, then publish to the feed). */
   flush: () => Promise<void>;
-  /** Recording rule groups and their health (`GET /api/v1/rules`). */
+  /** Recording rule groups and their health (listed by `GET /api/v1/rules`, in alerts-api.ts). */
   rules?: () => GroupStatus[];
   metadata: MetadataRegistry;
   version: string;
@@ -145,7 +145,6 @@ export async function promApi(ctx: PromApiContext, req: IncomingMessage, res: Se
     path === '/api/v1/labels' ||
     path === '/api/v1/metadata' ||
     path === '/api/v1/status/buildinfo' ||
-    path === '/api/v1/rules' ||
     path === '/api/v1/import' ||
     /^\/api\/v1\/label\/[^/]+\/values$/.test(path);
   if (!known) return false;
@@ -167,12 +166,6 @@ export async function promApi(ctx: PromApiContext, req: IncomingMessage, res: Se
 async function route(ctx: PromApiContext, req: IncomingMessage, res: ServerResponse, url: URL, path: string): Promise<void> {
   const now = ctx.now();
   if (path === '/api/v1/import') return importHandler(ctx, req, res);
-  if (path === '/api/v1/rules') {
-    // Prometheus's shape (Grafana reads it): every group and rule, with its health and last error.
-    const type = url.searchParams.get('type');
-    const groups = (ctx.rules?.() ?? []).map((g) => ({ ...g, rules: g.rules.filter((r) => !type || (type === 'record' ? r.type === 'recording' : type === 'alert' ? r.type === 'alerting' : true)) }));
-    return ok(res, { groups });
-  }
   const p = await params(req, url);
   const limits = (): EngineLimits => {
     const t = p.get('timeout');

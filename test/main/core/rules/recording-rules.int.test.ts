@@ -163,13 +163,19 @@ describe.skipIf(!haveProm)('recording rules against a real Prometheus evaluating
       data: { groups: Array<{ name: string; file: string; rules: Array<{ name: string; type: string; health: string; lastError: string }> }> };
     };
     const byName = new Map(body.data.groups.map((g) => [g.name, g]));
-    expect([...byName.keys()].sort()).toEqual(['node-exporter', 'node-exporter.rules', 'radiator-test']);
+    // Radiator's own alert rules first (one group), then the recording rule groups.
+    expect([...byName.keys()].sort()).toEqual(['node-exporter', 'node-exporter.rules', 'radiator', 'radiator-test']);
+    expect(body.data.groups[0]!.name).toBe('radiator');
     const rec = byName.get('node-exporter.rules')!.rules;
     expect(rec.every((r) => r.type === 'recording' && r.health === 'ok')).toBe(true);
     const alerts = byName.get('node-exporter')!.rules;
     expect(alerts.every((r) => r.type === 'alerting' && r.health === 'unknown' && /not evaluated here/.test(r.lastError))).toBe(true);
     const onlyRec = (await (await fetch(`${rad.url}/api/v1/rules?type=record`)).json()) as { data: { groups: Array<{ rules: unknown[] }> } };
     expect(onlyRec.data.groups.flatMap((g) => g.rules)).toHaveLength(15 + RECORDED_BY_OWN.length);
+    const onlyAlerts = (await (await fetch(`${rad.url}/api/v1/rules?type=alert`)).json()) as { data: { groups: Array<{ name: string; rules: Array<{ type: string }> }> } };
+    // Radiator's shipped alert rules, and the file's alerting group; no recording group.
+    expect(onlyAlerts.data.groups.map((g) => g.name)).toEqual(['radiator', 'node-exporter']);
+    expect(onlyAlerts.data.groups.flatMap((g) => g.rules).every((r) => r.type === 'alerting')).toBe(true);
     // What the rules wrote went through the door, counted like any receiver's input.
     const metrics = await (await fetch(`${rad.url}/metrics`)).text();
     const value = (line: string) => Number(metrics.split('\n').find((l) => l.startsWith(line))?.split(' ').pop());

@@ -255,6 +255,17 @@ test('a Grafana dashboard becomes a board per row and a playlist, with what coul
   await page.goto(`${base}/?board=service-overview-traffic`);
   await expect(page.getByTestId('board-title')).toHaveText('Service overview · Traffic');
   await expect(page.locator('[data-shown="true"] [data-panel]')).toHaveCount(4);
+
+  // The board's variables show on its settings, and a value can be changed there.
+  await openSettings(page, 'boards');
+  await page.locator('[data-board-item="service-overview-traffic"]').click();
+  const vars = page.getByTestId('board-variables');
+  await expect(vars).toContainText('$env');
+  const env = vars.locator('textarea').nth(2);
+  await expect(env).toHaveValue('prod');
+  await env.fill('staging');
+  await page.getByTestId('save-board').click();
+  await expect.poll(async () => (await boardOf('service-overview-traffic'))?.variables.find((v) => v.name === 'env')?.value).toBe('staging');
 });
 
 test('a board from the watched directory is read-only here and names its file', async ({ page }) => {

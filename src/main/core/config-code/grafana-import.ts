@@ -196,7 +196,10 @@ export function variablesOf(dash: Json, caveats: string[]): BoardVariable[] {
       caveats.push(`only the first ${MAX_BOARD_VARIABLES} variables were kept; $${name} and any after it were not`);
       break;
     }
-    const current = list(obj(v.current).value).slice(0, MAX_VARIABLE_VALUES);
+    // A query variable saved empty is one Grafana fills in on load (its first value): not saved.
+    const current = list(obj(v.current).value)
+      .filter((x) => !(type === 'query' && x === ''))
+      .slice(0, MAX_VARIABLE_VALUES);
     const options = arr(v.options).map((o) => str(obj(o).value)).filter((x): x is string => x !== undefined && x !== '$__all');
     const queryText = typeof v.query === 'string' ? v.query : '';
     // A custom or interval variable lists its values in `query` (`options` holds only the saved one).

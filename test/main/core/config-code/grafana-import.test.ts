@@ -117,6 +117,38 @@ describe('Grafana dashboard → board', () => {
   });
 });
 
+describe('template variables → board variables', () => {
+  const list = [
+    { name: 'ds', type: 'datasource', query: 'prometheus' },
+    { name: 'cluster', type: 'query', current: { text: '', value: '' } }, // filled in by Grafana on load
+    { name: 'pods', type: 'query', multi: true, current: { value: ['a', 'b'] } },
+    { name: 'ns', type: 'query', includeAll: true, allValue: 'prod-.*', current: { value: ['$__all'] } },
+    { name: 'res', type: 'interval', query: '1m,5m', current: { value: '5m' } },
+    { name: 'lim', type: 'constant', query: '10' },
+    { name: 'f', type: 'adhoc' },
+  ];
+  const dash = { title: 'V', templating: { list }, panels: [{ type: 'stat', title: 'S', gridPos: { x: 0, y: 0, w: 6, h: 4 }, targets: [{ expr: 'topk($lim, sum by (pod) (rate(x{cluster="$cluster", pod=~"$pods", ns=~"$ns"}[$res])))' }] }] };
+  const r = convertGrafanaDashboard(dash);
+  const board = BoardSchema.parse(r.boards[0]);
+
+  it('keeps saved values (several for multi-value), All as its all value, empty as all; leaves out data source and ad hoc ones', () => {
+    expect(board.variables).toEqual([
+      { name: 'cluster', value: '.*', options: [] },
+      { name: 'pods', value: ['a', 'b'], options: [] },
+      { name: 'ns', value: 'prod-.*', options: [] },
+      { name: 'res', value: '5m', options: ['1m', '5m'] },
+      { name: 'lim', value: '10', options: [] },
+    ]);
+    expect(r.caveats).toContain('the ad hoc filter $f has no Radiator equivalent: queries are not filtered by it');
+    expect(r.playlist).toBeNull(); // one section: one board, under the dashboard's own id
+    expect(board.id).toBe('v');
+  });
+
+  it('puts them into the query the screen subscribes to', () => {
+    expect(boardWithVariables(board).panels[0]!.queries[0]!.expr).toBe('topk(10, sum by (pod) (rate(x{cluster=~".*", pod=~"(a|b)", ns=~"prod-.*"}[5m])))');
+  });
+});
+
 describe('rewriteExpr', () => {
   it.each([
     ['up{job="$job"}', 'up'],

@@ -24,7 +24,8 @@ export interface Screen<T> {
 /** Grafana's grid is 24 columns wide. */
 export const GRAFANA_COLUMNS = 24;
 /** A board's grid rows: one screenful of Grafana height units (half of one for a short section,
- * so a strip of stats neither hugs the top of the screen nor stretches into a wall). */
+ * its panels twice as tall when that fits, so a strip of stats does not hug the top of an empty
+ * screen, nor stretch into a wall). */
 const BOARD_ROWS = GRAFANA_SCREEN_UNITS;
 
 /** Clamps into the 24 columns and moves each panel up as far as the panels above it allow, as
@@ -73,8 +74,14 @@ export function screensOf<T>(section: ReadonlyArray<GridItem<T>>, screenUnits = 
  * (edges rounded, never below one row, overlaps moved down) when a panel is taller than that. */
 function fit<T>(band: Array<GridItem<T>>, height: number, screenUnits: number): Screen<T> {
   const maxRows = 48;
-  // A short band (a row of stats) gets at least half a screen, not a strip along the top.
-  if (height <= screenUnits) return { rows: Math.max(Math.ceil(screenUnits / 2), height), items: band };
+  // A short band (a row of stats) is drawn twice as tall where that still fits half a screen,
+  // and gets at least half a screen: not a strip along the top of an empty TV.
+  if (height <= screenUnits) {
+    const half = Math.ceil(screenUnits / 2);
+    const f = height * 2 <= half ? 2 : 1;
+    const items = f === 1 ? band : band.map((p) => ({ ...p, y: p.y * f, h: p.h * f }));
+    return { rows: Math.max(half, height * f), items };
+  }
   if (height <= maxRows) return { rows: height, items: band };
   const k = maxRows / height;
   const scaled = settle(band.map((p) => {

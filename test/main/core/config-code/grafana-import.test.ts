@@ -47,8 +47,10 @@ describe('Grafana dashboard → board', () => {
     ]);
   });
 
-  it("keeps Grafana's 24 columns and heights, each row from the top of its board, without overlaps", () => {
-    expect(byTitle.get('Error ratio')).toMatchObject({ x: 0, y: 0, w: 6, h: 6 });
+  it("keeps Grafana's 24 columns and heights (doubled for a short row), each row from the top of its board, without overlaps", () => {
+    // The row of stats above the first row is short: drawn twice as tall, on half a screen.
+    expect(byTitle.get('Error ratio')).toMatchObject({ x: 0, y: 0, w: 6, h: 12 });
+    expect(boards[0]!.rows).toBe(12);
     expect(byTitle.get('CPU busy')).toMatchObject({ x: 6, w: 6 });
     expect(byTitle.get('Busiest routes')).toMatchObject({ x: 12, w: 12 });
     expect(byTitle.get('Latency p95 (old graph)')).toMatchObject({ x: 12, y: 0, w: 12, h: 8 });

@@ -83,11 +83,15 @@ function fit<T>(band: Array<GridItem<T>>, height: number, screenUnits: number): 
     return { rows: Math.max(half, height * f), items };
   }
   if (height <= maxRows) return { rows: height, items: band };
-  const k = maxRows / height;
-  const scaled = settle(band.map((p) => {
-    const y = Math.floor(p.y * k);
-    return { ...p, y, h: Math.max(1, Math.floor((p.y + p.h) * k) - y) };
-  }));
+  // Panels raised to one row push those below them down: shrink a little more until it fits.
+  let scaled: Array<GridItem<T>> = band;
+  for (let k = maxRows / height; k > 0; k *= 0.9) {
+    scaled = settle(band.map((p) => {
+      const y = Math.floor(p.y * k);
+      return { ...p, y, h: Math.max(1, Math.floor((p.y + p.h) * k) - y) };
+    }));
+    if (Math.max(...scaled.map((p) => p.y + p.h)) <= maxRows) break;
+  }
   const rows = Math.max(...scaled.map((p) => p.y + p.h));
   return { rows: Math.min(maxRows, Math.max(screenUnits, rows)), items: scaled };
 }

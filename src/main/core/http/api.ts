@@ -27,6 +27,7 @@ import { sendJson, sendText } from './respond.ts';
 import { INTERNAL_SERIES } from '../arriving/index.ts';
 import { ARRIVING_PATH, arrivingApi } from './arriving-api.ts';
 import { serveStatic } from './static-files.ts';
+import { allowed, routeOf } from './routes.ts';
 import type { TelemetryRoutes } from './telemetry-routes.ts';
 
 export interface ApiContext {
@@ -108,6 +109,14 @@ export function apiHandler(ctx: ApiContext) {
   const arriving = arrivingApi({ store: ctx.store, metadata: ctx.prom.metadata, boards: () => ctx.settingsStore.current.boards });
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const p = url.pathname;
+    // The route table decides what is served: a method its route does not have is a 405 naming
+    // the ones it has, and an API path no route has is a 404, before any handler runs.
+    const route = routeOf(p);
+    if (route && !(route.methods as Record<string, unknown>)[req.method ?? 'GET']) {
+      const allow = allowed(route);
+      throw new RadiatorError('METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${route.path}; use ${allow.join(', ')}`, { extra: { allow } });
+    }
+    if (!route && p.startsWith('/api/')) throw new RadiatorError('NOT_FOUND', `no such endpoint ${p}`);
     if (p === ARRIVING_PATH) return arriving(req, res, url);
     if (p === PUSH_PREFIX || p.startsWith(PUSH_PREFIX + '/') || p.startsWith(PUSH_PREFIX + '@base64/')) return pushRoute(ctx, req, res, url);
     if (await ctx.telemetry.route(req, res, url)) return;

@@ -26,6 +26,7 @@ export function sendError(res: ServerResponse, e: unknown): void {
   const headers: Record<string, string> = {};
   const after = err.extra?.retryAfterSeconds;
   if (err.retryable) headers['Retry-After'] = typeof after === 'number' ? String(after) : '1';
+  if (err.code === 'METHOD_NOT_ALLOWED' && Array.isArray(err.extra?.allow)) headers.Allow = (err.extra.allow as string[]).join(', ');
   // A body we did not read (413 on Content-Length) would otherwise stall the connection.
   if (err.code === 'INGEST_BODY_TOO_LARGE' || err.code === 'UNSUPPORTED_CONTENT_ENCODING') headers.Connection = 'close';
   sendJson(res, err.status, err.toBody(), headers);

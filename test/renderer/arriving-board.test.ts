@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { ARRIVING_MAX_TILES, arrivingBoard, gridFor, tileTitle } from '../../src/renderer/src/lib/arriving-board.ts';
 import { layoutForScreen } from '../../src/renderer/src/lib/board-layout.ts';
-import { emptyWords, nameList } from '../../src/renderer/src/lib/empty-words.ts';
+import { emptyParts, emptyWords, nameList } from '../../src/renderer/src/lib/empty-words.ts';
 import type { Arrival } from '../../src/shared/arriving.ts';
 import { BoardSchema } from '../../src/shared/boards.ts';
 
@@ -57,9 +57,23 @@ describe('a single-panel board', () => {
     expect(l.panels[0]).toMatchObject({ x: 0, y: 0, w: 1, h: 1 });
   });
 
-  it('leaves boards of several panels as they are', () => {
-    const b = BoardSchema.parse({ id: 'two', title: 'Two', panels: [{ id: 'a', type: 'text', x: 0, y: 0, w: 1, h: 1 }, { id: 'b', type: 'text', x: 1, y: 0, w: 1, h: 1 }] });
+  it('leaves boards of several panels as they are when they reach the bottom', () => {
+    const b = BoardSchema.parse({ id: 'two', title: 'Two', rows: 2, panels: [{ id: 'a', type: 'text', x: 0, y: 0, w: 1, h: 2 }, { id: 'b', type: 'text', x: 1, y: 0, w: 1, h: 1 }] });
     expect(layoutForScreen(b)).toBe(b);
+  });
+
+  it('draws no rows below the lowest panel, so the panels fill the screen', () => {
+    const b = BoardSchema.parse({ id: 'short', title: 'Short', columns: 24, rows: 24, panels: [{ id: 'a', type: 'text', x: 0, y: 0, w: 12, h: 8 }, { id: 'b', type: 'text', x: 12, y: 4, w: 12, h: 12 }] });
+    const l = layoutForScreen(b);
+    expect(l.rows).toBe(16);
+    expect(l.panels).toEqual(b.panels);
+  });
+});
+
+describe('empty panel words in two parts', () => {
+  it('a short headline, and the names it waits for apart (set small, they break anywhere)', () => {
+    expect(emptyParts('stat', ['node_pressure_cpu_waiting_seconds_total', 'node_load1'])).toEqual({ headline: 'Nothing received yet', detail: 'for node_pressure_cpu_waiting_seconds_total and node_load1' });
+    expect(emptyParts('table', [])).toEqual({ headline: 'None right now', detail: null });
   });
 });
 

@@ -11,10 +11,18 @@ export function nameList(names: readonly string[], max = 3): string {
   return `${names.slice(0, max - 1).join(', ')} and ${names.length - (max - 1)} more`;
 }
 
-/** `waiting`: the names the panel's queries read that nothing has sent yet (undefined: unknown). */
-export function emptyWords(panelType: string, waiting: readonly string[] | undefined): string {
-  if (waiting && waiting.length > 0) return `Nothing received yet for ${nameList(waiting)}`;
+/** What an empty panel says, as a headline of short words (set large, wrapped between words) and
+ * the names it waits for (set at the smallest TV size: metric names are long and break anywhere).
+ * `waiting`: the names the panel's queries read that nothing has sent yet (undefined: unknown). */
+export function emptyParts(panelType: string, waiting: readonly string[] | undefined): { headline: string; detail: string | null } {
+  if (waiting && waiting.length > 0) return { headline: 'Nothing received yet', detail: `for ${nameList(waiting)}` };
   // A list with nothing in it is an answer (no check failing, no route erroring).
-  if (LIST_TYPES.has(panelType)) return 'None right now';
-  return 'Nothing to show yet';
+  if (LIST_TYPES.has(panelType)) return { headline: 'None right now', detail: null };
+  return { headline: 'Nothing to show yet', detail: null };
+}
+
+/** The same, as one sentence. */
+export function emptyWords(panelType: string, waiting: readonly string[] | undefined): string {
+  const p = emptyParts(panelType, waiting);
+  return p.detail ? `${p.headline} ${p.detail}` : p.headline;
 }

@@ -97,6 +97,20 @@ function readQuoted(c: Cursor): string {
   }
 }
 
+/** An OpenMetrics exemplar after " # ": a label set, a value, an optional timestamp — checked as
+ * Prometheus's parser checks it (the exemplar itself is not kept). */
+function checkExemplar(text: string, line: number): void {
+  const c: Cursor = { s: text, i: 0, line };
+  if (c.s[0] !== '{') throw new ExpositionError(line, `expected a label set after " # " (an exemplar), got "${text.slice(0, 40)}"`);
+  readLabels(c, true);
+  if (c.s[c.i] !== ' ') throw new ExpositionError(line, 'an exemplar needs a value after its label set');
+  const fields = c.s.slice(c.i + 1).split(' ');
+  if (fields.length > 2 || fields[0] === '' || parsePromFloat(fields[0]!) === undefined) {
+    throw new ExpositionError(line, `expected an exemplar's value and an optional timestamp, got "${c.s.slice(c.i + 1, c.i + 41)}"`);
+  }
+  if (fields.length === 2 && parsePromFloat(fields[1]!) === undefined) throw new ExpositionError(line, `expected an exemplar's timestamp, got "${fields[1]}"`);
+}
+
 function readLabels(c: Cursor, openMetrics: boolean): Array<[string, string]> {
   const labels: Array<[string, string]> = [];
   const seen = new Set<string>();
@@ -191,7 +205,13 @@ export function parseExposition(text: string, opts: ParseOptions): MetricFamily[
       }
       const m = /^#[ \t]+(HELP|TYPE|UNIT)[ \t]+([a-zA-Z_:][a-zA-Z0-9_:]*)(?:[ \t]+(.*))?$/.exec(lead) ?? (om ? null : undefined);
       if (m === null) throw new ExpositionError(lineNo, `malformed comment "${lead.slice(0, 60)}"`);
-      if (!m) continue; // any other comment in the text format
+      if (!m) {
+        // Any other comment in the text format, but a HELP or TYPE must name a metric (as
+        // Prometheus's text parser and the Pushgateway refuse "# TYPE #").
+        const kw = /^#[ \t]+(HELP|TYPE)[ \t]+(\S)/.exec(lead);
+        if (kw && !/[a-zA-Z_:]/.test(kw[2]!)) throw new ExpositionError(lineNo, `invalid metric name in comment: "${lead.slice(0, 60)}"`);
+        continue;
+      }
       const [, kw, name, rest = ''] = m;
       if (kw === 'TYPE') {
         const t = rest.trim();
@@ -222,6 +242,7 @@ export function parseExposition(text: string, opts: ParseOptions): MetricFamily[
     const rest = c.s.slice(c.i).trim();
     // OpenMetrics exemplars follow " # ".
     const exemplarAt = om ? rest.indexOf(' # ') : -1;
+    if (exemplarAt >= 0) checkExemplar(rest.slice(exemplarAt + 3), lineNo);
     const fields = (exemplarAt >= 0 ? rest.slice(0, exemplarAt) : rest).split(/[ \t]+/);
     if (fields.length > 2 || fields[0] === '') throw new ExpositionError(lineNo, `expected a value and an optional timestamp, got "${rest.slice(0, 60)}"`);
     const value = parsePromFloat(fields[0]!);

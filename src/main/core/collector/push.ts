@@ -69,11 +69,12 @@ export function parseGroupingPath(path: string): GroupingKey {
 
 export type PushFormat = 'text' | 'openmetrics' | 'protobuf';
 
-/** The Pushgateway reads the format from Content-Type and falls back to text. */
+/** As the Pushgateway: delimited protobuf when Content-Type says so, and the text format for
+ * everything else — OpenMetrics included, which the Pushgateway reads with its text parser (so an
+ * exemplar or a fractional timestamp there is refused, as it refuses them). */
 export function pushFormat(contentType: string | undefined): PushFormat {
   const ct = (contentType ?? '').toLowerCase();
   if (ct.startsWith('application/vnd.google.protobuf') && ct.includes('io.prometheus.client.metricfamily')) return 'protobuf';
-  if (ct.startsWith('application/openmetrics-text')) return 'openmetrics';
   return 'text';
 }
 

@@ -55,6 +55,8 @@ describe('Prometheus text format', () => {
     ['a bad escape', 'a{x="\\q"} 1\n', /invalid escape/],
     ['an unterminated value', 'a{x="1} 1\n', /unterminated label value/],
     ['a fractional timestamp', 'a 1 1.5\n', /expected integer as timestamp/],
+    ['a TYPE without a metric name', '# TYPE #\na 1\n', /line 1: invalid metric name in comment/],
+    ['a HELP without a metric name', 'a 1\n# HELP 1a text\n', /line 2: invalid metric name in comment/],
   ])('refuses %s, naming the line', (_t, input, re) => {
     expect(() => text(input)).toThrow(re);
   });
@@ -84,6 +86,15 @@ describe('OpenMetrics', () => {
 
   it('requires # EOF', () => {
     expect(() => om('# TYPE a gauge\na 1\n')).toThrow(/missing "# EOF"/);
+  });
+
+  it('refuses an exemplar without its value or with a bad one, as Prometheus does', () => {
+    const c = (ex: string) => om(`# TYPE e counter\ne_total 1 # ${ex}\n# EOF\n`);
+    expect(() => c('{trace_id="a"}')).toThrow(/line 2: an exemplar needs a value/);
+    expect(() => c('{trace_id="a"} x')).toThrow(/exemplar's value/);
+    expect(() => c('trace_id="a" 1')).toThrow(/expected a label set/);
+    expect(() => c('{trace_id="a"} 1 x')).toThrow(/exemplar's timestamp/);
+    expect(c('{trace_id="a"} 0.5 1520879607.789')[0]!.samples[0]!.value).toBe(1);
   });
 });
 

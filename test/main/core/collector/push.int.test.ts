@@ -128,6 +128,19 @@ const STEPS: Step[] = [
   { method: 'DELETE', path: '/metrics/job/never-pushed' },
   { method: 'GET', path: '/metrics/job/j1' },
   { method: 'PUT', path: '/metrics/job/j5/job/ignored', body: 'dupjob 1\n' },
+  // What Prometheus's parsers refuse: a TYPE or HELP comment without a metric name, a label value
+  // that is not UTF-8, an OpenMetrics exemplar without its value.
+  { method: 'PUT', path: '/metrics/job/strict1', body: '# TYPE #\nx 1\n' },
+  { method: 'PUT', path: '/metrics/job/strict2', body: '# HELP #\nx 1\n' },
+  { method: 'PUT', path: '/metrics/job/strict3', body: Buffer.concat([Buffer.from('u{a="'), Buffer.from([0xff, 0xfe]), Buffer.from('"} 1\n')]) },
+  {
+    method: 'PUT',
+    path: '/metrics/job/strict4',
+    body: '# TYPE e counter\ne_total 1 # {trace_id="a"}\n# EOF\n',
+    headers: { 'Content-Type': 'application/openmetrics-text; version=1.0.0' },
+  },
+  { method: 'PUT', path: '/metrics/job/strict5', body: '# TYPE e counter\ne_total 1 # {trace_id="a"} 1\n# EOF\n', headers: { 'Content-Type': 'application/openmetrics-text; version=1.0.0' } },
+  { method: 'PUT', path: '/metrics/job/strict6', body: '# comment that is fine\n#\nok 1\n' },
 ];
 
 /** Pushed series as `name{labels} value`, empty labels dropped (as a scrape would). */

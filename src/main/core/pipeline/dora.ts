@@ -237,10 +237,20 @@ export function computeDora(input: DoraInput): DoraResult {
     leadTimesByDeploy.set(d.id, list);
   }
 
+  // The deployment an incident names: by its commit's full sha, or a short one (an issue's
+  // "root cause: 0d1a26e") that begins exactly one shipped commit.
+  const causeOf = (s: string | undefined): Deployment | undefined => {
+    if (s === undefined) return undefined;
+    const exact = firstShipped.get(s);
+    if (exact || s.length >= 40 || s.length < 7) return exact;
+    const hits = [...firstShipped.keys()].filter((k) => k.startsWith(s));
+    return hits.length === 1 ? firstShipped.get(hits[0]!) : undefined;
+  };
+
   // Change failures: a failed deployment, or a successful one an incident was traced to.
   const blamed = new Set<string>();
   for (const i of input.incidents) {
-    const d = i.deploymentSha === undefined ? undefined : firstShipped.get(i.deploymentSha);
+    const d = causeOf(i.deploymentSha);
     if (d) blamed.add(d.id);
   }
   const isFailure = (d: Deployment) => !d.success || blamed.has(d.id);
@@ -252,7 +262,7 @@ export function computeDora(input: DoraInput): DoraResult {
   const restoreTimes: number[] = [];
   let open = 0;
   for (const i of input.incidents) {
-    const causedAt = i.deploymentSha === undefined ? undefined : firstShipped.get(i.deploymentSha)?.finishedAt;
+    const causedAt = causeOf(i.deploymentSha)?.finishedAt;
     const start = causedAt === undefined ? i.openedAt : Math.min(i.openedAt, causedAt);
     if (!inWindow(start)) continue;
     if (i.resolvedAt === null) open++;

@@ -132,6 +132,44 @@ describe('webhooks', () => {
   });
 });
 
+describe('incidents linked to the deploy that caused them (Four Keys: "root cause: <sha>" in the issue)', () => {
+  it('counts a GitHub incident naming a deploy\'s commit as that deploy\'s failure, by a short sha too', async () => {
+    const c = await startTestCore({ pipeline: { webhooks: [{ id: 'shop', type: 'github', secret: GH_SECRET, environments: ['production'] }] } });
+    try {
+      const send = (event: string, body: Buffer) =>
+        fetch(`${c.url}/api/v1/webhooks/github/shop`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'X-GitHub-Event': event, 'X-GitHub-Delivery': crypto.randomUUID(), 'X-Hub-Signature-256': hmacSignature(GH_SECRET, body) },
+          body,
+        });
+      const dora = async () => ((await (await fetch(`${c.url}/api/v1/pipeline/dora?window=90d`)).json()) as { changeFailureRate: { failures: number; deployments: number } }).changeFailureRate;
+      expect((await send('deployment_status', fixture('github-deployment_status'))).status).toBe(200);
+      // An incident that names no commit blames no deploy.
+      expect((await send('issues', fixture('github-issues-opened'))).status).toBe(200);
+      expect(await dora()).toMatchObject({ failures: 0, deployments: 1 });
+      // One that says which commit caused it (short sha, as people write it) does.
+      const named = JSON.parse(fixture('github-issues-opened').toString()) as { issue: { number: number; body: string } };
+      named.issue.number = 42;
+      named.issue.body += '\n\nroot cause: 0d1a26e';
+      expect((await send('issues', Buffer.from(JSON.stringify(named)))).status).toBe(200);
+      const incident = c.core.store.events.query({ kinds: ['incident'], from: 0 }).find((e) => e.tags.includes('incident:acme/shop#42'))!;
+      expect(incident.tags).toContain('sha:0d1a26e');
+      expect(await dora()).toMatchObject({ failures: 1, deployments: 1 });
+    } finally {
+      await c.stop();
+    }
+  });
+
+  it('reads the root cause from a GitLab incident\'s description', async () => {
+    const body = JSON.parse(fixture('gitlab-issue').toString()) as { object_attributes: { description: string; iid: number } };
+    body.object_attributes.description += ' Root cause: DA1560886D4F094C3E6C9EF40349F7D38B5D27D7';
+    body.object_attributes.iid = 99;
+    expect((await gitlab('Issue Hook', Buffer.from(JSON.stringify(body)))).status).toBe(200);
+    const e = events('incident').find((x) => x.tags.includes('incident:acme/payments#99'))!;
+    expect(e.tags).toContain('sha:da1560886d4f094c3e6c9ef40349f7d38b5d27d7');
+  });
+});
+
 describe('DORA over the API', () => {
   it('computes the four keys from the stored deploys, commits and incidents', async () => {
     // A known history in a fresh core: three successful deploys a day apart and one failed; each

@@ -75,6 +75,14 @@ export const firstLine = (v: unknown, max = 120): string => (typeof v === 'strin
 export const obj = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 export const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 /** A 40-hex commit id, or null. */
+/** The commit an incident names as its cause, Four Keys' way: "root cause: <sha>" (7–40 hex
+ * characters) anywhere in the issue's body. Lower case; null when there is none. */
+export function rootCause(text: unknown): string | null {
+  if (typeof text !== 'string') return null;
+  const m = /root cause:\s*([0-9a-f]{7,40})\b/i.exec(text);
+  return m ? m[1]!.toLowerCase() : null;
+}
+
 export const sha = (v: unknown): string | null => (typeof v === 'string' && /^[0-9a-f]{40}$/i.test(v) ? v.toLowerCase() : null);
 
 /** Commits pushed: one `change` event each (at most MAX per push), for lead time. */

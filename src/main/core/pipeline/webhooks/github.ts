@@ -4,7 +4,7 @@
 // issues labelled "incident" (opened and closed: change failure rate, time to restore), and
 // pull_request (merges).
 
-import { arr, buildSamples, buildTag, commitEvents, deployEvent, firstLine, obj, parseTime, sha, str, type ParseResult, type PipelineAction } from './actions.ts';
+import { arr, buildSamples, buildTag, commitEvents, deployEvent, firstLine, obj, parseTime, rootCause, sha, str, type ParseResult, type PipelineAction } from './actions.ts';
 
 const isIncident = (issue: Record<string, unknown>) => arr(issue.labels).some((l) => /^incident$/i.test(String(obj(l).name ?? '')));
 
@@ -79,7 +79,9 @@ export function parseGitHub(event: string, body: unknown, environments: readonly
       const labelledNow = action === 'labeled' && /^incident$/i.test(String(obj(b.label).name ?? ''));
       if (!isIncident(issue)) return { what: `issue ${action} (not an incident)`, actions };
       if (action === 'opened' || labelledNow || action === 'reopened') {
-        actions.push({ type: 'event', kind: 'incident', ts: parseTime(issue.created_at) ?? Date.now(), tsEnd: null, title: firstLine(issue.title) || key, service, tags: [key, `repo:${repo}`] });
+        // "root cause: <sha>" in the body ties it to the deploy that shipped that commit (Four Keys).
+        const cause = rootCause(issue.body);
+        actions.push({ type: 'event', kind: 'incident', ts: parseTime(issue.created_at) ?? Date.now(), tsEnd: null, title: firstLine(issue.title) || key, service, tags: [key, `repo:${repo}`, ...(cause ? [`sha:${cause}`] : [])] });
       } else if (action === 'closed') {
         actions.push({ type: 'resolve', tag: key, at: parseTime(issue.closed_at) ?? Date.now() });
       }

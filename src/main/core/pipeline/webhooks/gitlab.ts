@@ -2,7 +2,7 @@
 // `object_kind`: push (commits), pipeline (builds: status, duration, queue, test stage time),
 // deployment (deploys), issue (incidents: type "incident" or labelled "incident").
 
-import { arr, buildSamples, buildTag, commitEvents, deployEvent, firstLine, obj, parseTime, sha, str, type ParseResult, type PipelineAction } from './actions.ts';
+import { arr, buildSamples, buildTag, commitEvents, deployEvent, firstLine, obj, parseTime, rootCause, sha, str, type ParseResult, type PipelineAction } from './actions.ts';
 
 export function parseGitLab(body: unknown, environments: readonly string[] = []): ParseResult {
   const b = obj(body);
@@ -63,7 +63,8 @@ export function parseGitLab(body: unknown, environments: readonly string[] = [])
       const key = `incident:${repo}#${String(a.iid ?? a.id ?? '?')}`;
       const action = str(a.action);
       if (action === 'open' || action === 'reopen') {
-        actions.push({ type: 'event', kind: 'incident', ts: parseTime(a.created_at) ?? Date.now(), tsEnd: null, title: firstLine(a.title) || key, service, tags: [key, `repo:${repo}`] });
+        const cause = rootCause(a.description);
+        actions.push({ type: 'event', kind: 'incident', ts: parseTime(a.created_at) ?? Date.now(), tsEnd: null, title: firstLine(a.title) || key, service, tags: [key, `repo:${repo}`, ...(cause ? [`sha:${cause}`] : [])] });
       } else if (action === 'close' || a.state === 'closed') {
         actions.push({ type: 'resolve', tag: key, at: parseTime(a.closed_at) ?? parseTime(a.updated_at) ?? Date.now() });
       }

@@ -21,6 +21,8 @@ const PSEUDO_FS = new Set([
 // node_exporter's default --collector.diskstats.device-exclude
 const DISK_EXCLUDE = /^(z?ram|loop|fd|(h|s|v|xv)d[a-z]|nvme\d+n\d+p)\d+$/;
 const MAX_DEVICES = 16;
+/** The `job` label of this machine's own series (a node_exporter scrape has its own job). */
+export const HOST_JOB = 'radiator_host';
 
 function readProc(path: string): string | null {
   try {
@@ -34,17 +36,22 @@ export class HostMetrics {
   private readonly extraPaths: string[];
   private prevCpu: { idle: number; total: number } | null = null;
 
+  /** The labels every series carries, as a scrape target's do (`job`, `instance`), so a
+   * node_exporter scraped on the same machine never makes the same series as this sampler. */
+  private readonly identity: Array<[string, string]>;
+
   /** `extraPaths`: directories whose filesystem is always reported (the data directory). */
-  constructor(extraPaths: string[] = []) {
+  constructor(extraPaths: string[] = [], instance: string = os.hostname()) {
     this.extraPaths = extraPaths;
+    this.identity = [['instance', instance], ['job', HOST_JOB]];
   }
 
   collect(): MetricSample[] {
     const out: MetricSample[] = [];
     const g = (name: string, labels: Array<[string, string]>, value: number, help: string) =>
-      Number.isFinite(value) && out.push({ name, labels, value, type: 'gauge', help });
+      Number.isFinite(value) && out.push({ name, labels: [...labels, ...this.identity], value, type: 'gauge', help });
     const c = (name: string, labels: Array<[string, string]>, value: number, help: string) =>
-      Number.isFinite(value) && out.push({ name, labels, value, type: 'counter', help });
+      Number.isFinite(value) && out.push({ name, labels: [...labels, ...this.identity], value, type: 'counter', help });
 
     // CPU
     let idle = 0;

@@ -246,6 +246,12 @@ function sectionsOf(panels: unknown[]): Array<{ title: string | null; panels: Js
 /** Grafana's time series has thresholds by default (green, red at 80) but draws them only when
  * asked to (custom.thresholdsStyle); ours always draws them, so only drawn ones come across. */
 function drawsThresholds(p: Json, ours: PanelInput['type']): boolean {
+  // A stat whose colour mode is "none" (or a fixed colour) shows no state: its default thresholds
+  // (green, red at 80) would make "RAM Total 24 GiB" critical on the TV.
+  if (ours === 'stat') {
+    const fixed = str(obj(obj(obj(p.fieldConfig).defaults).color).mode) === 'fixed';
+    return str(obj(p.options).colorMode) !== 'none' && !fixed;
+  }
   if (ours !== 'timeseries' || p.type === 'graph') return true;
   const mode = str(obj(obj(obj(obj(p.fieldConfig).defaults).custom).thresholdsStyle).mode) ?? 'off';
   return mode !== 'off';

@@ -109,6 +109,16 @@ describe('Node Exporter Full: template variables', () => {
   });
 });
 
+describe('Node Exporter Full: stat colours', () => {
+  it('keeps no thresholds on a stat Grafana draws without colour (RAM Total is not "critical" at 24 GiB)', () => {
+    const r = convertGrafanaDashboard(load('node-exporter-full.json'));
+    const panel = (title: string) => r.boards.flatMap((b) => b.panels).find((p) => p.title === title)!;
+    for (const t of ['RAM Total', 'RootFS Total', 'Uptime', 'CPU Cores']) expect(panel(t).thresholds ?? [], t).toEqual([]);
+    // A gauge keeps its thresholds.
+    expect((panel('RAM Used').thresholds ?? []).length).toBeGreaterThan(0);
+  });
+});
+
 describe('recording rules a dashboard reads', () => {
   // The node-mixin's USE dashboards read series its rules record.
   const dash = {

@@ -16,6 +16,7 @@ import { startCore } from './core/core.ts';
 import { startDemo } from './core/demo/simulator.ts';
 import { demoSettings, demoWebhooks, type DemoWebhooks } from './core/demo/pipeline.ts';
 import { parseDuration } from '../shared/settings.ts';
+import { applyHeapMode } from './core/heap-mode.ts';
 import { RadiatorError } from '../shared/errors.ts';
 
 /** Exit code when the store is damaged (exit 1 is a listener that cannot start, 2 bad flags). */
@@ -58,6 +59,8 @@ Options:
   -h, --help                    Print this help
 
 Durations: 1500 (ms), 90s, 5m, 3d. Settings precedence: defaults < settings file < flags.
+Environment: RADIATOR_HEAP=speed keeps V8's default heap sizing (the default is sized for a
+process that runs for months: --optimize-for-size).
 Exit codes: 0 after a clean stop; 2 for bad flags or settings; 1 when a listener cannot start;
 3 when the store is damaged (STORE_DAMAGED: restore a backup, or start again with --repair);
 4 when the disk holding the store is full (STORE_DISK_FULL: free space on it and start again).`;
@@ -238,6 +241,8 @@ export function parseServeArgs(argv: string[]): ServeArgs {
 }
 
 async function main(): Promise<void> {
+  // Before anything grows the heap (core/heap-mode.ts).
+  applyHeapMode();
   const args = parseServeArgs(process.argv.slice(2));
   const v = version();
   process.stdout.write(`radiator ${v} — data in ${args.dataDir}\n`);

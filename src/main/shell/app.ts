@@ -14,6 +14,7 @@ import type { AlertInstance } from '../../shared/alert-rules.ts';
 import type { AppInfo } from '../../shared/ipc-contract.ts';
 import type { Settings } from '../../shared/settings.ts';
 import { startCore, type Core } from '../core/core.ts';
+import { applyHeapMode } from '../core/heap-mode.ts';
 import { confOptions } from '../core/settings/conf-persistence.ts';
 import { openSettingsOrDefaults } from '../core/settings/settings-file.ts';
 import type { SettingsPersistence } from '../core/settings/settings-store.ts';
@@ -27,6 +28,9 @@ import { RendererRecovery } from './renderer-recovery.ts';
 import { trayMenu, type MenuAction, type MenuItem } from './tray-menu.ts';
 import { trayView } from './tray-state.ts';
 import { APP_ORIGIN, isAllowedNavigation, kioskPlan, pageUrl, windowOptions, type WindowPlan } from './window-options.ts';
+
+// V8 sized for a process that runs for months (core/heap-mode.ts), before the core starts.
+applyHeapMode();
 
 protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 

@@ -12,11 +12,11 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runScale } from './promql/scale.ts';
+import { pct, runScale, waitUntil } from './promql/scale.ts';
+import { freePort } from '../test/helpers/prometheus.ts';
 
 const { values: opt } = parseArgs({
   options: { runs: { type: 'string', default: '10' }, series: { type: 'string' }, 'scale-only': { type: 'boolean', default: false } },
@@ -32,30 +32,6 @@ const ROOT = resolve(import.meta.dirname, '..');
 const HOUR = 3_600_000;
 const work = mkdtempSync(join(tmpdir(), 'radiator-bench-promql-'));
 const log = (s: string) => process.stdout.write(s + '\n');
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => res(p));
-    });
-  });
-}
-
-async function waitUntil(fn: () => Promise<boolean>, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  for (;;) {
-    try {
-      if (await fn()) return;
-    } catch {
-      /* not yet */
-    }
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 // ── data: 100 counters, 20 gauges and a 10-bucket histogram per route, every 15 s for 24 h ──
 const end = Math.floor(Date.now() / HOUR) * HOUR - HOUR;
@@ -136,10 +112,6 @@ async function timeQuery(base: string, params: Record<string, string>): Promise<
   return performance.now() - t;
 }
 
-const pct = (xs: number[], p: number) => {
-  const s = xs.slice().sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
-};
 
 async function compare(name: string, run: (base: string) => Promise<number>): Promise<{ name: string; prom: number[]; rad: number[] }> {
   await run(promUrl);

@@ -1,20 +1,10 @@
 // Start `radiator serve` for a spec, on a port the spec can restart it on.
-import { createServer } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve, type Served } from '../test/helpers/serve.ts';
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../test/helpers/prometheus.ts';
 
 export const dataDir = () => mkdtempSync(join(tmpdir(), 'radiator-e2e-'));
 

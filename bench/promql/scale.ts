@@ -23,7 +23,7 @@ function rssMb(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
-async function waitUntil(fn: () => Promise<boolean>, ms: number): Promise<void> {
+export async function waitUntil(fn: () => Promise<boolean>, ms: number): Promise<void> {
   const end = Date.now() + ms;
   for (;;) {
     try {
@@ -36,7 +36,7 @@ async function waitUntil(fn: () => Promise<boolean>, ms: number): Promise<void> 
   }
 }
 
-const pct = (xs: number[], p: number) => {
+export const pct = (xs: number[], p: number) => {
   const s = xs.slice().sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
 };

@@ -4,6 +4,7 @@
 // problem named), saved, and pushed to every open screen.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CONFIG_PUT_SECTIONS } from './routes.ts';
 import { RadiatorError } from '../../../shared/errors.ts';
 import { MAX_BODY_BYTES } from '../../../shared/limits.ts';
 import { SettingsError } from '../../../shared/settings.ts';
@@ -89,18 +90,8 @@ export async function configApi(store: SettingsStore, req: IncomingMessage, res:
     return true;
   }
   // Whole sections: display settings, alert rules and webhooks, data sources.
-  const section = /^\/api\/v1\/config\/(display|alerts|sources|shell|pipeline|experiments|oncall|scrape|logs|client)$/.exec(p)?.[1] as
-    | 'scrape'
-    | 'logs'
-    | 'client'
-    | 'display'
-    | 'alerts'
-    | 'sources'
-    | 'shell'
-    | 'pipeline'
-    | 'experiments'
-    | 'oncall'
-    | undefined;
+  const name = /^\/api\/v1\/config\/([^/]+)$/.exec(p)?.[1];
+  const section = CONFIG_PUT_SECTIONS.find((x) => x === name);
   if (section) {
     if (m !== 'PUT') throw new RadiatorError('METHOD_NOT_ALLOWED', 'use PUT');
     try {

@@ -26,6 +26,9 @@ const read = (...m: Method[]): Partial<Record<Method, Scope>> => Object.fromEntr
 const admin = (...m: Method[]): Partial<Record<Method, Scope>> => Object.fromEntries(m.map((x) => [x, 'admin' as const]));
 const ingest = (...m: Method[]): Partial<Record<Method, Scope>> => Object.fromEntries(m.map((x) => [x, 'ingest' as const]));
 
+/** Sections replaced whole by `PUT /api/v1/config/<name>` (http/config-api.ts). */
+export const CONFIG_PUT_SECTIONS = ['display', 'alerts', 'sources', 'shell', 'pipeline', 'experiments', 'oncall', 'scrape', 'logs', 'client'] as const;
+
 export const ROUTES: readonly Route[] = [
   // ── receivers ──
   { path: '/api/v1/metrics', methods: ingest('POST'), receiver: 'json', summary: 'JSON samples (counters, gauges, timers, sets), batched' },
@@ -79,16 +82,7 @@ export const ROUTES: readonly Route[] = [
   { path: '/api/v1/config/boards/:id', methods: admin('PUT', 'DELETE'), summary: 'save or delete a board' },
   { path: '/api/v1/config/playlists/:id', methods: admin('PUT', 'DELETE'), summary: 'save or delete a playlist' },
   { path: '/api/v1/config/board-order', methods: admin('PUT'), summary: 'the boards in a new order' },
-  { path: '/api/v1/config/display', methods: admin('PUT'), summary: 'replace a live section (display)' },
-  { path: '/api/v1/config/alerts', methods: admin('PUT'), summary: 'replace a live section (alerts)' },
-  { path: '/api/v1/config/sources', methods: admin('PUT'), summary: 'replace a live section (sources)' },
-  { path: '/api/v1/config/shell', methods: admin('PUT'), summary: 'replace a live section (shell)' },
-  { path: '/api/v1/config/pipeline', methods: admin('PUT'), summary: 'replace a live section (pipeline)' },
-  { path: '/api/v1/config/experiments', methods: admin('PUT'), summary: 'replace a live section (experiments)' },
-  { path: '/api/v1/config/oncall', methods: admin('PUT'), summary: 'replace a live section (oncall)' },
-  { path: '/api/v1/config/scrape', methods: admin('PUT'), summary: 'replace a live section (scrape)' },
-  { path: '/api/v1/config/logs', methods: admin('PUT'), summary: 'replace a live section (logs)' },
-  { path: '/api/v1/config/client', methods: admin('PUT'), summary: 'replace a live section (client)' },
+  ...CONFIG_PUT_SECTIONS.map((name) => ({ path: `/api/v1/config/${name}`, methods: admin('PUT'), summary: `replace a live section (${name})` })),
   { path: '/api/v1/config/sections', methods: admin('GET'), summary: 'every section the settings UI edits (secrets kept back)' },
   { path: '/api/v1/config/sections/:name', methods: admin('GET', 'PUT'), summary: 'one section, with its revision; PUT with If-Match' },
   { path: '/api/v1/config/import', methods: admin('POST'), summary: 'boards, playlists and rules from YAML or JSON' },

@@ -59,8 +59,8 @@ Options:
   -h, --help                    Print this help
 
 Durations: 1500 (ms), 90s, 5m, 3d. Settings precedence: defaults < settings file < flags.
-Environment: RADIATOR_HEAP=speed keeps V8's default heap sizing (the default is sized for a
-process that runs for months: --optimize-for-size).
+Environment: RADIATOR_HEAP=small runs V8 with --optimize-for-size (less memory after a large
+import, slower ingest); the default keeps V8's heap sizing.
 Exit codes: 0 after a clean stop; 2 for bad flags or settings; 1 when a listener cannot start;
 3 when the store is damaged (STORE_DAMAGED: restore a backup, or start again with --repair);
 4 when the disk holding the store is full (STORE_DISK_FULL: free space on it and start again).`;

@@ -29,7 +29,7 @@ import { trayMenu, type MenuAction, type MenuItem } from './tray-menu.ts';
 import { trayView } from './tray-state.ts';
 import { APP_ORIGIN, isAllowedNavigation, kioskPlan, pageUrl, windowOptions, type WindowPlan } from './window-options.ts';
 
-// V8 sized for a process that runs for months (core/heap-mode.ts), before the core starts.
+// V8's heap sizing from RADIATOR_HEAP (core/heap-mode.ts), before the core starts.
 applyHeapMode();
 
 protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);

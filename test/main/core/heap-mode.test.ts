@@ -1,13 +1,13 @@
-// V8 sized for a long-running radiator unless RADIATOR_HEAP=speed (the RSS it saves is measured by
-// bench:promql --series and docs/promql.md, not asserted here: it depends on the machine).
+// V8's default heap sizing unless RADIATOR_HEAP=small (what each costs is measured by bench:statsd
+// and bench:promql --series, and written in core/heap-mode.ts; not asserted here: it is the machine's).
 import { describe, expect, it } from 'vitest';
 import { heapModeOf } from '../../../src/main/core/heap-mode.ts';
 
 describe('heap mode', () => {
-  it('is small by default and speed only when asked', () => {
-    expect(heapModeOf({})).toBe('small');
-    expect(heapModeOf({ RADIATOR_HEAP: 'small' })).toBe('small');
-    expect(heapModeOf({ RADIATOR_HEAP: 'something' })).toBe('small');
+  it('is speed by default and small only when asked', () => {
+    expect(heapModeOf({})).toBe('speed');
     expect(heapModeOf({ RADIATOR_HEAP: 'speed' })).toBe('speed');
+    expect(heapModeOf({ RADIATOR_HEAP: 'something' })).toBe('speed');
+    expect(heapModeOf({ RADIATOR_HEAP: 'small' })).toBe('small');
   });
 });

@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { Ingest } from '../src/main/core/collector/ingest.ts';
 import { detectLevel } from '../src/main/core/logs/level-detector.ts';
 import { LogPipeline } from '../src/main/core/logs/log-pipeline.ts';
-import { Series } from '../src/main/core/store/series.ts';
+import { Series } from '../src/main/core/store/index.ts';
 import { parseSettings } from '../src/shared/settings.ts';
 
 const { values: opt } = parseArgs({ options: { lines: { type: 'string', default: '200000' } } });

@@ -21,7 +21,7 @@ import snappy from 'snappyjs';
 import { Ingest } from '../../src/main/core/collector/ingest.ts';
 import { decodeWriteRequest, encodeWriteRequest, type TimeSeries } from '../../src/main/core/remote-write/protocol.ts';
 import { RemoteWriteReceiver } from '../../src/main/core/remote-write/receiver.ts';
-import { Store } from '../../src/main/core/store/store.ts';
+import { Store } from '../../src/main/core/store/index.ts';
 import { freePort, haveProm, startPrometheus, type RunningProcess } from '../../test/helpers/prometheus.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');

@@ -17,7 +17,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDuration } from '../../src/shared/duration-schema.ts';
 import { parseSettings } from '../../src/shared/settings.ts';
-import { Store } from '../../src/main/core/store/store.ts';
+import { Store } from '../../src/main/core/store/index.ts';
 import { RemoteWriteSender } from '../../src/main/core/remote-write/sender.ts';
 import { freePort, haveProm, startPrometheus, type RunningProcess } from '../../test/helpers/prometheus.ts';
 

@@ -72,5 +72,5 @@ export function latest(core: Core, selector: string): Map<string, number> {
   return out;
 }
 
-import { parseSelector } from '../../src/main/core/store/matchers.ts';
+import { parseSelector } from '../../src/main/core/store/index.ts';
 const parseSel = parseSelector;

@@ -4,7 +4,7 @@
 import { rmSync } from 'node:fs';
 import { afterEach, expect } from 'vitest';
 import { Ingest } from '../../src/main/core/collector/ingest.ts';
-import { Store } from '../../src/main/core/store/store.ts';
+import { Store } from '../../src/main/core/store/index.ts';
 import { tempDir } from './core.ts';
 
 export const H = 3_600_000;

@@ -8,9 +8,8 @@ import type { AlertInstance, AlertState, Rule, Silence, SilenceInput } from '../
 import { SilenceSchema } from '../../../shared/alert-rules.ts';
 import type { NewEvent, RadiatorEvent } from '../../../shared/model.ts';
 import { AnomalyTracker } from './anomaly-episode.ts';
-import { compileMatcher } from '../store/matchers.ts';
+import { compileMatcher, type Store } from '../store/index.ts';
 import type { DataSource } from '../sources/source.ts';
-import type { Store } from '../store/store.ts';
 import { judgeSigma, judgeThreshold, type Judgement } from './condition.ts';
 import type { Notifier, NotificationKind } from './notifier.ts';
 import { initialState, isActive, nextState, type InstanceState } from './state-machine.ts';

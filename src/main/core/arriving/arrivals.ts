@@ -5,7 +5,7 @@
 
 import type { Arrival } from '../../../shared/arriving.ts';
 import type { MetadataRegistry } from '../collector/metadata.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../store/index.ts';
 
 /** Names this machine and Radiator itself produce; everything else came from an app. */
 export const INTERNAL_SERIES = /^(radiator_|node_|process_|nodejs_)/;

@@ -8,7 +8,7 @@ import type { Board } from '../../../shared/boards.ts';
 import { substituteVariables } from '../../../shared/board-variables.ts';
 import type { LabelMatcher } from '../../../shared/model.ts';
 import { parsePromQL, selectorsOf } from '../promql/index.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../store/index.ts';
 
 const EMBEDDED = 'embedded';
 

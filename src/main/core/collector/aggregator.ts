@@ -17,8 +17,7 @@
 import { MAX_SET_MEMBERS, SUMMARY_QUANTILES } from '../../../shared/limits.ts';
 import type { LabelPairs } from '../../../shared/model.ts';
 import { seriesKey } from '../../../shared/model.ts';
-import type { Series } from '../store/series.ts';
-import type { AppendResult } from '../store/store.ts';
+import type { AppendResult, Series } from '../store/index.ts';
 import { SlidingSummary } from './summary.ts';
 
 export type EntryKind = 'counter' | 'gauge' | 'summary' | 'set' | 'value';

@@ -15,8 +15,7 @@
 
 import { seriesKey, type LabelPairs } from '../../../shared/model.ts';
 import { checkEscapedSeries, checkSeries } from '../labels.ts';
-import type { AppendResult, Store } from '../store/store.ts';
-import type { Series } from '../store/series.ts';
+import type { AppendResult, Series, Store } from '../store/index.ts';
 import { Aggregator, Entry, type AggregatorOptions, type EntryKind, type FlushResult, type SeriesSink } from './aggregator.ts';
 import type { MetricSample } from './host-metrics.ts';
 import { IngestStats } from './ingest-stats.ts';

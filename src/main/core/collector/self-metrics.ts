@@ -3,7 +3,7 @@
 // like any metric (the self-monitoring board reads them) and exposed on /metrics.
 
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { StoreStats } from '../store/store.ts';
+import type { StoreStats } from '../store/index.ts';
 import type { MetricSample } from './host-metrics.ts';
 import type { IngestStats } from './ingest-stats.ts';
 import type { QueueStats as RemoteWriteQueueStats } from '../remote-write/queue.ts';

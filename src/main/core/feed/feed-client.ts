@@ -5,7 +5,7 @@
 
 import type { WebSocket } from 'ws';
 import { FEED_CLOSE, type ClientMessage, type FeedSeries, type ServerMessage } from '../../../shared/feed-protocol.ts';
-import type { CompiledMatcher } from '../store/matchers.ts';
+import type { CompiledMatcher } from '../store/index.ts';
 
 export interface SeriesSub {
   id: string;

@@ -40,9 +40,7 @@ import type { AlertInstance } from '../../../shared/alert-rules.ts';
 import type { ScreenConfig } from '../../../shared/feed-protocol.ts';
 import { EVENT_KINDS, labelsToObject, type EventKind, type RadiatorEvent } from '../../../shared/model.ts';
 import type { Guard } from '../http/guard.ts';
-import { compileMatcher, matchesSeries, parseSelector } from '../store/matchers.ts';
-import type { Store } from '../store/store.ts';
-import type { SampleBatch } from '../store/wal-codec.ts';
+import { compileMatcher, matchesSeries, parseSelector, type SampleBatch, type Store } from '../store/index.ts';
 import { FeedClient, type QuerySub, type SeriesSub, type SubscribeRequest } from './feed-client.ts';
 
 /** Evaluates PromQL on a named source (the core wires in its data sources). */

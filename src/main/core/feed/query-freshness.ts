@@ -9,7 +9,7 @@
 
 import { parsePromQL, selectorsOf } from '../promql/index.ts';
 import type { LabelMatcher } from '../../../shared/model.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../store/index.ts';
 
 const MAX_CACHED = 2_000;
 

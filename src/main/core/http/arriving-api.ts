@@ -9,7 +9,7 @@ import { RadiatorError } from '../../../shared/errors.ts';
 import { ARRIVING_DEFAULT_LIMIT, ARRIVING_MAX_LIMIT } from '../../../shared/limits.ts';
 import { BoardDataReader, listArrivals } from '../arriving/index.ts';
 import type { MetadataRegistry } from '../collector/metadata.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../store/index.ts';
 import { sendJson } from './respond.ts';
 
 export const ARRIVING_PATH = '/api/v1/arriving';

@@ -14,7 +14,7 @@ import { formatValue } from '../promql/functions.ts';
 import { instantQuery, rangeQuery, type EngineLimits } from '../promql/engine.ts';
 import { parseDurationMs, parsePromQL, PromQLError } from '../promql/parse.ts';
 import type { Expr } from '../promql/ast.ts';
-import { SelectLimitError, type Store } from '../store/store.ts';
+import { SelectLimitError, type Store } from '../store/index.ts';
 import { mediaType, readBody } from './body.ts';
 import { redactText } from '../../../shared/redact.ts';
 import type { GroupStatus } from '../rules/index.ts';

@@ -7,7 +7,7 @@
 import type { NewEvent, RadiatorEvent } from '../../../shared/model.ts';
 import type { Experiment, OnCallRotationSettings } from '../../../shared/pipeline-settings.ts';
 import type { Ingest } from '../collector/ingest.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../store/index.ts';
 import { parsePromQL } from '../promql/index.ts';
 import { analyseExperiment, computeDora, whoIsOnCall, type DoraResult, type ExperimentAnalysis, type OnCall } from './index.ts';
 import type { PipelineAction } from './webhooks/actions.ts';

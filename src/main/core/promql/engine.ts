@@ -5,7 +5,7 @@
 
 import type { LabelMatcher, LabelPairs } from '../../../shared/model.ts';
 import { seriesKey } from '../../../shared/model.ts';
-import { compileRegex, type LabelRegex } from '../store/regex.ts';
+import { compileRegex, type LabelRegex } from '../store/index.ts';
 import type { AggregateOp, BinaryOp, Expr, MatrixSelector, Subquery, VectorMatching, VectorSelector } from './ast.ts';
 import { COMPARISON_OPS } from './ast.ts';
 import {

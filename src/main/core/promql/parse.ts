@@ -5,7 +5,7 @@
 import { parser } from '@prometheus-io/lezer-promql';
 import type { SyntaxNode } from '@lezer/common';
 import type { LabelMatcher, MatchOp } from '../../../shared/model.ts';
-import { compileRegex } from '../store/regex.ts';
+import { compileRegex } from '../store/index.ts';
 import type { AggregateOp, AtModifier, BinaryOp, Expr, MatrixSelector, ValueType, VectorMatching, VectorSelector } from './ast.ts';
 import { COMPARISON_OPS, SET_OPS } from './ast.ts';
 

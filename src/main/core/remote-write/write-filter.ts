@@ -5,7 +5,7 @@
 
 import type { Settings } from '../../../shared/settings.ts';
 import type { RemoteWriteSettings } from '../../../shared/remote-write-settings.ts';
-import { compileRegex, type LabelRegex } from '../store/regex.ts';
+import { compileRegex, type LabelRegex } from '../store/index.ts';
 
 export type WriteFilter = (seriesId: number, name: string) => boolean;
 

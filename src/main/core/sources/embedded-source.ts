@@ -2,7 +2,7 @@
 
 import { instantQuery, rangeQuery, type EngineLimits, type InstantResult, type RangeResult } from '../promql/engine.ts';
 import { parsePromQL, PromQLError } from '../promql/parse.ts';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../store/index.ts';
 import { SourceError, type DataSource } from './source.ts';
 
 export const EMBEDDED_SOURCE_ID = 'embedded';

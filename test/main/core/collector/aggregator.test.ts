@@ -5,8 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Ingest } from '../../../../src/main/core/collector/ingest.ts';
 import { StatsdAccumulator } from '../../../../src/main/core/collector/statsd-accumulator.ts';
 import { StatsdApplier } from '../../../../src/main/core/collector/statsd-apply.ts';
-import { Store } from '../../../../src/main/core/store/store.ts';
-import { parseSelector } from '../../../../src/main/core/store/matchers.ts';
+import { parseSelector, Store } from '../../../../src/main/core/store/index.ts';
 import type { NewEvent } from '../../../../src/shared/model.ts';
 import { tempDir } from '../../../helpers/core.ts';
 

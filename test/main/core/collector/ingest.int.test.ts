@@ -4,7 +4,7 @@
 import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Ingest, type IngestSample } from '../../../../src/main/core/collector/ingest.ts';
-import { Store } from '../../../../src/main/core/store/store.ts';
+import { Store } from '../../../../src/main/core/store/index.ts';
 import { MAX_SAMPLE_AGE_MS, MAX_SAMPLE_FUTURE_MS } from '../../../../src/shared/limits.ts';
 import { tempDir } from '../../../helpers/core.ts';
 

@@ -9,7 +9,7 @@ import { OtlpReceiver } from '../../../../src/main/core/collector/otlp/otlp-rece
 import { PushReceiver } from '../../../../src/main/core/collector/push.ts';
 import { StatsdAccumulator } from '../../../../src/main/core/collector/statsd-accumulator.ts';
 import { StatsdApplier } from '../../../../src/main/core/collector/statsd-apply.ts';
-import { parseSelector } from '../../../../src/main/core/store/matchers.ts';
+import { parseSelector } from '../../../../src/main/core/store/index.ts';
 import { NOW, useDoors } from '../../../helpers/door.ts';
 
 const door = useDoors();

@@ -2,8 +2,7 @@
 // as fresh as its sender's other series of the same name; a gauge is as fresh as its own input.
 import { describe, expect, it } from 'vitest';
 import { QueryFreshness, type FreshnessStore } from '../../../../src/main/core/feed/query-freshness.ts';
-import { SeriesIndex } from '../../../../src/main/core/store/series-index.ts';
-import { Series } from '../../../../src/main/core/store/series.ts';
+import { Series, SeriesIndex } from '../../../../src/main/core/store/index.ts';
 import { seriesKey, type LabelPairs } from '../../../../src/shared/model.ts';
 
 function storeWith(rows: Array<[string, LabelPairs, number]>): FreshnessStore {

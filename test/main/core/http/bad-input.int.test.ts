@@ -4,7 +4,7 @@ import http from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES, MAX_JSON_BATCH_SAMPLES, MAX_JSON_DEPTH, MAX_JSON_NODES } from '../../../../src/shared/limits.ts';
-import { parseSelector } from '../../../../src/main/core/store/matchers.ts';
+import { parseSelector } from '../../../../src/main/core/store/index.ts';
 import { latest, startTestCore, waitFor, type TestCore } from '../../../helpers/core.ts';
 
 let t: TestCore;

@@ -5,7 +5,7 @@ import type { LabelMatcher, LabelPairs } from '../../../../src/shared/model.ts';
 import { instantQuery, rangeQuery, type Queryable } from '../../../../src/main/core/promql/engine.ts';
 import { bucketQuantile, extrapolatedRate, formatValue, goPow, quantile } from '../../../../src/main/core/promql/functions.ts';
 import { parseDurationMs, parsePromQL } from '../../../../src/main/core/promql/parse.ts';
-import { compileMatcher, matchesSeries } from '../../../../src/main/core/store/matchers.ts';
+import { compileMatcher, matchesSeries } from '../../../../src/main/core/store/index.ts';
 
 const T = 1_700_000_000_000;
 

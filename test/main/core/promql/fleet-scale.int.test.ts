@@ -6,8 +6,7 @@ import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, instantQuery, rangeQuery, type InstantResult } from '../../../../src/main/core/promql/engine.ts';
 import { parsePromQL } from '../../../../src/main/core/promql/parse.ts';
-import { Store } from '../../../../src/main/core/store/store.ts';
-import { parseSelector } from '../../../../src/main/core/store/matchers.ts';
+import { parseSelector, Store } from '../../../../src/main/core/store/index.ts';
 import { MAX_SELECT_SERIES } from '../../../../src/shared/limits.ts';
 import { tempDir } from '../../../helpers/core.ts';
 

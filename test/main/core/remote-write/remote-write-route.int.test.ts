@@ -7,7 +7,7 @@ import snappy from 'snappyjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Ingest, type IngestStore } from '../../../../src/main/core/collector/ingest.ts';
 import { Writer } from '../../../../src/main/core/collector/protobuf-writer.ts';
-import type { Series } from '../../../../src/main/core/store/series.ts';
+import type { Series } from '../../../../src/main/core/store/index.ts';
 import { RemoteWriteRoute, type RemoteWriteRouteOptions } from '../../../../src/main/core/http/remote-write-route.ts';
 import { encodeWriteRequest, encodeWriteRequestV2, PROTO_V2, type TimeSeries, type WriteRequest } from '../../../../src/main/core/remote-write/protocol.ts';
 import { REMOTE_WRITE_RECEIVER, RemoteWriteReceiver } from '../../../../src/main/core/remote-write/receiver.ts';

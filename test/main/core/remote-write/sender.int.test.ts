@@ -8,7 +8,7 @@ import { uncompress } from 'snappyjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseSettings } from '../../../../src/shared/settings.ts';
 import type { RemoteWriteSettingsInput } from '../../../../src/shared/remote-write-settings.ts';
-import { Store } from '../../../../src/main/core/store/store.ts';
+import { Store } from '../../../../src/main/core/store/index.ts';
 import { RemoteWriteSender } from '../../../../src/main/core/remote-write/sender.ts';
 import { decodeWriteRequest } from '../../../../src/main/core/remote-write/protocol.ts';
 import { nextBackoff, parseRetryAfter } from '../../../../src/main/core/remote-write/backoff.ts';

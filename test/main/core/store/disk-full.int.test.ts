@@ -9,8 +9,8 @@ import { copyFileSync, existsSync, mkdirSync, rmSync, unlinkSync, writeFileSync 
 import { createSocket } from 'node:dgram';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Store, StoreDiskFullError, StoreWriteError, freeBytes, type StoreOptions } from '../../../../src/main/core/store/store.ts';
-import { parseSelector } from '../../../../src/main/core/store/matchers.ts';
+import { parseSelector, Store, StoreDiskFullError, type StoreOptions, StoreWriteError } from '../../../../src/main/core/store/index.ts';
+import { freeBytes } from '../../../../src/main/core/store/errors.ts';
 import { startCore, type Core } from '../../../../src/main/core/core.ts';
 import { parseSettings } from '../../../../src/shared/settings.ts';
 import { tempDir, waitFor } from '../../../helpers/core.ts';

@@ -4,9 +4,7 @@
 import { copyFileSync, existsSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Store, type StoreOptions } from '../../../../src/main/core/store/store.ts';
-import { StoreDamagedError, inspectWal } from '../../../../src/main/core/store/integrity.ts';
-import { parseSelector } from '../../../../src/main/core/store/matchers.ts';
+import { inspectWal, parseSelector, Store, StoreDamagedError, type StoreOptions } from '../../../../src/main/core/store/index.ts';
 import { tempDir } from '../../../helpers/core.ts';
 
 const H = 3_600_000;

@@ -3,8 +3,7 @@
 // `re2` are where RE2 (and so Prometheus) differs from JavaScript's RegExp.
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { compileRegex } from '../../../../src/main/core/store/regex.ts';
-import { compileMatcher, parseSelector } from '../../../../src/main/core/store/matchers.ts';
+import { compileMatcher, compileRegex, parseSelector } from '../../../../src/main/core/store/index.ts';
 import { RadiatorError } from '../../../../src/shared/errors.ts';
 
 /** The translation this module replaced (kept here as the oracle for ordinary patterns). */

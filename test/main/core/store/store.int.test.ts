@@ -2,9 +2,7 @@ import { rmSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Store, type StoreOptions } from '../../../../src/main/core/store/store.ts';
-import { parseSelector } from '../../../../src/main/core/store/matchers.ts';
-import { toUplotColumns } from '../../../../src/main/core/store/uplot.ts';
+import { parseSelector, Store, type StoreOptions, toUplotColumns } from '../../../../src/main/core/store/index.ts';
 import { CHECKPOINT_INTERVAL_MS } from '../../../../src/shared/limits.ts';
 import { tempDir } from '../../../helpers/core.ts';
 

@@ -4,7 +4,7 @@
 // even when a checkpoint had trimmed the log empty.
 import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Store } from '../../../../src/main/core/store/store.ts';
+import { Store } from '../../../../src/main/core/store/index.ts';
 import { tempDir } from '../../../helpers/core.ts';
 
 describe('the write-ahead log as a feed', () => {

@@ -1,0 +1,81 @@
+// The store's SQLite side: the statements every part shares, and the one way to write — a
+// transaction that names a full disk as such and remembers it until a write succeeds.
+
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { StoreDiskFullError, freeBytes, isDiskFull } from './errors.ts';
+
+export type Statements = Record<
+  | 'insertSeries'
+  | 'insertChunk'
+  | 'insertWal'
+  | 'deleteWalUpTo'
+  | 'readChunks'
+  | 'upsertRollup'
+  | 'readRollups'
+  | 'setMeta'
+  | 'countWal'
+  | 'readWal'
+  | 'walCounts',
+  StatementSync
+>;
+
+export class StoreDb {
+  readonly db: DatabaseSync;
+  /** The database file (`<dir>/radiator.db`). */
+  readonly file: string;
+  readonly st: Statements;
+  /** Set while writes fail for a full disk; cleared by the next transaction that succeeds. */
+  full: StoreDiskFullError | null = null;
+  private readonly dir: string;
+
+  constructor(db: DatabaseSync, file: string, dir: string) {
+    this.db = db;
+    this.file = file;
+    this.dir = dir;
+    this.st = {
+      insertSeries: db.prepare('INSERT INTO series (id, key, name, labels, created_ms) VALUES (?, ?, ?, ?, ?)'),
+      insertChunk: db.prepare('INSERT OR REPLACE INTO chunks (series_id, t_min, t_max, n, open, data) VALUES (?, ?, ?, ?, ?, ?)'),
+      insertWal: db.prepare('INSERT INTO wal (seq, data) VALUES (?, ?)'),
+      deleteWalUpTo: db.prepare('DELETE FROM wal WHERE seq <= ?'),
+      readChunks: db.prepare(
+        'SELECT t_min, t_max, n, data FROM chunks WHERE series_id = ? AND t_max >= ? AND t_min <= ? AND t_min < ? ORDER BY t_min',
+      ),
+      upsertRollup: db.prepare(
+        'INSERT OR REPLACE INTO rollups (res, series_id, ts, min, max, sum, count, last) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      readRollups: db.prepare(
+        'SELECT ts, min, max, sum, count, last FROM rollups WHERE res = ? AND series_id = ? AND ts >= ? AND ts <= ? ORDER BY ts',
+      ),
+      setMeta: db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
+      countWal: db.prepare('SELECT count(*) AS n FROM wal'),
+      readWal: db.prepare('SELECT seq, data FROM wal WHERE seq > ? ORDER BY seq LIMIT ?'),
+      walCounts: db.prepare('SELECT substr(data, 1, 10) AS head FROM wal WHERE seq > ? ORDER BY seq'),
+    };
+  }
+
+  /** Runs `fn` in one transaction. SQLite rolls a transaction back itself when the disk fills
+   * (SQLITE_FULL), so ROLLBACK is only sent while one is still open; a full disk is reported as
+   * such (StoreDiskFullError) and remembered until a transaction succeeds. */
+  transaction(fn: () => void): void {
+    this.db.exec('BEGIN');
+    try {
+      fn();
+      this.db.exec('COMMIT');
+    } catch (e) {
+      if (this.db.isTransaction) {
+        try {
+          this.db.exec('ROLLBACK');
+        } catch {
+          // The original error says what went wrong.
+        }
+      }
+      if (isDiskFull(e)) {
+        const free = freeBytes(this.dir);
+        this.full = new StoreDiskFullError(this.file, free === null ? 'SQLite: database or disk is full' : `${free} bytes free`);
+        throw this.full;
+      }
+      throw e;
+    }
+    this.full = null;
+  }
+}

@@ -35,7 +35,7 @@ import {
   FEED_MAX_QUERY_RANGE_MS,
   FEED_MAX_QUERY_STEPS,
 } from '../../../shared/limits.ts';
-import type { RangeResult } from '../promql/engine.ts';
+import type { RangeResult } from '../promql/index.ts';
 import type { AlertInstance } from '../../../shared/alert-rules.ts';
 import type { ScreenConfig } from '../../../shared/feed-protocol.ts';
 import { EVENT_KINDS, labelsToObject, type EventKind, type RadiatorEvent } from '../../../shared/model.ts';

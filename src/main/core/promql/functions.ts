@@ -1,274 +1,430 @@
-// The numeric kernels of PromQL's functions, as Prometheus (2.x) computes them: counter
-// extrapolation in rate/increase/delta, linear regression for deriv/predict_linear, the
-// *_over_time reductions, quantiles and classic-histogram quantiles.
+// PromQL's functions, each declared once: the argument and result types the parser checks a
+// call against, how the engine evaluates it, and for range functions of one range vector what
+// one window computes (so an aggregation over them can fold series one at a time). A function
+// is supported exactly when it is in FUNCTIONS.
 
-/** Kahan–Babuška summation step, as Prometheus uses in sums and regressions. */
-export function kahanSumInc(inc: number, sum: number, c: number): [number, number] {
-  const t = sum + inc;
-  if (Math.abs(sum) >= Math.abs(inc)) c += sum - t + inc;
-  else c += inc - t + sum;
-  return [t, c];
+import type { LabelPairs } from '../../../shared/model.ts';
+import { seriesKey } from '../../../shared/model.ts';
+import { compileRegex, type LabelRegex } from '../store/index.ts';
+import type { Expr, ValueType } from './ast.ts';
+import { asMatrix, asScalar, asVector, type Ctx } from './context.ts';
+import { evaluate } from './evaluate.ts';
+import {
+  avgOverTime,
+  bucketQuantile,
+  changes,
+  extrapolatedRate,
+  instantValue,
+  linearRegression,
+  maxOverTime,
+  minOverTime,
+  quantile,
+  resets,
+  sumOverTime,
+  varianceOverTime,
+  type Bucket,
+} from './kernels.ts';
+import { PromQLError } from './promql-error.ts';
+import { mergeSame, newStepSeries, type StepSeries, type Value } from './values.ts';
+import { overWindows, type WindowFn } from './windows.ts';
+
+type Call = Extract<Expr, { type: 'call' }>;
+
+/** What a range function computes from one window, and whether its result keeps the metric name. */
+export interface RangeWindow {
+  fn: WindowFn;
+  keepName: boolean;
 }
 
-/** Prometheus's extrapolatedRate over samples [lo, hi) of a window [rangeStart, rangeEnd] (ms).
- * Undefined (no output) with fewer than two samples. */
-export function extrapolatedRate(
-  ts: Float64Array,
-  vs: Float64Array,
-  lo: number,
-  hi: number,
-  rangeStart: number,
-  rangeEnd: number,
-  isCounter: boolean,
-  isRate: boolean,
-): number | undefined {
-  if (hi - lo < 2) return undefined;
-  const firstT = ts[lo]!;
-  const firstV = vs[lo]!;
-  const lastT = ts[hi - 1]!;
-  let result = vs[hi - 1]! - firstV;
-  if (isCounter) {
-    let prev = firstV;
-    for (let i = lo + 1; i < hi; i++) {
-      const cur = vs[i]!;
-      if (cur < prev) result += prev;
-      prev = cur;
+export interface PromQLFunction {
+  /** Argument types, in order. */
+  args: readonly ValueType[];
+  /** How many trailing args may be left out. */
+  optional?: number;
+  /** The last arg type repeats (label_join). */
+  variadic?: boolean;
+  ret: ValueType;
+  /** Evaluate a call at every step of `ctx`. */
+  evaluate(ctx: Ctx, args: readonly Expr[], call: Call): Value;
+  /** Range functions of one range-vector argument: what a window of `rangeMs` computes. */
+  window?: (rangeMs: number) => RangeWindow;
+}
+
+/** `fn` of each present sample of each series; the metric name is dropped unless `keepName`. */
+export function mapVector(ctx: Ctx, series: StepSeries[], fn: (v: number, i: number) => number, keepName = false): StepSeries[] {
+  const out = series.map((s) => {
+    const o = newStepSeries(keepName ? s.name : null, s.labels, ctx.n);
+    for (let i = 0; i < ctx.n; i++) {
+      if (!s.present[i]) continue;
+      o.present[i] = 1;
+      o.values[i] = fn(s.values[i]!, i);
     }
-  }
-  let durationToStart = (firstT - rangeStart) / 1000;
-  const durationToEnd = (rangeEnd - lastT) / 1000;
-  const sampledInterval = (lastT - firstT) / 1000;
-  const averageBetween = sampledInterval / (hi - lo - 1);
-  if (isCounter && result > 0 && firstV >= 0) {
-    // A counter cannot go below zero: do not extrapolate to before it would have been zero.
-    const durationToZero = sampledInterval * (firstV / result);
-    if (durationToZero < durationToStart) durationToStart = durationToZero;
-  }
-  const threshold = averageBetween * 1.1;
-  let extrapolateTo = sampledInterval;
-  extrapolateTo += durationToStart < threshold ? durationToStart : averageBetween / 2;
-  extrapolateTo += durationToEnd < threshold ? durationToEnd : averageBetween / 2;
-  result *= extrapolateTo / sampledInterval;
-  if (isRate) result /= (rangeEnd - rangeStart) / 1000;
-  return result;
+    return o;
+  });
+  return keepName ? out : mergeSame(out, ctx.n);
 }
 
-/** irate (isRate) and idelta over the last two samples of [lo, hi). */
-export function instantValue(ts: Float64Array, vs: Float64Array, lo: number, hi: number, isRate: boolean): number | undefined {
-  if (hi - lo < 2) return undefined;
-  const last = vs[hi - 1]!;
-  const prev = vs[hi - 2]!;
-  let result = isRate && last < prev ? last : last - prev;
-  const dt = ts[hi - 1]! - ts[hi - 2]!;
-  if (isRate) {
-    if (dt === 0) return undefined;
-    result /= dt / 1000;
+/** Labels from the equality matchers of a selector, for absent(). */
+function absentLabels(e: Expr): LabelPairs {
+  const vs = e.type === 'vector' ? e : e.type === 'matrix' ? e.vector : null;
+  if (!vs) return [];
+  const seen = new Map<string, string | null>();
+  for (const m of vs.matchers) {
+    if (m.name === '__name__') continue;
+    if (m.op === '=') seen.set(m.name, seen.has(m.name) ? null : m.value);
   }
-  return result;
+  return [...seen].filter((kv): kv is [string, string] => kv[1] !== null).sort((a, b) => (a[0] < b[0] ? -1 : 1));
 }
 
-/** Least-squares slope and intercept (at `interceptTime`, ms) over samples [lo, hi). */
-export function linearRegression(ts: Float64Array, vs: Float64Array, lo: number, hi: number, interceptTime: number): [number, number] {
-  let n = 0;
-  let sumX = 0;
-  let cX = 0;
-  let sumY = 0;
-  let cY = 0;
-  let sumXY = 0;
-  let cXY = 0;
-  let sumX2 = 0;
-  let cX2 = 0;
-  const initY = vs[lo]!;
-  let constY = true;
-  for (let i = lo; i < hi; i++) {
-    const y = vs[i]!;
-    if (constY && i > lo && y !== initY) constY = false;
-    n++;
-    const x = (ts[i]! - interceptTime) / 1000;
-    [sumX, cX] = kahanSumInc(x, sumX, cX);
-    [sumY, cY] = kahanSumInc(y, sumY, cY);
-    [sumXY, cXY] = kahanSumInc(x * y, sumXY, cXY);
-    [sumX2, cX2] = kahanSumInc(x * x, sumX2, cX2);
+const DATE_PARTS: Record<string, (d: Date) => number> = {
+  day_of_month: (d) => d.getUTCDate(),
+  day_of_week: (d) => d.getUTCDay(),
+  day_of_year: (d) => Math.floor((Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) - Date.UTC(d.getUTCFullYear(), 0, 1)) / 86_400_000) + 1,
+  days_in_month: (d) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate(),
+  hour: (d) => d.getUTCHours(),
+  minute: (d) => d.getUTCMinutes(),
+  month: (d) => d.getUTCMonth() + 1,
+  year: (d) => d.getUTCFullYear(),
+};
+
+const MATH: Record<string, (v: number) => number> = {
+  abs: Math.abs,
+  ceil: Math.ceil,
+  floor: Math.floor,
+  exp: Math.exp,
+  ln: Math.log,
+  log2: Math.log2,
+  log10: Math.log10,
+  sqrt: Math.sqrt,
+  sgn: (v) => (v > 0 ? 1 : v < 0 ? -1 : v),
+  acos: Math.acos,
+  acosh: Math.acosh,
+  asin: Math.asin,
+  asinh: Math.asinh,
+  atan: Math.atan,
+  atanh: Math.atanh,
+  cos: Math.cos,
+  cosh: Math.cosh,
+  sin: Math.sin,
+  sinh: Math.sinh,
+  tan: Math.tan,
+  tanh: Math.tanh,
+  deg: (v) => (v * 180) / Math.PI,
+  rad: (v) => (v * Math.PI) / 180,
+};
+
+const v = 'vector' as const;
+const m = 'matrix' as const;
+const s = 'scalar' as const;
+const str = 'string' as const;
+
+const vector = (series: StepSeries[]): Value => ({ kind: 'vector', series });
+
+/** A function of each sample's value (abs, ln, …). */
+const math = (fn: (x: number) => number): PromQLFunction => ({
+  args: [v],
+  ret: v,
+  evaluate: (ctx, args) => vector(mapVector(ctx, asVector(evaluate(ctx, args[0]!)), fn)),
+});
+
+/** A part of each sample's value read as a Unix time, or of the step's time without an argument. */
+const datePart = (part: (d: Date) => number): PromQLFunction => ({
+  args: [v],
+  optional: 1,
+  ret: v,
+  evaluate: (ctx, args) => {
+    const src = args.length === 0 ? [{ name: null, labels: [], values: ctx.times.map((t) => t / 1000), present: new Uint8Array(ctx.n).fill(1) }] : asVector(evaluate(ctx, args[0]!));
+    return vector(mapVector(ctx, src, (x) => (Number.isFinite(x) ? part(new Date(x * 1000)) : NaN)));
+  },
+});
+
+/** A range function of one range vector: `window` says what each window computes. */
+const overTime = (window: (rangeMs: number) => RangeWindow): PromQLFunction => ({
+  args: [m],
+  ret: v,
+  window,
+  evaluate: (ctx, args) => {
+    const mx = asMatrix(evaluate(ctx, args[0]!));
+    const w = window(mx.range);
+    const out = overWindows(ctx, mx, w.keepName, w.fn);
+    // Without their names, two series may share a label set: an error at a step both have, as in Prometheus.
+    return vector(w.keepName ? out : mergeSame(out, ctx.n));
+  },
+});
+const win = (fn: WindowFn, keepName = false): RangeWindow => ({ fn, keepName });
+
+/** clamp, clamp_min, clamp_max. */
+const clampFn = (f: 'clamp' | 'clamp_min' | 'clamp_max'): PromQLFunction => ({
+  args: f === 'clamp' ? [v, s, s] : [v, s],
+  ret: v,
+  evaluate: (ctx, args) => {
+    const vec = asVector(evaluate(ctx, args[0]!));
+    const a = asScalar(evaluate(ctx, args[1]!));
+    const b = f === 'clamp' ? asScalar(evaluate(ctx, args[2]!)) : null;
+    const out = vec.map((s) => {
+      const o = newStepSeries(null, s.labels, ctx.n);
+      for (let i = 0; i < ctx.n; i++) {
+        if (!s.present[i]) continue;
+        const v = s.values[i]!;
+        let r: number;
+        if (f === 'clamp') {
+          if (b![i]! < a[i]!) continue; // max < min: empty
+          r = Math.max(a[i]!, Math.min(b![i]!, v));
+        } else if (f === 'clamp_min') r = Math.max(a[i]!, v);
+        else r = Math.min(a[i]!, v);
+        // Go's Max/Min return NaN when either is NaN.
+        if (Number.isNaN(v) || Number.isNaN(a[i]!) || (b && Number.isNaN(b[i]!))) r = NaN;
+        o.present[i] = 1;
+        o.values[i] = r;
+      }
+      return o;
+    });
+    return { kind: 'vector', series: mergeSame(out, ctx.n) };
+  },
+});
+
+const sortFn: PromQLFunction = {
+  args: [v],
+  ret: v,
+  evaluate: (ctx, args) => evaluate(ctx, args[0]!), // ordering is applied to instant results by the caller
+};
+
+const mathFns = Object.fromEntries(Object.entries(MATH).map(([name, fn]) => [name, math(fn)]));
+const dateFns = Object.fromEntries(Object.entries(DATE_PARTS).map(([name, part]) => [name, datePart(part)]));
+
+/** Every function the parser accepts and the engine evaluates, by name. */
+export const FUNCTIONS: ReadonlyMap<string, PromQLFunction> = new Map<string, PromQLFunction>(
+  Object.entries({
+    ...mathFns,
+    ...dateFns,
+    time: { args: [], ret: s, evaluate: (ctx) => ({ kind: 'scalar', values: ctx.times.map((t) => t / 1000) }) },
+    pi: { args: [], ret: s, evaluate: (ctx) => ({ kind: 'scalar', values: new Float64Array(ctx.n).fill(Math.PI) }) },
+    vector: {
+      args: [s],
+      ret: v,
+      evaluate: (ctx, args) => {
+        const sc = asScalar(evaluate(ctx, args[0]!));
+        return vector([{ name: null, labels: [], values: sc.slice(), present: new Uint8Array(ctx.n).fill(1) }]);
+      },
+    },
+    scalar: {
+      args: [v],
+      ret: s,
+      evaluate: (ctx, args) => {
+        const vec = asVector(evaluate(ctx, args[0]!));
+        const out = new Float64Array(ctx.n).fill(NaN);
+        for (let i = 0; i < ctx.n; i++) {
+          let count = 0;
+          let val = NaN;
+          for (const s of vec) {
+            if (s.present[i]) {
+              count++;
+              val = s.values[i]!;
+            }
+          }
+          if (count === 1) out[i] = val;
+        }
+        return { kind: 'scalar', values: out };
+      },
+    },
+    round: {
+      args: [v, s],
+      optional: 1,
+      ret: v,
+      evaluate: (ctx, args) => {
+        const to = args[1] ? asScalar(evaluate(ctx, args[1])) : new Float64Array(ctx.n).fill(1);
+        return vector(
+          mapVector(ctx, asVector(evaluate(ctx, args[0]!)), (x, i) => {
+            const inv = 1 / to[i]!;
+            return Math.floor(x * inv + 0.5) / inv;
+          }),
+        );
+      },
+    },
+    clamp: clampFn('clamp'),
+    clamp_min: clampFn('clamp_min'),
+    clamp_max: clampFn('clamp_max'),
+    timestamp: {
+      args: [v],
+      ret: v,
+      evaluate: (ctx, args) => {
+        const vec = asVector(evaluate(ctx, args[0]!));
+        const direct = args[0]!.type === 'vector';
+        return vector(mapVector(ctx, vec.map((x) => ({ ...x, values: direct && x.sampleTs ? x.sampleTs.map((t) => t / 1000) : ctx.times.map((t) => t / 1000) })), (x) => x));
+      },
+    },
+    absent: {
+      args: [v],
+      ret: v,
+      evaluate: (ctx, args) => {
+        const vec = asVector(evaluate(ctx, args[0]!));
+        const s = newStepSeries(null, absentLabels(args[0]!), ctx.n);
+        for (let i = 0; i < ctx.n; i++) {
+          if (!vec.some((x) => x.present[i])) {
+            s.present[i] = 1;
+            s.values[i] = 1;
+          }
+        }
+        return { kind: 'vector', series: s.present.some((p) => p === 1) ? [s] : [] };
+      },
+    },
+    absent_over_time: {
+      args: [m],
+      ret: v,
+      evaluate: (ctx, args) => {
+        const m = asMatrix(evaluate(ctx, args[0]!));
+        const presentAt = new Uint8Array(ctx.n);
+        for (const w of overWindows(ctx, m, false, () => 1)) for (let i = 0; i < ctx.n; i++) if (w.present[i]) presentAt[i] = 1;
+        const s = newStepSeries(null, absentLabels(args[0]!), ctx.n);
+        for (let i = 0; i < ctx.n; i++) {
+          if (!presentAt[i]) {
+            s.present[i] = 1;
+            s.values[i] = 1;
+          }
+        }
+        return { kind: 'vector', series: s.present.some((p) => p === 1) ? [s] : [] };
+      },
+    },
+    sort: sortFn,
+    sort_desc: sortFn,
+    label_replace: {
+      args: [v, str, str, str, str],
+      ret: v,
+      evaluate: (ctx, args) => {
+        const vec = asVector(evaluate(ctx, args[0]!));
+        const [dst, repl, src, reStr] = args.slice(1).map((a) => (a as { value: string }).value) as [string, string, string, string];
+        let re: LabelRegex;
+        try {
+          re = compileRegex(reStr);
+        } catch (err) {
+          throw new PromQLError(`label_replace(): ${(err as Error).message}`);
+        }
+        if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(dst)) throw new PromQLError(`invalid destination label name in label_replace(): ${dst}`);
+        const out = vec.map((s) => {
+          const srcVal = src === '__name__' ? (s.name ?? '') : (s.labels.find(([k]) => k === src)?.[1] ?? '');
+          const mm = re.exec(srcVal);
+          if (!mm) return s;
+          const value = expandTemplate(repl, mm);
+          return relabel(s, dst, value);
+        });
+        return { kind: 'vector', series: mergeSame(out, ctx.n) };
+      },
+    },
+    label_join: {
+      args: [v, str, str, str],
+      variadic: true,
+      optional: 1,
+      ret: v,
+      evaluate: (ctx, args) => {
+        const vec = asVector(evaluate(ctx, args[0]!));
+        const [dst, sep, ...srcs] = args.slice(1).map((a) => (a as { value: string }).value) as string[];
+        if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(dst!)) throw new PromQLError(`invalid destination label name in label_join(): ${dst}`);
+        const out = vec.map((s) => {
+          const value = srcs.map((l) => (l === '__name__' ? (s.name ?? '') : (s.labels.find(([k]) => k === l)?.[1] ?? ''))).join(sep);
+          return relabel(s, dst!, value);
+        });
+        return { kind: 'vector', series: mergeSame(out, ctx.n) };
+      },
+    },
+    histogram_quantile: {
+      args: [s, v],
+      ret: v,
+      evaluate: (ctx, args) => vector(histogramQuantile(ctx, asScalar(evaluate(ctx, args[0]!)), asVector(evaluate(ctx, args[1]!)))),
+    },
+    predict_linear: {
+      args: [m, s],
+      ret: v,
+      evaluate: (ctx, args) => {
+        const mx = asMatrix(evaluate(ctx, args[0]!));
+        const dur = asScalar(evaluate(ctx, args[1]!));
+        return vector(
+          overWindows(ctx, mx, false, (ts, vs, lo, hi, end, i) => {
+            if (hi - lo < 2) return undefined;
+            const [slope, intercept] = linearRegression(ts, vs, lo, hi, end);
+            return slope * dur[i]! + intercept;
+          }),
+        );
+      },
+    },
+    quantile_over_time: {
+      args: [s, m],
+      ret: v,
+      evaluate: (ctx, args) => {
+        const q = asScalar(evaluate(ctx, args[0]!));
+        const mx = asMatrix(evaluate(ctx, args[1]!));
+        return vector(overWindows(ctx, mx, false, (_ts, vs, lo, hi, _e, i) => quantile(q[i]!, Array.from(vs.subarray(lo, hi)))));
+      },
+    },
+    rate: overTime((r) => win((ts, vs, lo, hi, end) => extrapolatedRate(ts, vs, lo, hi, end - r, end, true, true))),
+    increase: overTime((r) => win((ts, vs, lo, hi, end) => extrapolatedRate(ts, vs, lo, hi, end - r, end, true, false))),
+    delta: overTime((r) => win((ts, vs, lo, hi, end) => extrapolatedRate(ts, vs, lo, hi, end - r, end, false, false))),
+    irate: overTime(() => win((ts, vs, lo, hi) => instantValue(ts, vs, lo, hi, true))),
+    idelta: overTime(() => win((ts, vs, lo, hi) => instantValue(ts, vs, lo, hi, false))),
+    deriv: overTime(() => win((ts, vs, lo, hi) => (hi - lo < 2 ? undefined : linearRegression(ts, vs, lo, hi, ts[lo]!)[0]))),
+    changes: overTime(() => win((_ts, vs, lo, hi) => changes(vs, lo, hi))),
+    resets: overTime(() => win((_ts, vs, lo, hi) => resets(vs, lo, hi))),
+    avg_over_time: overTime(() => win((_ts, vs, lo, hi) => avgOverTime(vs, lo, hi))),
+    sum_over_time: overTime(() => win((_ts, vs, lo, hi) => sumOverTime(vs, lo, hi))),
+    count_over_time: overTime(() => win((_ts, _vs, lo, hi) => hi - lo)),
+    min_over_time: overTime(() => win((_ts, vs, lo, hi) => minOverTime(vs, lo, hi))),
+    max_over_time: overTime(() => win((_ts, vs, lo, hi) => maxOverTime(vs, lo, hi))),
+    // The one range function that keeps the metric name (Prometheus 2.x).
+    last_over_time: overTime(() => win((_ts, vs, _lo, hi) => vs[hi - 1]!, true)),
+    present_over_time: overTime(() => win(() => 1)),
+    stddev_over_time: overTime(() => win((_ts, vs, lo, hi) => Math.sqrt(varianceOverTime(vs, lo, hi)))),
+    stdvar_over_time: overTime(() => win((_ts, vs, lo, hi) => varianceOverTime(vs, lo, hi))),
+  } satisfies Record<string, PromQLFunction>).sort(([a], [b]) => (a < b ? -1 : 1)),
+);
+
+/** Evaluate a function call. */
+export function evalCall(ctx: Ctx, e: Call): Value {
+  const f = FUNCTIONS.get(e.func);
+  if (!f) throw new PromQLError(`function "${e.func}" is not supported by Radiator's engine`);
+  return f.evaluate(ctx, e.args, e);
+}
+
+/** `$1`, `${1}`, `$name`, `${name}` expansion as Go's regexp.Expand does it. */
+function expandTemplate(tpl: string, m: RegExpExecArray): string {
+  return tpl.replace(/\$(\$|\{(\w+)\}|(\w+))/g, (all, dollar: string, braced?: string, bare?: string) => {
+    if (dollar === '$') return '$';
+    const key = braced ?? bare!;
+    if (/^\d+$/.test(key)) return m[Number(key)] ?? '';
+    return m.groups?.[key] ?? '';
+  });
+}
+
+function relabel(s: StepSeries, name: string, value: string): StepSeries {
+  if (name === '__name__') return { ...s, name: value === '' ? null : value };
+  const labels = s.labels.filter(([k]) => k !== name);
+  if (value !== '') labels.push([name, value]);
+  labels.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return { ...s, labels };
+}
+
+function histogramQuantile(ctx: Ctx, q: Float64Array, vec: StepSeries[]): StepSeries[] {
+  const groups = new Map<string, { labels: LabelPairs; members: Array<{ le: number; s: StepSeries }> }>();
+  for (const s of vec) {
+    const leStr = s.labels.find(([k]) => k === 'le')?.[1];
+    if (leStr === undefined) continue;
+    const le = leStr === '+Inf' || leStr === 'Inf' || leStr === '+inf' ? Infinity : Number(leStr);
+    if (Number.isNaN(le) && leStr !== 'NaN') continue;
+    const labels = s.labels.filter(([k]) => k !== 'le');
+    const key = seriesKey('', labels);
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { labels, members: [] }));
+    g.members.push({ le, s });
   }
-  if (constY) {
-    if (!Number.isFinite(initY)) return [NaN, NaN];
-    return [0, initY];
-  }
-  sumX += cX;
-  sumY += cY;
-  sumXY += cXY;
-  sumX2 += cX2;
-  const covXY = sumXY - (sumX * sumY) / n;
-  const varX = sumX2 - (sumX * sumX) / n;
-  const slope = covXY / varX;
-  const intercept = sumY / n - (slope * sumX) / n;
-  return [slope, intercept];
-}
-
-/** Prometheus's quantile: φ-quantile with linear interpolation between closest ranks. */
-export function quantile(q: number, values: number[]): number {
-  if (values.length === 0 || Number.isNaN(q)) return NaN;
-  if (q < 0) return -Infinity;
-  if (q > 1) return Infinity;
-  const sorted = values.slice().sort((a, b) => a - b);
-  const n = sorted.length;
-  const rank = q * (n - 1);
-  const lower = Math.max(0, Math.floor(rank));
-  const upper = Math.min(n - 1, lower + 1);
-  const weight = rank - Math.floor(rank);
-  return sorted[lower]! * (1 - weight) + sorted[upper]! * weight;
-}
-
-export function sumOverTime(vs: Float64Array, lo: number, hi: number): number {
-  let sum = 0;
-  let c = 0;
-  for (let i = lo; i < hi; i++) [sum, c] = kahanSumInc(vs[i]!, sum, c);
-  return Number.isFinite(sum) ? sum + c : sum;
-}
-
-export function avgOverTime(vs: Float64Array, lo: number, hi: number): number {
-  let mean = 0;
-  let c = 0;
-  let count = 0;
-  for (let i = lo; i < hi; i++) {
-    const v = vs[i]!;
-    count++;
-    if (!Number.isFinite(mean) && !Number.isNaN(mean)) {
-      if (!Number.isFinite(v) && !Number.isNaN(v) && mean > 0 === v > 0) continue;
-      if (Number.isFinite(v)) continue;
+  const out: StepSeries[] = [];
+  for (const g of groups.values()) {
+    const o = newStepSeries(null, g.labels, ctx.n);
+    for (let i = 0; i < ctx.n; i++) {
+      const buckets: Bucket[] = [];
+      for (const mm of g.members) if (mm.s.present[i]) buckets.push({ upperBound: mm.le, count: mm.s.values[i]! });
+      if (buckets.length === 0) continue;
+      o.present[i] = 1;
+      o.values[i] = bucketQuantile(q[i]!, buckets);
     }
-    [mean, c] = kahanSumInc(v / count - mean / count, mean, c);
+    out.push(o);
   }
-  return Number.isFinite(mean) ? mean + c : mean;
-}
-
-/** Population variance (Welford with Kahan, as Prometheus). */
-export function varianceOverTime(vs: Float64Array, lo: number, hi: number): number {
-  let count = 0;
-  let mean = 0;
-  let cMean = 0;
-  let aux = 0;
-  let cAux = 0;
-  for (let i = lo; i < hi; i++) {
-    const v = vs[i]!;
-    count++;
-    const delta = v - (mean + cMean);
-    [mean, cMean] = kahanSumInc(delta / count, mean, cMean);
-    [aux, cAux] = kahanSumInc(delta * (v - (mean + cMean)), aux, cAux);
-  }
-  return (aux + cAux) / count;
-}
-
-export function minOverTime(vs: Float64Array, lo: number, hi: number): number {
-  let min = vs[lo]!;
-  for (let i = lo + 1; i < hi; i++) {
-    const v = vs[i]!;
-    if (v < min || Number.isNaN(min)) min = v;
-  }
-  return min;
-}
-
-export function maxOverTime(vs: Float64Array, lo: number, hi: number): number {
-  let max = vs[lo]!;
-  for (let i = lo + 1; i < hi; i++) {
-    const v = vs[i]!;
-    if (v > max || Number.isNaN(max)) max = v;
-  }
-  return max;
-}
-
-export function changes(vs: Float64Array, lo: number, hi: number): number {
-  let n = 0;
-  let prev = vs[lo]!;
-  for (let i = lo + 1; i < hi; i++) {
-    const cur = vs[i]!;
-    if (!(cur === prev || (Number.isNaN(cur) && Number.isNaN(prev)))) n++;
-    prev = cur;
-  }
-  return n;
-}
-
-export function resets(vs: Float64Array, lo: number, hi: number): number {
-  let n = 0;
-  let prev = vs[lo]!;
-  for (let i = lo + 1; i < hi; i++) {
-    const cur = vs[i]!;
-    if (cur < prev) n++;
-    prev = cur;
-  }
-  return n;
-}
-
-export interface Bucket {
-  upperBound: number;
-  count: number;
-}
-
-/** Prometheus's bucketQuantile for classic histograms. */
-export function bucketQuantile(q: number, input: Bucket[]): number {
-  if (Number.isNaN(q)) return NaN;
-  if (q < 0) return -Infinity;
-  if (q > 1) return Infinity;
-  const sorted = input.slice().sort((a, b) => a.upperBound - b.upperBound);
-  if (sorted.length === 0 || sorted[sorted.length - 1]!.upperBound !== Infinity) return NaN;
-  // Coalesce buckets with the same upper bound (the same bucket from several series).
-  const buckets: Bucket[] = [];
-  for (const b of sorted) {
-    const last = buckets[buckets.length - 1];
-    if (last && last.upperBound === b.upperBound) last.count += b.count;
-    else buckets.push({ ...b });
-  }
-  // Bucket counts must not go down; fix them up as Prometheus does.
-  let max = -Infinity;
-  for (const b of buckets) {
-    if (b.count > max) max = b.count;
-    else if (b.count < max) b.count = max;
-  }
-  if (buckets.length < 2) return NaN;
-  const observations = buckets[buckets.length - 1]!.count;
-  if (observations === 0) return NaN;
-  let rank = q * observations;
-  let b = 0;
-  while (b < buckets.length - 1 && !(buckets[b]!.count >= rank)) b++;
-  if (b === buckets.length - 1) return buckets[buckets.length - 2]!.upperBound;
-  if (b === 0 && buckets[0]!.upperBound <= 0) return buckets[0]!.upperBound;
-  let bucketStart = 0;
-  const bucketEnd = buckets[b]!.upperBound;
-  let count = buckets[b]!.count;
-  if (b > 0) {
-    bucketStart = buckets[b - 1]!.upperBound;
-    count -= buckets[b - 1]!.count;
-    rank -= buckets[b - 1]!.count;
-  }
-  return bucketStart + (bucketEnd - bucketStart) * (rank / count);
-}
-
-/** Go's math.Pow where it differs from JavaScript's `**`. */
-export function goPow(x: number, y: number): number {
-  if (y === 0) return 1;
-  if (x === 1) return 1;
-  if (x === -1 && !Number.isFinite(y) && !Number.isNaN(y)) return 1;
-  return x ** y;
-}
-
-/** Go's math.Mod: the sign of x, NaN for y = 0 — as JavaScript's %. */
-export const goMod = (x: number, y: number): number => x % y;
-
-/** A value as the Prometheus API writes it (strconv 'f', shortest, no exponent). */
-export function formatValue(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return '+Inf';
-  if (v === -Infinity) return '-Inf';
-  const s = String(v);
-  if (!s.includes('e')) return s;
-  const [mant, expStr] = s.split('e');
-  const exp = Number(expStr);
-  const neg = mant!.startsWith('-');
-  const digits = mant!.replace('-', '').replace('.', '');
-  const pointAt = (mant!.replace('-', '').indexOf('.') === -1 ? mant!.replace('-', '').length : mant!.replace('-', '').indexOf('.')) + exp;
-  let out: string;
-  if (pointAt <= 0) out = '0.' + '0'.repeat(-pointAt) + digits;
-  else if (pointAt >= digits.length) out = digits + '0'.repeat(pointAt - digits.length);
-  else out = digits.slice(0, pointAt) + '.' + digits.slice(pointAt);
-  return (neg ? '-' : '') + out;
+  return mergeSame(out, ctx.n);
 }

@@ -8,101 +8,8 @@ import type { LabelMatcher, MatchOp } from '../../../shared/model.ts';
 import { compileRegex } from '../store/index.ts';
 import type { AggregateOp, AtModifier, BinaryOp, Expr, MatrixSelector, ValueType, VectorMatching, VectorSelector } from './ast.ts';
 import { COMPARISON_OPS, SET_OPS } from './ast.ts';
-
-export class PromQLError extends Error {
-  readonly kind: 'bad_data' | 'execution' | 'timeout';
-  constructor(message: string, kind: 'bad_data' | 'execution' | 'timeout' = 'bad_data') {
-    super(message);
-    this.name = 'PromQLError';
-    this.kind = kind;
-  }
-}
-
-interface FunctionSpec {
-  args: ValueType[];
-  /** How many trailing args may be left out. */
-  optional?: number;
-  /** The last arg type repeats (label_join). */
-  variadic?: boolean;
-  ret: ValueType;
-}
-
-const v = 'vector' as const;
-const m = 'matrix' as const;
-const s = 'scalar' as const;
-const str = 'string' as const;
-const instant = (n = 1): FunctionSpec => ({ args: Array(n).fill(v), ret: v });
-const overTime: FunctionSpec = { args: [m], ret: v };
-const dateFn: FunctionSpec = { args: [v], optional: 1, ret: v };
-
-export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
-  abs: instant(),
-  absent: instant(),
-  absent_over_time: overTime,
-  acos: instant(),
-  acosh: instant(),
-  asin: instant(),
-  asinh: instant(),
-  atan: instant(),
-  atanh: instant(),
-  avg_over_time: overTime,
-  ceil: instant(),
-  changes: overTime,
-  clamp: { args: [v, s, s], ret: v },
-  clamp_max: { args: [v, s], ret: v },
-  clamp_min: { args: [v, s], ret: v },
-  cos: instant(),
-  cosh: instant(),
-  count_over_time: overTime,
-  day_of_month: dateFn,
-  day_of_week: dateFn,
-  day_of_year: dateFn,
-  days_in_month: dateFn,
-  deg: instant(),
-  delta: overTime,
-  deriv: overTime,
-  exp: instant(),
-  floor: instant(),
-  histogram_quantile: { args: [s, v], ret: v },
-  hour: dateFn,
-  idelta: overTime,
-  increase: overTime,
-  irate: overTime,
-  label_join: { args: [v, str, str, str], variadic: true, optional: 1, ret: v },
-  label_replace: { args: [v, str, str, str, str], ret: v },
-  last_over_time: overTime,
-  ln: instant(),
-  log10: instant(),
-  log2: instant(),
-  max_over_time: overTime,
-  min_over_time: overTime,
-  minute: dateFn,
-  month: dateFn,
-  pi: { args: [], ret: s },
-  predict_linear: { args: [m, s], ret: v },
-  present_over_time: overTime,
-  quantile_over_time: { args: [s, m], ret: v },
-  rad: instant(),
-  rate: overTime,
-  resets: overTime,
-  round: { args: [v, s], optional: 1, ret: v },
-  scalar: { args: [v], ret: s },
-  sgn: instant(),
-  sin: instant(),
-  sinh: instant(),
-  sort: instant(),
-  sort_desc: instant(),
-  sqrt: instant(),
-  stddev_over_time: overTime,
-  stdvar_over_time: overTime,
-  sum_over_time: overTime,
-  tan: instant(),
-  tanh: instant(),
-  time: { args: [], ret: s },
-  timestamp: instant(),
-  vector: { args: [s], ret: v },
-  year: dateFn,
-};
+import { FUNCTIONS } from './functions.ts';
+import { PromQLError } from './promql-error.ts';
 
 const AGGREGATES: ReadonlySet<string> = new Set(['sum', 'avg', 'min', 'max', 'count', 'stddev', 'stdvar', 'topk', 'bottomk', 'quantile', 'count_values', 'group']);
 
@@ -457,7 +364,7 @@ class Builder {
   call(n: SyntaxNode): Expr {
     const id = this.child(n, 'FunctionIdentifier')!;
     const name = this.text(id);
-    const spec = FUNCTIONS[name];
+    const spec = FUNCTIONS.get(name);
     if (!spec) this.fail(id, `function "${name}" is not supported by Radiator's engine`);
     const body = this.child(n, 'FunctionCallBody');
     const args = body ? this.children(body).map((c) => this.expr(c)) : [];
@@ -507,7 +414,7 @@ export function typeOf(e: Expr): ValueType {
     case 'binary':
       return typeOf(e.lhs) === 'scalar' && typeOf(e.rhs) === 'scalar' ? 'scalar' : 'vector';
     case 'call':
-      return FUNCTIONS[e.func]!.ret;
+      return FUNCTIONS.get(e.func)!.ret;
   }
 }
 
@@ -519,7 +426,7 @@ function unknownFunction(q: string): string | null {
   const bare = q.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`/g, (m) => ' '.repeat(m.length));
   for (const m of bare.matchAll(/(?<![\w:{,=~!])([a-zA-Z_][a-zA-Z0-9_]*)\s*\(/g)) {
     const name = m[1]!;
-    if (!(name in FUNCTIONS) && !AGGREGATES.has(name.toLowerCase()) && !KEYWORDS.has(name.toLowerCase()) && !GRAMMAR_ONLY.has(name)) return name;
+    if (!FUNCTIONS.has(name) && !AGGREGATES.has(name.toLowerCase()) && !KEYWORDS.has(name.toLowerCase()) && !GRAMMAR_ONLY.has(name)) return name;
   }
   return null;
 }
@@ -555,7 +462,7 @@ const GRAMMAR_ONLY = new Set([
 export function parsePromQL(q: string): Expr {
   if (q.trim() === '') throw new PromQLError('empty query');
   const unknown = unknownFunction(q);
-  if (unknown) throw new PromQLError(`unknown function "${unknown}"; Radiator's engine has ${Object.keys(FUNCTIONS).length} functions (see docs/promql.md)`);
+  if (unknown) throw new PromQLError(`unknown function "${unknown}"; Radiator's engine has ${FUNCTIONS.size} functions (see docs/promql.md)`);
   const tree = parser.parse(q);
   let err: SyntaxNode | null = null;
   tree.iterate({

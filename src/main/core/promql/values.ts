@@ -4,7 +4,7 @@
 
 import type { LabelPairs } from '../../../shared/model.ts';
 import { seriesKey } from '../../../shared/model.ts';
-import { PromQLError } from './parse.ts';
+import { PromQLError } from './promql-error.ts';
 
 export interface StepSeries {
   /** The metric name, or null once an operation dropped it. */

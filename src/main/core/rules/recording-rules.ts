@@ -10,7 +10,7 @@
 import type { LabelPairs } from '../../../shared/model.ts';
 import { seriesKey } from '../../../shared/model.ts';
 import type { Ingest, IngestSample } from '../collector/ingest.ts';
-import { evaluateSteps, type EngineLimits, type Queryable } from '../promql/engine.ts';
+import { type EngineLimits, evaluateSteps, type Queryable } from '../promql/index.ts';
 import type { CheckedRule, LoadedGroup } from './rule-files.ts';
 
 export const RULES_RECEIVER = 'rules';

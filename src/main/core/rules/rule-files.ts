@@ -8,8 +8,7 @@ import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
 import { RuleGroupSchema, isRecordingRule, type RecordingRulesSettings, type RuleGroup } from '../../../shared/recording-rules.ts';
 import type { LabelPairs } from '../../../shared/model.ts';
 import { isValidLabelName, isValidMetricName } from '../labels.ts';
-import type { Expr } from '../promql/ast.ts';
-import { parsePromQL } from '../promql/parse.ts';
+import { type Expr, parsePromQL } from '../promql/index.ts';
 
 export interface CheckedRule {
   kind: 'record' | 'alert';

@@ -1,7 +1,6 @@
 // The embedded store as a data source: the PromQL engine over the store's read API.
 
-import { instantQuery, rangeQuery, type EngineLimits, type InstantResult, type RangeResult } from '../promql/engine.ts';
-import { parsePromQL, PromQLError } from '../promql/parse.ts';
+import { type EngineLimits, instantQuery, type InstantResult, parsePromQL, PromQLError, rangeQuery, type RangeResult } from '../promql/index.ts';
 import type { Store } from '../store/index.ts';
 import { SourceError, type DataSource } from './source.ts';
 

@@ -8,7 +8,7 @@
 // Not here: caching (the feed asks for a subscription's whole range once, then only new steps,
 // which are live), nor joining at a finer grain than the step.
 
-import type { InstantResult, RangeResult } from '../promql/engine.ts';
+import type { InstantResult, RangeResult } from '../promql/index.ts';
 import type { DataSource } from './source.ts';
 
 export interface HistoryOptions {

@@ -2,7 +2,7 @@
 // token or basic auth and a timeout. Every failure becomes a SourceError that says what went wrong,
 // naming the URL with its secrets redacted (the message reaches screens, the API and the log).
 
-import type { InstantResult, RangeResult } from '../promql/engine.ts';
+import type { InstantResult, RangeResult } from '../promql/index.ts';
 import { redactText } from '../../../shared/redact.ts';
 import { SourceError, type DataSource, type SourceErrorCode } from './source.ts';
 

@@ -2,7 +2,7 @@
 // (Prometheus, Thanos, Mimir, VictoriaMetrics) over its HTTP API. Panels, rules and feed
 // subscriptions name one by id. A failing source throws SourceError — never an empty answer.
 
-import type { InstantResult, RangeResult } from '../promql/engine.ts';
+import type { InstantResult, RangeResult } from '../promql/index.ts';
 
 export type SourceErrorCode = 'SOURCE_UNREACHABLE' | 'SOURCE_TIMEOUT' | 'SOURCE_AUTH' | 'SOURCE_BAD_RESPONSE' | 'SOURCE_QUERY_ERROR' | 'SOURCE_UNKNOWN';
 

@@ -2,9 +2,8 @@
 // (The differential test compares the whole engine with a real Prometheus.)
 import { describe, expect, it } from 'vitest';
 import type { LabelMatcher, LabelPairs } from '../../../../src/shared/model.ts';
-import { instantQuery, rangeQuery, type Queryable } from '../../../../src/main/core/promql/engine.ts';
-import { bucketQuantile, extrapolatedRate, formatValue, goPow, quantile } from '../../../../src/main/core/promql/functions.ts';
-import { parseDurationMs, parsePromQL } from '../../../../src/main/core/promql/parse.ts';
+import { formatValue, instantQuery, parseDurationMs, parsePromQL, type Queryable, rangeQuery } from '../../../../src/main/core/promql/index.ts';
+import { bucketQuantile, extrapolatedRate, goPow, quantile } from '../../../../src/main/core/promql/kernels.ts';
 import { compileMatcher, matchesSeries } from '../../../../src/main/core/store/index.ts';
 
 const T = 1_700_000_000_000;

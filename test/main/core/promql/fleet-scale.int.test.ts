@@ -4,8 +4,7 @@
 // the samples held), and `=~` alternations select through the postings.
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, instantQuery, rangeQuery, type InstantResult } from '../../../../src/main/core/promql/engine.ts';
-import { parsePromQL } from '../../../../src/main/core/promql/parse.ts';
+import { DEFAULT_LIMITS, instantQuery, type InstantResult, parsePromQL, rangeQuery } from '../../../../src/main/core/promql/index.ts';
 import { parseSelector, Store } from '../../../../src/main/core/store/index.ts';
 import { MAX_SELECT_SERIES } from '../../../../src/shared/limits.ts';
 import { tempDir } from '../../../helpers/core.ts';

@@ -39,6 +39,8 @@ export class Rollups {
   readonly done = new Map<number, number>();
   /** Buckets already rolled up that late samples landed in: key → [res, seriesId, bucket]. */
   private readonly late = new Map<string, [number, number, number]>();
+  /** The series and finest bucket `markLate` marked last (while still in `late`). */
+  private readonly lastLate = { id: -1, bucket: NaN };
   private readonly disk: StoreDb;
   private readonly index: SeriesIndex;
   private readonly querier: Querier;
@@ -61,6 +63,12 @@ export class Rollups {
 
   /** A sample at `ts` landed in series `id`'s buckets, which may be rolled up already. */
   markLate(id: number, ts: number): void {
+    // Imports mark sample after sample of one series in time order: one mark per bucket of the
+    // finest roll-up (each coarser bucket holds whole finer ones) instead of a key per sample.
+    const finest = Math.floor(ts / ROLLUP_RESOLUTIONS_MS[0]!);
+    if (id === this.lastLate.id && finest === this.lastLate.bucket) return;
+    this.lastLate.id = id;
+    this.lastLate.bucket = finest;
     for (const res of ROLLUP_RESOLUTIONS_MS) {
       const bucket = Math.floor(ts / res) * res;
       this.late.set(`${res}:${id}:${bucket}`, [res, id, bucket]);
@@ -191,6 +199,7 @@ export class Rollups {
   rerollLate(): void {
     const late = [...this.late.values()].sort((a, b) => a[0] - b[0]);
     this.late.clear();
+    this.lastLate.id = -1;
     this.disk.transaction(() => {
       for (const [res, id, bucket] of late) {
         if (bucket < (this.done.get(res) ?? 0)) this.rollupSeries(res, id, bucket, bucket + res);

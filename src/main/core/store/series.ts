@@ -55,24 +55,32 @@ export class Series implements SeriesId {
     return n;
   }
 
-  /** Samples with from <= ts <= to held in memory, in order. */
-  readMemory(from: number, to: number): { ts: Float64Array; values: Float64Array } {
-    const chunks: Array<{ tMin: number; tMax: number; count: number; bytes: Uint8Array }> = [];
+  /** Samples in the memory chunks that overlap [from, to]: what `decodeMemoryInto` writes. */
+  memoryChunkCount(from: number, to: number): number {
     let total = 0;
-    for (const c of this.closed) {
-      if (c.tMax < from || c.tMin > to) continue;
-      chunks.push(c);
-      total += c.count;
-    }
+    for (const c of this.closed) if (!(c.tMax < from || c.tMin > to)) total += c.count;
     const o = this.open;
-    if (o && o.count > 0 && !(o.tMax < from || o.tMin > to)) {
-      chunks.push({ tMin: o.tMin, tMax: o.tMax, count: o.count, bytes: o.bytes });
-      total += o.count;
-    }
+    if (o !== null && o.count > 0 && !(o.tMax < from || o.tMin > to)) total += o.count;
+    return total;
+  }
+
+  /** Decode the memory chunks that overlap [from, to], whole, into the arrays at `offset`, in
+   * time order; returns the number written (samples outside [from, to] included). */
+  decodeMemoryInto(from: number, to: number, ts: Float64Array, values: Float64Array, offset: number): number {
+    let n = offset;
+    for (const c of this.closed) if (!(c.tMax < from || c.tMin > to)) n += decodeInto(c.bytes, c.count, ts, values, n);
+    const o = this.open;
+    if (o !== null && o.count > 0 && !(o.tMax < from || o.tMin > to)) n += decodeInto(o.bytes, o.count, ts, values, n);
+    return n - offset;
+  }
+
+  /** Samples with from <= ts <= to held in memory, in order. Decoded straight into the two
+   * result arrays, nothing else allocated. */
+  readMemory(from: number, to: number): { ts: Float64Array; values: Float64Array } {
+    const total = this.memoryChunkCount(from, to);
     const ts = new Float64Array(total);
     const values = new Float64Array(total);
-    let n = 0;
-    for (const c of chunks) n += decodeInto(c.bytes, c.count, ts, values, n);
+    this.decodeMemoryInto(from, to, ts, values, 0);
     return trimToRange(ts, values, from, to);
   }
 }

@@ -141,6 +141,69 @@ describe('store', () => {
     expect(st.readRaw(s, s.memFrom - 50_000, s.memFrom + 50_000).ts.length).toBe(11);
   });
 
+  it('reads many series from disk and memory in batches exactly as sample by sample', () => {
+    // 600 series (more than one disk batch), each with chunks evicted to disk, chunks in memory,
+    // and some with history imported straight to disk; every range edge inside a chunk, on a
+    // sample, at the memory edge, wholly on disk, wholly in memory.
+    const clock = { now: T0 };
+    const st = make(clock, { hotWindowMs: H });
+    const all: Array<{ s: ReturnType<Store['resolve']>; ts: number[]; values: number[] }> = [];
+    for (let k = 0; k < 600; k++) {
+      const s = st.resolve('m', [['k', String(k).padStart(3, '0')]])!;
+      const rec = { s, ts: [] as number[], values: [] as number[] };
+      if (k % 3 === 0) {
+        const hts = Array.from({ length: 50 }, (_, i) => T0 - 3 * H + i * 60_000 + k);
+        const hvs = hts.map((_, i) => -i - k);
+        st.importSamples(s, hts, hvs);
+        rec.ts.push(...hts);
+        rec.values.push(...hvs);
+      }
+      all.push(rec);
+    }
+    for (let i = 0; i < 2 * 360; i++) {
+      clock.now = T0 + i * 10_000;
+      for (const [k, r] of all.entries()) {
+        if ((i + k) % 7 === 0) continue; // gaps, so series differ
+        st.append(r.s!, clock.now, i * 1000 + k);
+        r.ts.push(clock.now);
+        r.values.push(i * 1000 + k);
+      }
+      if (i % 30 === 0) {
+        st.commit();
+        st.maintain();
+      }
+    }
+    st.commit();
+    clock.now += 61_000;
+    for (let i = 0; i < 50; i++) st.maintain();
+    const s0 = all[1]!.s!;
+    expect(s0.memFrom).toBeGreaterThan(T0);
+    const edge = s0.memFrom;
+    const ranges: Array<[number, number]> = [
+      [T0 - 4 * H, clock.now],
+      [T0 - 3 * H + 30_000, T0 - 2 * H],
+      [T0 + 5_000, edge - 1],
+      [edge - 55_000, edge + 55_000],
+      [edge, clock.now],
+      [edge + 1, edge + 25_000],
+      [T0 + 100_000, T0 + 100_000],
+    ];
+    for (const [from, to] of ranges) {
+      const want = all
+        .map((r) => {
+          const idx = r.ts.map((t, i) => i).filter((i) => r.ts[i]! >= from && r.ts[i]! <= to);
+          return { key: r.s!.key, ts: idx.map((i) => r.ts[i]!), values: idx.map((i) => r.values[i]!) };
+        })
+        .filter((r) => r.ts.length > 0)
+        .sort((a, b) => (a.key < b.key ? -1 : 1));
+      const got = st.select(parseSelector('m'), from, to).map((f) => ({ key: f.series.key, ts: [...f.ts], values: [...f.values] }));
+      expect(got, `select [${from - T0}, ${to - T0}]`).toEqual(want);
+      const each = [...st.selectEach(parseSelector('m'), from, to)].map((f) => ({ key: f.series.key, ts: [...f.ts], values: [...f.values] }));
+      expect(each, `selectEach [${from - T0}, ${to - T0}]`).toEqual(want);
+      for (const w of want.slice(0, 5)) expect([...st.readRaw(all.find((r) => r.s!.key === w.key)!.s!, from, to).ts]).toEqual(w.ts);
+    }
+  });
+
   it('rolls up into 5-minute and 1-hour buckets with min, max, sum, count and last', () => {
     const clock = { now: T0 };
     const st = make(clock);
@@ -168,6 +231,34 @@ describe('store', () => {
     const n = db.prepare('SELECT count(*) AS n FROM rollups').get() as { n: number };
     db.close();
     expect(n.n).toBe(24 + 2);
+  });
+
+  it('re-rolls every roll-up bucket that imported history lands in, for each of many series', () => {
+    // Buckets before the store opened count as rolled up, so imported samples are late in every
+    // bucket they touch; each (series, bucket) must be rolled up again from what was imported.
+    const clock = { now: T0 + 6 * H };
+    const st = make(clock);
+    const want = new Map<string, { min: number; max: number; sum: number; count: number; last: number }>();
+    for (let k = 0; k < 3; k++) {
+      const s = st.resolve('imp', [['k', String(k)]])!;
+      const ts = Array.from({ length: 2 * 60 + 7 }, (_, i) => T0 + 30 * 60_000 + i * 60_000 + k * 1000);
+      const vs = ts.map((_, i) => (i * 7 + k) % 23);
+      expect(st.importSamples(s, ts, vs).imported).toBe(ts.length);
+      for (const res of [300_000, 3_600_000]) {
+        ts.forEach((t, i) => {
+          const key = `${k}:${res}:${Math.floor(t / res) * res}`;
+          const b = want.get(key) ?? { min: Infinity, max: -Infinity, sum: 0, count: 0, last: NaN };
+          want.set(key, { min: Math.min(b.min, vs[i]!), max: Math.max(b.max, vs[i]!), sum: b.sum + vs[i]!, count: b.count + 1, last: vs[i]! });
+        });
+      }
+    }
+    for (let i = 0; i < 20; i++) st.maintain();
+    const db = new DatabaseSync(join(dirs[0]!, 'radiator.db'));
+    const rows = db.prepare('SELECT res, series_id, ts, min, max, sum, count, last FROM rollups ORDER BY res, series_id, ts').all() as Array<Record<string, number>>;
+    db.close();
+    const ids = new Map([...st.index.select(parseSelector('imp'))].map((s) => [s.id, s.labels[0]![1]]));
+    const got = new Map(rows.map((r) => [`${ids.get(r.series_id!)}:${r.res}:${r.ts}`, { min: r.min!, max: r.max!, sum: r.sum!, count: r.count!, last: r.last! }]));
+    expect(got).toEqual(want);
   });
 
   it('applies retention to raw chunks', () => {

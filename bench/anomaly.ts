@@ -13,16 +13,20 @@
 // NAB score at the best threshold), --no-write (skip the results files), --loco (the
 // leave-one-category-out protocol over the shipped detector's tunables, bench/anomaly/candidates.ts:
 // for each category, every tunable and the threshold chosen on the other categories, then the
-// held-out category scored; and the same per design choice).
+// held-out category scored; and the same per design choice), --families radiator,CAD,… (which
+// designs --loco judges, each over its own grid, bench/anomaly/candidates.ts; default radiator).
+// `--only X --loco --families Y` runs only the protocol for family Y (and the runner X).
+//
+//   npm run bench:anomaly -- --data ../shared/nab/data --windows ../shared/nab/combined_windows.json --no-write --loco --families CAD,CAD-likelihood,radiator+CAD --only CAD
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createDetectors, Ensemble, type EnsembleOptions } from '../src/main/core/analysis/index.ts';
+import { CAD_DEFAULTS, CadDetector, createDetectors, Ensemble, type CadOptions, type EnsembleOptions } from '../src/main/core/analysis/index.ts';
 import { loadCorpus, type NabFile } from './anomaly/nab-corpus.ts';
 import { bytesPerSeries } from './anomaly/memory.ts';
 import { fileScores, LOW_FP_PROFILE, nabScore, probationLength, windowMetrics, type WindowMetrics } from './anomaly/nab-score.ts';
-import { candidateGrid } from './anomaly/candidates.ts';
+import { CAD_RANGES, FAMILIES, type CandidateConfig } from './anomaly/candidates.ts';
 import { categoriesOf, categoryBest, categoryScore, heldOutCorpusScore, leaveOneCategoryOut, type Candidate } from './anomaly/held-out.ts';
 import { publishedResults } from './anomaly/published.ts';
 
@@ -36,6 +40,7 @@ const { values: opt } = parseArgs({
     'per-file': { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
     loco: { type: 'boolean', default: false },
+    families: { type: 'string', default: 'radiator' },
   },
 });
 if (!opt.data || !opt.windows || (!opt.out && !opt['no-write'])) {
@@ -46,8 +51,8 @@ if (!opt.data || !opt.windows || (!opt.out && !opt['no-write'])) {
 interface Runner {
   /** The name in the table and, made file-safe, in the results paths. */
   name: string;
-  /** A fresh detector for one file. */
-  create(): { update(t: number, v: number): number; threshold: number };
+  /** A fresh detector for one file (the file is only for the look-ahead reference: NAB's inputMin/inputMax). */
+  create(file: NabFile): { update(t: number, v: number): number; threshold: number };
 }
 
 function ensembleRunner(name: string, opts: Partial<EnsembleOptions> = {}): Runner {
@@ -60,6 +65,20 @@ function ensembleRunner(name: string, opts: Partial<EnsembleOptions> = {}): Runn
   };
 }
 
+/** A standalone CAD detector; with lookahead, given the whole file's range first, as NAB does (a reference, not a streaming detector). */
+function cadRunner(name: string, opts: Partial<CadOptions>, lookahead = false): Runner {
+  return {
+    name,
+    create(file) {
+      const range = (v: Float64Array) => ({ range: 'fixed' as const, fixedMin: v.reduce((a, b) => Math.min(a, b)), fixedMax: v.reduce((a, b) => Math.max(a, b)) });
+      const d = new CadDetector(lookahead ? { ...opts, ...range(file.v) } : opts);
+      return { update: (t, v) => d.update({ t, v }).score, threshold: d.threshold };
+    },
+  };
+}
+
+const runnerOf = (c: CandidateConfig): Runner => (c.cad ? cadRunner(c.name, c.cad, c.lookahead) : ensembleRunner(c.name, c.options));
+
 const runners: Runner[] = createDetectors().map((d, i) => ({
   name: d.name,
   create() {
@@ -67,6 +86,7 @@ const runners: Runner[] = createDetectors().map((d, i) => ({
     return { update: (t, v) => fresh.update({ t, v }).score, threshold: fresh.threshold };
   },
 }));
+runners.push(cadRunner('CAD', { ...CAD_DEFAULTS, restPeriod: 72 }));
 runners.push(ensembleRunner('radiator'));
 if (opt.variants) {
   // Each changes one thing about the default ensemble; the thresholds put the hold-off trigger
@@ -83,6 +103,11 @@ if (opt.variants) {
     ensembleRunner('radiator-no-shape', { shape: false }),
     ensembleRunner('radiator-sigma-rules-always', { distribution: { maxSkewness: Infinity, maxKurtosis: Infinity, countsDistinctFraction: -1 } }),
     ensembleRunner('radiator-local-on-seasonal', { seasonalDistrustsLocal: false }),
+    ensembleRunner('radiator+CAD', { cad: {} }),
+    ensembleRunner('CAD-likelihood', { only: ['CAD'], cad: {} }),
+    ensembleRunner('CAD+EWMA+seasonal', { only: ['CAD', 'EWMA', 'seasonal'], cad: {} }),
+    ...Object.entries(CAD_RANGES).map(([k, r]) => cadRunner(`CAD-range-${k}`, { ...r, restPeriod: 72 })),
+    cadRunner('CAD-lookahead', { restPeriod: 72 }, true),
   );
 }
 
@@ -124,7 +149,7 @@ function scoreCorpus(r: Runner, write: boolean): { scores: Float64Array[]; ns: b
   let ns = 0n;
   let own = 0.5;
   for (const f of files) {
-    const d = r.create();
+    const d = r.create(f);
     own = d.threshold;
     const s = new Float64Array(f.t.length);
     const { t, v } = f;
@@ -140,7 +165,7 @@ function scoreCorpus(r: Runner, write: boolean): { scores: Float64Array[]; ns: b
 const rows: Row[] = [];
 for (const r of selected) {
   // One untimed pass over the first file, so the timing is of compiled code, not of the JIT.
-  const warm = r.create();
+  const warm = r.create(files[0]!);
   for (let i = 0; i < files[0]!.t.length; i++) warm.update(files[0]!.t[i]!, files[0]!.v[i]!);
   const { scores: allScores, ns, own } = scoreCorpus(r, !opt['no-write']);
   const nab = nabScore(files, allScores, undefined, own);
@@ -179,6 +204,13 @@ if (selected.some((r) => r.name === 'radiator')) {
   log('');
   log(`memory: about ${kb.toFixed(0)} KiB of detector state per series for the ensemble once its windows are full (heap growth over 200 series).`);
 }
+if (selected.some((r) => r.name === 'CAD' || r.name.includes('+CAD') || r.name.startsWith('CAD'))) {
+  const kb = bytesPerSeries(() => {
+    const d = new CadDetector();
+    return { update: (t: number, v: number) => d.update({ t, v }) };
+  }, 10_000) / 1024;
+  log(`memory: about ${kb.toFixed(0)} KiB of state per series for CAD (its dictionary full: ${CAD_DEFAULTS.maxContexts} contexts; heap growth over 200 series).`);
+}
 log('');
 log('NAB: standard profile (TP 1, FP 0.11, FN 1), normalised so the null detector scores 0 and a perfect one 100;');
 log('the best threshold is NAB\'s, optimised over the whole corpus (an exact sweep over every distinct score).');
@@ -196,7 +228,7 @@ if (opt['per-file']) {
 // ── per category ─────────────────────────────────────────────────────────────────────
 const categories = categoriesOf(files);
 const windowsIn = (c: string) => files.filter((f) => f.category === c).reduce((n, f) => n + f.windows.length, 0);
-const shown: Candidate[] = [...rows.filter((r) => r.name.startsWith('radiator') || r.name === 'histogram').map((r) => ({ name: r.name, scores: r.scores })), ...publishedResults(files)];
+const shown: Candidate[] = [...rows.filter((r) => r.name.startsWith('radiator') || r.name.startsWith('CAD') || r.name === 'histogram').map((r) => ({ name: r.name, scores: r.scores })), ...publishedResults(files)];
 const cwidth = Math.max(width, ...shown.map((c) => c.name.length));
 const short = (c: string) => c.replace(/^(artificial|real)/, '').slice(0, 14);
 log('');
@@ -220,11 +252,10 @@ for (const c of shown) {
 }
 
 // ── leave one category out ───────────────────────────────────────────────────────────
-if (opt.loco) {
-  const grid = candidateGrid();
+function heldOut(family: string, grid: CandidateConfig[]): void {
   log('');
-  log(`leave-one-category-out over ${grid.length} configurations of the shipped detector (bench/anomaly/candidates.ts) and the threshold:`);
-  const candidates: Candidate[] = grid.map((g) => ({ name: g.name, scores: scoreCorpus(ensembleRunner(g.name, g.options), false).scores }));
+  log(`${family}: leave-one-category-out over ${grid.length} configurations (bench/anomaly/candidates.ts) and the threshold:`);
+  const candidates: Candidate[] = grid.map((g) => ({ name: g.name, scores: scoreCorpus(runnerOf(g), false).scores }));
   const scored = categories.filter((c) => windowsIn(c) > 0);
   const { all, rows: held } = leaveOneCategoryOut(files, candidates);
   const cw = Math.max(...categories.map((c) => c.length));
@@ -262,6 +293,13 @@ if (opt.loco) {
       return `${v}: ${heldOutCorpusScore(files, subset, r.filter((x) => scored.includes(x.category))).toFixed(1)}`;
     });
     log(`  ${dimension.padEnd(10)} ${cells.join('   ')}`);
+  }
+}
+if (opt.loco) {
+  for (const family of opt.families!.split(',')) {
+    const grid = FAMILIES[family];
+    if (!grid) throw new Error(`unknown family ${family}; known: ${Object.keys(FAMILIES).join(', ')}`);
+    heldOut(family, grid());
   }
 }
 if (!opt['no-write']) log(`results: ${resolve(opt.out!)}`);

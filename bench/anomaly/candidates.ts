@@ -1,29 +1,98 @@
-// The tunables of the shipped detector that the leave-one-category-out protocol chooses among
-// (with the threshold): hold-off length and escalation, the shape detector's subsequence length
-// (or none), and the weight of the calibration prior. Each candidate is one full configuration;
-// the protocol never sees the held-out category while choosing.
+// The tunables the leave-one-category-out protocol chooses among (with the threshold), one grid
+// per design ("family"). Each candidate is one full configuration; the protocol never sees the
+// held-out category while choosing.
+//   radiator      the shipped ensemble: hold-off length and escalation, the shape detector's
+//                 subsequence length (or none), the weight of the calibration prior
+//   CAD           the contextual detector alone (cad-detector.ts), with its own rest period:
+//                 rest period, and how its value range is learned
+//   CAD-lookahead the same given each file's min and max in advance, as NAB gives them (a reference:
+//                 what the published CAD OSE's score owes to that look-ahead)
+//   CAD-likelihood the CAD detector's raw score calibrated per series (surprise.ts) and held off
+//                 by the ensemble: HTM's anomaly likelihood on top of CAD
+//   radiator+CAD  the ensemble with CAD as one more calibrated detector
+//   CAD+EWMA+seasonal, CAD+histogram+EWMA  CAD with two of the ensemble's detectors, calibrated, max or mean
 
-import type { EnsembleOptions } from '../../src/main/core/analysis/index.ts';
+import type { CadOptions, EnsembleOptions } from '../../src/main/core/analysis/index.ts';
 
 export interface CandidateConfig {
   name: string;
   options: Partial<EnsembleOptions>;
+  /** Set for a standalone CAD detector (then `options` is unused). */
+  cad?: Partial<CadOptions>;
+  /** A standalone CAD given each file's range in advance, as NAB gives it (a reference only: a live series has no such range). */
+  lookahead?: boolean;
   /** The value of each tunable, by the tunable's name, for judging each choice on its own. */
   choices: Record<string, string>;
 }
 
-export function candidateGrid(): CandidateConfig[] {
-  const out: CandidateConfig[] = [];
-  for (const holdOff of [24, 72, 144])
-    for (const escalate of [0, 1.25])
-      for (const shape of [0, 4, 8, 16])
-        for (const priorWeight of [30, 100, 300]) {
-          const choices = { 'hold-off': String(holdOff), escalate: escalate ? String(escalate) : 'off', shape: shape ? String(shape) : 'off', prior: String(priorWeight) };
-          out.push({
-            name: Object.entries(choices).map(([k, v]) => `${k} ${v}`).join(', '),
-            options: { holdOff, escalate, shape: shape ? { length: shape } : false, surprise: { priorWeight } },
-            choices,
-          });
-        }
+/** How CAD learns its value range (cad-detector.ts), by name. */
+export const CAD_RANGES: Record<string, Partial<CadOptions>> = {
+  grow: { range: 'learned', rangeWarmup: 300, rangeMargin: 1, rangeGrowth: 2 },
+  grow1: { range: 'learned', rangeWarmup: 300, rangeMargin: 1, rangeGrowth: 1 },
+  patient: { range: 'learned', rangeWarmup: 300, rangeMargin: 1, rangeGrowth: 1, rangePatience: 10 },
+  epochs: { range: 'epochs', rangeWarmup: 300, rangeMargin: 0.25 },
+};
+
+function named(choices: Record<string, string>): string {
+  return Object.entries(choices).map(([k, v]) => `${k} ${v}`).join(', ');
+}
+
+/** Every combination of the dimensions' values. */
+function product(dims: Record<string, Array<string | number>>): Array<Record<string, string>> {
+  let out: Array<Record<string, string>> = [{}];
+  for (const [k, values] of Object.entries(dims)) out = out.flatMap((o) => values.map((v) => ({ ...o, [k]: String(v) })));
   return out;
 }
+
+export function candidateGrid(): CandidateConfig[] {
+  return product({ 'hold-off': [24, 72, 144], escalate: ['off', 1.25], shape: ['off', 4, 8, 16], prior: [30, 100, 300] }).map((choices) => ({
+    name: named(choices),
+    options: {
+      holdOff: Number(choices['hold-off']),
+      escalate: choices.escalate === 'off' ? 0 : Number(choices.escalate),
+      shape: choices.shape === 'off' ? false : { length: Number(choices.shape) },
+      surprise: { priorWeight: Number(choices.prior) },
+    },
+    choices,
+  }));
+}
+
+function cadStandaloneGrid(): CandidateConfig[] {
+  return product({ rest: [24, 72, 144], range: Object.keys(CAD_RANGES) }).map((choices) => ({
+    name: named(choices),
+    options: {},
+    cad: { ...CAD_RANGES[choices.range!]!, restPeriod: Number(choices.rest) },
+    choices,
+  }));
+}
+
+function ensembleGrid(only: string[] | null, dims: Record<string, Array<string | number>>): CandidateConfig[] {
+  return product(dims).map((choices) => ({
+    name: named(choices),
+    options: {
+      only,
+      cad: CAD_RANGES[choices.range ?? 'grow']!,
+      holdOff: Number(choices['hold-off']),
+      escalate: choices.escalate === undefined || choices.escalate === 'off' ? 0 : Number(choices.escalate),
+      ...(choices.shape !== undefined ? { shape: choices.shape === 'off' ? false : { length: Number(choices.shape) } } : {}),
+      surprise: { priorWeight: Number(choices.prior) },
+      ...(choices.combine ? { combine: choices.combine as 'max' | 'mean' } : {}),
+    },
+    choices,
+  }));
+}
+
+function cadLookaheadGrid(): CandidateConfig[] {
+  return product({ rest: [24, 72, 144] }).map((choices) => ({ name: named(choices), options: {}, cad: { restPeriod: Number(choices.rest) }, lookahead: true, choices }));
+}
+
+/** The grids by family name (see the top of this file). */
+export const FAMILIES: Record<string, () => CandidateConfig[]> = {
+  radiator: candidateGrid,
+  CAD: cadStandaloneGrid,
+  'CAD-lookahead': cadLookaheadGrid,
+  'CAD-likelihood': () => ensembleGrid(['CAD'], { 'hold-off': [24, 72, 144], range: Object.keys(CAD_RANGES), prior: [100, 300] }),
+  'radiator+CAD': () => ensembleGrid(null, { 'hold-off': [24, 72, 144], escalate: ['off', 1.25], shape: ['off', 16], prior: [100, 300], range: ['grow', 'epochs'] }),
+  'CAD+EWMA+seasonal': () => ensembleGrid(['CAD', 'EWMA', 'seasonal'], { 'hold-off': [24, 72, 144], range: ['grow1', 'patient'], prior: [100, 300], combine: ['max', 'mean'] }),
+  'CAD+histogram+EWMA': () => ensembleGrid(['CAD', 'histogram', 'EWMA'], { 'hold-off': [24, 72, 144], range: ['grow1', 'patient'], prior: [100, 300], combine: ['max', 'mean'] }),
+};

@@ -6,6 +6,7 @@
 // series is held off for a while so one incident is reported once. docs/anomaly.md has the
 // benchmark that chose this over a plain vote or a mean.
 
+import { CAD_DEFAULTS, CadDetector, type CadOptions } from './cad-detector.ts';
 import { classifyDistribution, GAUSSIAN_ONLY_DETECTORS, type DistributionOptions } from './classify-distribution.ts';
 import { EWMA_DEFAULTS, EwmaDetector, type EwmaOptions } from './ewma-detector.ts';
 import { GRUBBS_DEFAULTS, GrubbsDetector, type GrubbsOptions } from './grubbs-detector.ts';
@@ -69,6 +70,10 @@ export interface EnsembleOptions {
   seasonal: Partial<SeasonalOptions>;
   /** The shape (subsequence) detector's options; false leaves it out. */
   shape: Partial<ShapeOptions> | false;
+  /** The contextual (CAD) detector's options; false (the default) leaves it out. Its rest period is the ensemble's hold-off, not its own. */
+  cad: Partial<CadOptions> | false;
+  /** Only these detectors, by name (null: all of them). */
+  only: string[] | null;
   distribution: Partial<DistributionOptions>;
 }
 
@@ -99,6 +104,8 @@ export const ENSEMBLE_DEFAULTS: EnsembleOptions = {
   ks: {},
   seasonal: {},
   shape: {},
+  cad: false,
+  only: null,
   distribution: {},
 };
 
@@ -109,21 +116,29 @@ function withDefaults(opts: Partial<EnsembleOptions> = {}): EnsembleOptions {
 /** Detectors that judge a point only against the last few (a smoothed level, a local trend). */
 const LOCAL_DETECTORS: ReadonlySet<string> = new Set(['EWMA', 'LSQ']);
 
-/** The detectors (eight, and the shape detector unless turned off), configured from the ensemble's options, in the order they are listed on a TV. */
+/**
+ * The detectors (eight, the shape detector unless turned off, the CAD detector if turned on),
+ * configured from the ensemble's options, in the order they are listed on a TV; `only` keeps
+ * those named.
+ */
 export function createDetectors(opts: Partial<EnsembleOptions> = {}): Detector[] {
   const o = withDefaults(opts);
   const common = { window: o.window, minHistory: o.minHistory };
-  return [
-    new SigmaDetector({ ...SIGMA_DEFAULTS, ...common, ...o.sigma }),
-    new EwmaDetector({ ...EWMA_DEFAULTS, minHistory: o.minHistory, ...o.ewma }),
-    new MadDetector({ ...MAD_DEFAULTS, ...common, ...o.mad }),
-    new GrubbsDetector({ ...GRUBBS_DEFAULTS, ...common, ...o.grubbs }),
-    new LeastSquaresDetector({ ...LEAST_SQUARES_DEFAULTS, minHistory: o.minHistory, ...o.lsq }),
-    new HistogramDetector({ ...HISTOGRAM_DEFAULTS, window: o.window, minHistory: Math.max(o.minHistory, HISTOGRAM_DEFAULTS.minHistory), ...o.histogram }),
-    new KsDetector({ ...KS_DEFAULTS, ...o.ks }),
-    new SeasonalDetector({ ...SEASONAL_DEFAULTS, ...o.seasonal }),
-    ...(o.shape ? [new ShapeDetector({ ...SHAPE_DEFAULTS, ...o.shape })] : []),
+  const shape = o.shape;
+  const cad = o.cad;
+  const all: Array<[string, () => Detector]> = [
+    ['σ', () => new SigmaDetector({ ...SIGMA_DEFAULTS, ...common, ...o.sigma })],
+    ['EWMA', () => new EwmaDetector({ ...EWMA_DEFAULTS, minHistory: o.minHistory, ...o.ewma })],
+    ['MAD', () => new MadDetector({ ...MAD_DEFAULTS, ...common, ...o.mad })],
+    ['Grubbs', () => new GrubbsDetector({ ...GRUBBS_DEFAULTS, ...common, ...o.grubbs })],
+    ['LSQ', () => new LeastSquaresDetector({ ...LEAST_SQUARES_DEFAULTS, minHistory: o.minHistory, ...o.lsq })],
+    ['histogram', () => new HistogramDetector({ ...HISTOGRAM_DEFAULTS, window: o.window, minHistory: Math.max(o.minHistory, HISTOGRAM_DEFAULTS.minHistory), ...o.histogram })],
+    ['KS', () => new KsDetector({ ...KS_DEFAULTS, ...o.ks })],
+    ['seasonal', () => new SeasonalDetector({ ...SEASONAL_DEFAULTS, ...o.seasonal })],
+    ...(shape ? [['shape', () => new ShapeDetector({ ...SHAPE_DEFAULTS, ...shape })] as [string, () => Detector]] : []),
+    ...(cad ? [['CAD', () => new CadDetector({ ...CAD_DEFAULTS, ...cad, restPeriod: 0 })] as [string, () => Detector]] : []),
   ];
+  return all.filter(([name]) => !o.only || o.only.includes(name)).map(([, make]) => make());
 }
 
 export class Ensemble {

@@ -14,3 +14,5 @@ export { HistogramDetector } from './histogram-detector.ts';
 export { KsDetector } from './ks-detector.ts';
 export { SeasonalDetector } from './seasonal-detector.ts';
 export { ShapeDetector } from './shape-detector.ts';
+export { CadDetector, CAD_DEFAULTS } from './cad-detector.ts';
+export type { CadOptions } from './cad-detector.ts';

@@ -17,14 +17,17 @@ import { windowsOf } from './windows.ts';
 /** The series of `e`, one at a time, where `e` can be read that way: a vector selector, or a
  * range function of a matrix selector that names one metric (its series cannot collide once
  * the name is dropped). Each series' points are accounted while it is in hand and released
- * after the caller has folded it (by the next one). Null for anything else. */
+ * after the caller has folded it (by the next one). Null for anything else. Every series comes
+ * in the same buffers, raw samples and steps alike: the caller must be done with one before it
+ * asks for the next (foldAggregate is). */
 function streamOf(ctx: Ctx, e: Expr): Iterable<StepSeries> | null {
   while (e.type === 'paren') e = e.expr;
   if (e.type === 'vector') {
     const vs = e;
     const ends = selectorTimes(ctx, vs.offset, vs.at);
     const [lo, hi] = spanOf(ends);
-    return streamed(ctx, rawSeries(ctx, vs.matchers, lo - ctx.limits.lookbackMs, hi), (r) => stepsOf(ctx, r, ends));
+    const into = newStepSeries(null, [], ctx.n);
+    return streamed(ctx, rawSeries(ctx, vs.matchers, lo - ctx.limits.lookbackMs, hi, true), (r) => stepsOf(ctx, r, ends, into));
   }
   if (e.type !== 'call' || e.args.length !== 1) return null;
   let arg = e.args[0]!;
@@ -36,7 +39,8 @@ function streamOf(ctx: Ctx, e: Expr): Iterable<StepSeries> | null {
   const ms = arg;
   const ends = selectorTimes(ctx, ms.vector.offset, ms.vector.at);
   const [lo, hi] = spanOf(ends);
-  return streamed(ctx, rawSeries(ctx, ms.vector.matchers, lo - ms.range, hi), (r) => windowsOf(ctx, r, ends, ms.range, w.keepName, w.fn));
+  const into = newStepSeries(null, [], ctx.n);
+  return streamed(ctx, rawSeries(ctx, ms.vector.matchers, lo - ms.range, hi, true), (r) => windowsOf(ctx, r, ends, ms.range, w.keepName, w.fn, into));
 }
 
 function* streamed(ctx: Ctx, raw: Iterable<RawSeries>, step: (r: RawSeries) => StepSeries | null): Generator<StepSeries> {

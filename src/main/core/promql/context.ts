@@ -17,7 +17,14 @@ export interface Queryable {
     matchers: readonly LabelMatcher[],
     minT: number,
     maxT: number,
+    opts?: EachOptions,
   ): Iterable<{ series: { name: string; labels: LabelPairs }; ts: Float64Array; values: Float64Array }>;
+}
+
+/** `reuse`: the reader is done with each series before it asks for the next (it folds them), so
+ * the source may hand every series in the same buffers instead of allocating a pair per series. */
+export interface EachOptions {
+  reuse?: boolean;
 }
 
 export interface EngineLimits {

@@ -6,7 +6,7 @@ import type { LabelMatcher } from '../../../shared/model.ts';
 import type { MatrixSelector, Subquery, VectorSelector } from './ast.ts';
 import { account, asVector, checkTime, makeCtx, type Ctx } from './context.ts';
 import { evaluate } from './evaluate.ts';
-import { newStepSeries, type RawSeries, type StepSeries, type Value } from './values.ts';
+import { newStepSeries, resetStepSeries, type RawSeries, type StepSeries, type Value } from './values.ts';
 
 /** The times at which a selector with offset/@ is read, one per step. */
 export function selectorTimes(ctx: Ctx, offset: number, at: VectorSelector['at']): Float64Array {
@@ -16,9 +16,10 @@ export function selectorTimes(ctx: Ctx, offset: number, at: VectorSelector['at']
   return out;
 }
 
-/** The raw series a selector matches, read one at a time where the source can. */
-export function* rawSeries(ctx: Ctx, matchers: readonly LabelMatcher[], minT: number, maxT: number): Generator<RawSeries> {
-  const found = ctx.q.selectEach ? ctx.q.selectEach(matchers, minT, maxT) : ctx.q.select(matchers, minT, maxT);
+/** The raw series a selector matches, read one at a time where the source can. `reuse`: the
+ * caller is done with each before it asks for the next, so the source may reuse its buffers. */
+export function* rawSeries(ctx: Ctx, matchers: readonly LabelMatcher[], minT: number, maxT: number, reuse = false): Generator<RawSeries> {
+  const found = ctx.q.selectEach ? ctx.q.selectEach(matchers, minT, maxT, { reuse }) : ctx.q.select(matchers, minT, maxT);
   for (const f of found) yield { name: f.series.name, labels: f.series.labels, ts: f.ts, values: f.values };
 }
 
@@ -44,9 +45,9 @@ export function spanOf(ends: Float64Array): [number, number] {
 }
 
 /** A raw series read at each step (the newest sample within the lookback); null when absent at every step. */
-export function stepsOf(ctx: Ctx, r: RawSeries, ends: Float64Array): StepSeries | null {
-  const s = newStepSeries(r.name, r.labels, ctx.n);
-  s.sampleTs = new Float64Array(ctx.n);
+export function stepsOf(ctx: Ctx, r: RawSeries, ends: Float64Array, into?: StepSeries): StepSeries | null {
+  const s = into ? resetStepSeries(into, r.name, r.labels) : newStepSeries(r.name, r.labels, ctx.n);
+  s.sampleTs ??= new Float64Array(ctx.n);
   let j = 0;
   let any = false;
   for (let i = 0; i < ctx.n; i++) {

@@ -36,6 +36,15 @@ export function newStepSeries(name: string | null, labels: LabelPairs, n: number
   return { name, labels, values: new Float64Array(n), present: new Uint8Array(n) };
 }
 
+/** `s` made over as an empty series named `name` with `labels` (its buffers kept): for a
+ * stream whose reader folds each series before the next. */
+export function resetStepSeries(s: StepSeries, name: string | null, labels: LabelPairs): StepSeries {
+  s.name = name;
+  s.labels = labels;
+  s.present.fill(0);
+  return s;
+}
+
 /** Merge series that ended up with the same identity (after dropping the name, relabelling…).
  * Prometheus allows that across steps but not within one: that is an error. */
 export function mergeSame(series: StepSeries[], n: number): StepSeries[] {

@@ -2,15 +2,15 @@
 // of the samples in each (rate, *_over_time, …).
 
 import { account, checkTime, type Ctx } from './context.ts';
-import { newStepSeries, type RawSeries, type StepSeries, type Value } from './values.ts';
+import { newStepSeries, resetStepSeries, type RawSeries, type StepSeries, type Value } from './values.ts';
 
 /** What a range function computes from the samples of one window. */
 export type WindowFn = (ts: Float64Array, vs: Float64Array, lo: number, hi: number, end: number, stepIndex: number) => number | undefined;
 
 /** Slide [end - range, end] over one raw series and call `fn` on the samples in each window;
  * null when no window gave a value. */
-export function windowsOf(ctx: Ctx, r: RawSeries, ends: Float64Array, rangeMs: number, keepName: boolean, fn: WindowFn): StepSeries | null {
-  const s = newStepSeries(keepName ? r.name : null, r.labels, ctx.n);
+export function windowsOf(ctx: Ctx, r: RawSeries, ends: Float64Array, rangeMs: number, keepName: boolean, fn: WindowFn, into?: StepSeries): StepSeries | null {
+  const s = into ? resetStepSeries(into, keepName ? r.name : null, r.labels) : newStepSeries(keepName ? r.name : null, r.labels, ctx.n);
   let lo = 0;
   let hi = 0;
   let any = false;

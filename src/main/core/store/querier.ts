@@ -25,6 +25,23 @@ interface DiskChunk {
   readonly data: Uint8Array;
 }
 
+/** Two buffers a stream of series is decoded into one after another, grown as needed. */
+export class Scratch {
+  private ts = new Float64Array(256);
+  private values = new Float64Array(256);
+
+  /** Buffers of at least `n` (their first `n` to be written; the rest is stale). */
+  take(n: number): { ts: Float64Array; values: Float64Array } {
+    if (this.ts.length < n) {
+      let size = this.ts.length * 2;
+      while (size < n) size *= 2;
+      this.ts = new Float64Array(size);
+      this.values = new Float64Array(size);
+    }
+    return { ts: this.ts, values: this.values };
+  }
+}
+
 /** Series whose disk chunks one statement reads (each id a few bytes of its JSON argument). */
 const DISK_BATCH_SERIES = 256;
 
@@ -50,11 +67,12 @@ export class Querier {
 
   /** Raw samples of one series with from <= ts <= to, from memory and, where older, disk.
    * `chunks`: the series' disk chunks over [from, to] when the caller already read them (a batch
-   * read by `diskChunksOf`); otherwise they are read here. */
-  readRaw(s: Series, from: number, to: number, chunks?: readonly DiskChunk[]): { ts: Float64Array; values: Float64Array } {
+   * read by `diskChunksOf`); otherwise they are read here. `scratch`: decode into its buffers
+   * (the result is then only valid until its next use). */
+  readRaw(s: Series, from: number, to: number, chunks?: readonly DiskChunk[], scratch?: Scratch): { ts: Float64Array; values: Float64Array } {
     if (to < from) return { ts: new Float64Array(0), values: new Float64Array(0) };
     if (from >= s.memFrom || !s.onDisk) {
-      return to >= s.memFrom ? s.readMemory(Math.max(from, s.memFrom), to) : { ts: new Float64Array(0), values: new Float64Array(0) };
+      return to >= s.memFrom ? s.readMemory(Math.max(from, s.memFrom), to, scratch) : { ts: new Float64Array(0), values: new Float64Array(0) };
     }
     const rows = chunks ?? (this.disk.st.readChunks.all(s.id, from, to, s.memFrom) as unknown as DiskChunk[]);
     // Disk chunks, then memory's, decoded into one pair of arrays and trimmed in place.
@@ -62,8 +80,7 @@ export class Querier {
     const memN = to >= s.memFrom ? s.memoryChunkCount(memFrom, to) : 0;
     let total = memN;
     for (const r of rows) if (r.t_min < s.memFrom) total += r.n;
-    const ts = new Float64Array(total);
-    const values = new Float64Array(total);
+    const { ts, values } = scratch ? scratch.take(total) : { ts: new Float64Array(total), values: new Float64Array(total) };
     let n = 0;
     for (const r of rows) if (r.t_min < s.memFrom) n += decodeInto(r.data, r.n, ts, values, n);
     const diskTo = Math.min(to, s.memFrom - 1);
@@ -71,12 +88,12 @@ export class Querier {
     while (a < n && ts[a]! < from) a++;
     let b = n;
     while (b > a && ts[b - 1]! > diskTo) b--;
-    if (memN === 0) return a === 0 && b === total ? { ts, values } : { ts: ts.subarray(a, b), values: values.subarray(a, b) };
+    if (memN === 0) return a === 0 && b === ts.length ? { ts, values } : { ts: ts.subarray(a, b), values: values.subarray(a, b) };
     // Memory's chunks land right after the disk part, whole (none holds a sample before
     // memFrom, by its definition); what lies past `to` is cut off.
     let end = b + s.decodeMemoryInto(memFrom, to, ts, values, b);
     while (end > b && ts[end - 1]! > to) end--;
-    return a === 0 && end === total ? { ts, values } : { ts: ts.subarray(a, end), values: values.subarray(a, end) };
+    return a === 0 && end === ts.length ? { ts, values } : { ts: ts.subarray(a, end), values: values.subarray(a, end) };
   }
 
   /** The disk chunks over [from, to] of those of `batch` whose raw read reaches the disk, by
@@ -124,36 +141,38 @@ export class Querier {
 
   /** As `select`, one series at a time and without a count limit: each series' samples are read
    * when the caller asks for the next, so a caller that folds them (PromQL's `sum(rate(…))`)
-   * holds one series' samples at a time however many match. In series-key order. */
-  *selectEach(matchers: readonly LabelMatcher[], from: number, to: number): Generator<SeriesSamples> {
+   * holds one series' samples at a time however many match. In series-key order.
+   * `reuse`: the caller is done with each series before it asks for the next, so every series
+   * is decoded into the same two buffers (valid until the next) instead of a new pair each. */
+  *selectEach(matchers: readonly LabelMatcher[], from: number, to: number, opts: { reuse?: boolean } = {}): Generator<SeriesSamples> {
     const found = this.index.select(matchers).filter((s) => s.lastTs >= from && s.firstTs <= to);
     found.sort((a, b) => (a.key < b.key ? -1 : 1));
-    yield* this.readBatched(found, from, to);
+    yield* this.readBatched(found, from, to, opts.reuse ? new Scratch() : undefined);
   }
 
   /** The samples of `series` in [from, to], in their order, their disk chunks read
    * DISK_BATCH_SERIES series at a time; series with none there are left out. */
-  private *readBatched(series: readonly Series[], from: number, to: number): Generator<SeriesSamples> {
+  private *readBatched(series: readonly Series[], from: number, to: number, scratch?: Scratch): Generator<SeriesSamples> {
     const now = this.now();
     const rawFrom = Math.max(from, now - this.opts.retention.rawMs);
     for (let k = 0; k < series.length; k += DISK_BATCH_SERIES) {
       const batch = series.slice(k, k + DISK_BATCH_SERIES).filter((s) => !(s.lastTs < from || s.firstTs > to));
       const chunks = this.diskChunksOf(batch, rawFrom, to);
       for (const s of batch) {
-        const got = this.samplesOf(s, from, to, now, chunks.get(s.id));
+        const got = this.samplesOf(s, from, to, now, chunks.get(s.id), scratch);
         if (got) yield got;
       }
     }
   }
 
   /** One series' samples in [from, to] as `select` reads them; null when it has none there. */
-  private samplesOf(s: Series, from: number, to: number, now: number, chunks?: readonly DiskChunk[]): SeriesSamples | null {
+  private samplesOf(s: Series, from: number, to: number, now: number, chunks?: readonly DiskChunk[], scratch?: Scratch): SeriesSamples | null {
     if (s.lastTs < from || s.firstTs > to) return null;
     const r = this.opts.retention;
     const rawEdge = now - r.rawMs;
     const [res5m, res1h] = ROLLUP_RESOLUTIONS_MS as [number, number];
     const edge5m = now - r.rollup5mMs;
-    let { ts, values } = this.readRaw(s, Math.max(from, rawEdge), to, chunks);
+    let { ts, values } = this.readRaw(s, Math.max(from, rawEdge), to, chunks, scratch);
     if (from < rawEdge) {
       // Older than raw retention: roll-up buckets that end before the raw edge.
       const older: Array<{ ts: number; last: number | null }> = [];

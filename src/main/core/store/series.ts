@@ -75,20 +75,21 @@ export class Series implements SeriesId {
   }
 
   /** Samples with from <= ts <= to held in memory, in order. Decoded straight into the two
-   * result arrays, nothing else allocated. */
-  readMemory(from: number, to: number): { ts: Float64Array; values: Float64Array } {
+   * result arrays, nothing else allocated; into `scratch`'s buffers when given (the result is
+   * then only valid until their next use). */
+  readMemory(from: number, to: number, scratch?: { take(n: number): { ts: Float64Array; values: Float64Array } }): { ts: Float64Array; values: Float64Array } {
     const total = this.memoryChunkCount(from, to);
-    const ts = new Float64Array(total);
-    const values = new Float64Array(total);
-    this.decodeMemoryInto(from, to, ts, values, 0);
-    return trimToRange(ts, values, from, to);
+    const { ts, values } = scratch ? scratch.take(total) : { ts: new Float64Array(total), values: new Float64Array(total) };
+    const n = this.decodeMemoryInto(from, to, ts, values, 0);
+    return trimToRange(ts, values, from, to, n);
   }
 }
 
-/** The sub-arrays whose timestamps fall in [from, to]; both arrays are sorted by time. */
-export function trimToRange(ts: Float64Array, values: Float64Array, from: number, to: number): { ts: Float64Array; values: Float64Array } {
+/** The sub-arrays whose timestamps fall in [from, to]; both arrays are sorted by time over their
+ * first `length` elements (all by default; what lies past is ignored). */
+export function trimToRange(ts: Float64Array, values: Float64Array, from: number, to: number, length = ts.length): { ts: Float64Array; values: Float64Array } {
   let a = 0;
-  let b = ts.length;
+  let b = length;
   while (a < b && ts[a]! < from) a++;
   while (b > a && ts[b - 1]! > to) b--;
   if (a === 0 && b === ts.length) return { ts, values };

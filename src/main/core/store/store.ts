@@ -156,8 +156,8 @@ export class Store {
   }
 
   /** As `select`, one series at a time and without a count limit; see Querier.selectEach. */
-  selectEach(matchers: readonly LabelMatcher[], from: number, to: number): Generator<SeriesSamples> {
-    return this.querier.selectEach(matchers, from, to);
+  selectEach(matchers: readonly LabelMatcher[], from: number, to: number, opts?: { reuse?: boolean }): Generator<SeriesSamples> {
+    return this.querier.selectEach(matchers, from, to, opts);
   }
 
   /** Roll-ups of matching series at resolution `res` (one of ROLLUP_RESOLUTIONS_MS), buckets

@@ -45,6 +45,24 @@ beforeAll(() => {
     }
     store.importSamples(s, ts, vs);
   }
+  // Series that come and go over half an hour: each is present at some steps of a range query and
+  // absent at others, so a fold that carried anything from one series to the next would show.
+  for (let i = 0; i < 600; i++) {
+    const s = store.resolve('fleet_gappy_total', [
+      ['instance', `g${i}`],
+      ['route', `/r${i % 4}`],
+    ])!;
+    const first = (i * 7) % 90;
+    const last = Math.min(119, first + 5 + ((i * 13) % 60));
+    const gts: number[] = [];
+    const gvs: number[] = [];
+    for (let k = first; k <= last; k++) {
+      if ((k + i) % 11 === 0) continue;
+      gts.push(NOW - (119 - k) * 15_000);
+      gvs.push(k * (1 + (i % 5)));
+    }
+    store.importSamples(s, gts, gvs);
+  }
   store.commit();
 });
 
@@ -90,6 +108,18 @@ describe('PromQL past the series count the store hands out at once', () => {
     const b = rangeQuery(store, expr('sum by (route) (rate(fleet_requests_total[1m]) * 1)'), NOW - 4 * 60_000, NOW, 15_000);
     expect(a.result.length).toBe(Math.ceil(SERIES / 250));
     expect(a).toEqual(b);
+  });
+
+  it.each(['sum', 'count', 'min', 'max', 'avg'])('%s over series that come and go: the fold equals the materialising path at every step', (op) => {
+    for (const [folded, held] of [
+      [`${op} by (route) (rate(fleet_gappy_total[1m]))`, `${op} by (route) (rate(fleet_gappy_total[1m]) * 1)`],
+      [`${op}(fleet_gappy_total)`, `${op}(fleet_gappy_total * 1)`],
+    ] as const) {
+      const a = rangeQuery(store, parsePromQL(folded), NOW - 30 * 60_000, NOW, 30_000);
+      const b = rangeQuery(store, parsePromQL(held), NOW - 30 * 60_000, NOW, 30_000);
+      expect(a.result.length).toBeGreaterThan(0);
+      expect(a).toEqual(b);
+    }
   });
 
   it('bounds a query by the samples it holds at once: the fold fits where holding every series does not', () => {

@@ -1,6 +1,7 @@
 // Alert rules, notification targets and silences as settings: one schema, shared by the core,
 // the settings UI and the desktop shell. A rule is a PromQL expression on a data source plus a
-// condition (a threshold, mean ± k·σ over a trailing window, or "anomalous").
+// condition (a threshold, mean ± k·σ over a trailing window, "anomalous", or Prometheus's "every
+// series the expression returns").
 
 import { z } from 'zod';
 import { durationSchema } from './duration-schema.ts';
@@ -57,8 +58,12 @@ export const ConditionSchema = z.discriminatedUnion(
         hysteresis: z.number().min(0).max(0.9).default(0.25),
       })
       .strict(),
+    /** Prometheus's alerting rule: every series the expression returns is an alert (the expression
+     * holds the condition, as in `x > 0.9`), gone from the result it no longer holds. An empty
+     * result is the normal state, never "nodata". */
+    z.object({ type: z.literal('present') }).strict(),
   ],
-  { error: 'must be {type: "threshold" | "sigma" | "anomaly", …}' },
+  { error: 'must be {type: "threshold" | "sigma" | "anomaly" | "present", …}' },
 );
 
 export const RuleSchema = z
@@ -80,6 +85,9 @@ export const RuleSchema = z
     /** Templates: {{ $labels.instance }}, {{ $value }}, {{ $value | humanize }},
      * humanizePercentage, humanizeDuration. */
     summary: z.string().max(1_000).default('{{ $labels.alertname }} is {{ $value | humanize }}'),
+    /** More annotations (`description`, …), templated like the summary; with the summary and the
+     * runbook they are what the Prometheus API and the webhooks show. */
+    annotations: z.record(labelName, z.string().max(10_000)).default({}),
     runbookUrl: z
       .string()
       .max(2_000)
@@ -155,9 +163,13 @@ export interface AlertInstance {
   labels: Record<string, string>;
   summary: string;
   runbookUrl: string;
+  /** Every annotation, rendered: the summary and runbook_url, and the rule's others. */
+  annotations: Record<string, string>;
   value: number | null;
   /** When the current state began. */
   since: number;
+  /** When this episode began (it went pending, or fired at once): Prometheus's `activeAt`. */
+  activeAt: number | null;
   /** When it first fired in this episode (null if it has not). */
   firedAt: number | null;
   silencedBy: string[];

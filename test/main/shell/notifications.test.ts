@@ -6,7 +6,7 @@ import type { AlertInstance } from '../../../src/shared/alert-rules.ts';
 
 const policy = (over: Record<string, unknown> = {}) => ShellSettingsSchema.parse({ tray: { notifications: over } }).tray.notifications;
 const alert = (fp: string, severity: AlertInstance['severity'] = 'warning'): AlertInstance => ({
-  fingerprint: fp, ruleId: 'r', ruleName: `Rule ${fp}`, state: 'firing', severity, labels: {}, summary: 'it broke', runbookUrl: '', value: 1, since: 0, firedAt: 0, silencedBy: [], ack: null, board: null, panel: null, reason: '', onCall: null,
+  fingerprint: fp, ruleId: 'r', ruleName: `Rule ${fp}`, state: 'firing', severity, labels: {}, summary: 'it broke', runbookUrl: '', annotations: { summary: 'it broke' }, value: 1, since: 0, activeAt: 0, firedAt: 0, silencedBy: [], ack: null, board: null, panel: null, reason: '', onCall: null,
 });
 const at = (hhmm: string, plusMs = 0) => new Date(new Date(`2026-11-23T${hhmm}:00`).getTime() + plusMs);
 

@@ -1,6 +1,7 @@
 // Whether a rule's condition holds for one series now. Hysteresis: an instance that is already
 // pending or firing must come back inside the line by a margin before it counts as clear, so a
-// value hovering at the line does not flap.
+// value hovering at the line does not flap. A `present` rule (Prometheus's) has no line: the
+// expression is the condition, and a series holds while the expression returns it.
 
 import { medianSorted } from 'simple-statistics';
 import type { Rule } from '../../../shared/alert-rules.ts';
@@ -34,6 +35,12 @@ export function judgeThreshold(c: Threshold, v: number, active: boolean): Judgem
   }
   const holds = active ? v < thr + h : v < thr;
   return { holds, reason: `${fmt(v)} ${holds ? '<' : '≥'} ${fmt(thr)}` };
+}
+
+/** A series a `present` rule's expression returned (`present`) or no longer returns. */
+export function judgePresent(present: boolean, v: number | null): Judgement {
+  if (!present) return { holds: false, reason: 'the expression no longer returns this series' };
+  return { holds: true, reason: `the expression returns this series${v === null ? '' : ` (value ${fmt(v)})`}` };
 }
 
 /**

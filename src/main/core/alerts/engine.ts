@@ -1,7 +1,9 @@
 // Evaluates alert rules on their interval: runs each rule's PromQL on its data source, judges the
-// condition per series (threshold, mean ± k·σ, or the anomaly ensemble), moves each instance
-// through its states, stores every transition as an event (so graphs draw it), notifies webhooks
-// and the shell, and keeps silences and acknowledgements that every screen and tray share.
+// condition per series (threshold, mean ± k·σ, the anomaly ensemble, or Prometheus's "every series
+// returned"), moves each instance through its states, stores every transition as an event (so
+// graphs draw it), notifies webhooks and the shell, and keeps silences and acknowledgements that
+// every screen and tray share. Rules mapped from Prometheus rule files (rules/alerting-rules.ts)
+// run here too; their alerts are labelled and annotated exactly as Prometheus does it.
 
 import { createHash } from 'node:crypto';
 import type { AlertInstance, AlertState, Rule, Silence, SilenceInput } from '../../../shared/alert-rules.ts';
@@ -10,10 +12,23 @@ import type { NewEvent, RadiatorEvent } from '../../../shared/model.ts';
 import { AnomalyTracker } from './anomaly-episode.ts';
 import { compileMatcher, type Store } from '../store/index.ts';
 import type { DataSource } from '../sources/source.ts';
-import { judgeSigma, judgeThreshold, type Judgement } from './condition.ts';
+import { judgePresent, judgeSigma, judgeThreshold, type Judgement } from './condition.ts';
 import type { Notifier, NotificationKind } from './notifier.ts';
 import { initialState, isActive, nextState, type InstanceState } from './state-machine.ts';
 import { renderTemplate } from './template.ts';
+
+/** Where a rule mapped from a Prometheus rule file comes from. */
+export interface PrometheusOrigin {
+  /** The rule file, or null for a group in the settings (recordingRules.groups). */
+  file: string | null;
+  group: string;
+}
+
+/** A rule as the engine runs it: one of the settings' (alerts.rules), or an alerting rule of a
+ * Prometheus rule file (`prometheus` set). The latter's alerts carry exactly the labels Prometheus
+ * gives them (the series', the rule's templated on top, alertname; no severity the file did not
+ * set), and their templates see the series' labels and print numbers as Go does. */
+export type EngineRule = Rule & { prometheus?: PrometheusOrigin };
 
 export interface AlertEngineOptions {
   store: Store;
@@ -33,8 +48,10 @@ export interface AlertEngineOptions {
 
 interface Instance {
   fingerprint: string;
-  rule: Rule;
+  rule: EngineRule;
   labels: Record<string, string>;
+  /** The series' own labels (with __name__), which a Prometheus rule's templates see as $labels. */
+  seriesLabels: Record<string, string>;
   st: InstanceState;
   value: number | null;
   reason: string;
@@ -42,8 +59,16 @@ interface Instance {
   ruleLevel: boolean;
 }
 
+interface Judged {
+  labels: Record<string, string>;
+  /** The series as the query returned it (with __name__). */
+  metric: Record<string, string>;
+  value: number;
+  judge: (active: boolean) => Judgement;
+}
+
 interface RuleRuntime {
-  rule: Rule;
+  rule: EngineRule;
   timer: NodeJS.Timeout | null;
   running: boolean;
   /** Per-series judges for anomaly rules (detectors and the incident each series is in),
@@ -72,6 +97,9 @@ export class AlertEngine {
   private acks = new Map<string, { by: string; at: number; comment: string }>();
   private stopped = false;
   private started = false;
+  /** Evaluations of alert rules, and those that failed (for /metrics). */
+  evaluations = 0;
+  failures = 0;
 
   constructor(opts: AlertEngineOptions) {
     this.opts = { now: Date.now, log: (l) => console.error(l), ...opts } as typeof this.opts;
@@ -80,7 +108,7 @@ export class AlertEngine {
   }
 
   /** Replace the rule set (start, stop or restart timers as needed). */
-  setRules(rules: readonly Rule[]): void {
+  setRules(rules: readonly EngineRule[]): void {
     const wanted = new Map(rules.filter((r) => r.enabled).map((r) => [r.id, r]));
     for (const [id, rt] of this.rules) {
       const next = wanted.get(id);
@@ -118,34 +146,48 @@ export class AlertEngine {
     for (const rt of this.rules.values()) if (rt.timer) clearInterval(rt.timer);
   }
 
-  ruleStatus(): Array<{ rule: Rule; lastEval: number; lastError: string | null; lastDurationMs: number }> {
+  ruleStatus(): Array<{ rule: EngineRule; lastEval: number; lastError: string | null; lastDurationMs: number }> {
     return [...this.rules.values()].map((rt) => ({ rule: rt.rule, lastEval: rt.lastEval, lastError: rt.lastError, lastDurationMs: rt.lastDurationMs }));
   }
 
-  /** Evaluate one rule now (the timer calls this; tests call it directly). */
-  async evaluate(ruleId: string): Promise<void> {
+  /** Evaluate one rule now, or as at `at` (ms: the differential test evaluates at Prometheus's
+   * times). The timer calls this; tests call it directly. */
+  async evaluate(ruleId: string, at?: number): Promise<void> {
     const rt = this.rules.get(ruleId);
     if (!rt || rt.running) return;
     rt.running = true;
-    const now = this.opts.now();
+    this.evaluations++;
+    const now = at ?? this.opts.now();
     const t0 = performance.now();
     try {
       const rule = rt.rule;
       const source = this.opts.sources(rule.source);
-      const judged = new Map<string, { labels: Record<string, string>; value: number; judge: (active: boolean) => Judgement }>();
+      const judged = new Map<string, Judged>();
       if (rule.condition.type === 'threshold') {
         const cond = rule.condition;
         const r = await source.instant(rule.expr, now);
         if (r.resultType === 'scalar') {
           const v = parseValue(r.result[1]);
-          judged.set('', { labels: {}, value: v, judge: (a) => judgeThreshold(cond, v, a) });
+          judged.set('', { labels: {}, metric: {}, value: v, judge: (a) => judgeThreshold(cond, v, a) });
         } else if (r.resultType === 'vector') {
           for (const s of r.result) {
             const v = parseValue(s.value[1]);
             const { __name__: _n, ...labels } = s.metric;
-            judged.set(JSON.stringify(Object.entries(labels).sort()), { labels, value: v, judge: (a) => judgeThreshold(cond, v, a) });
+            judged.set(JSON.stringify(Object.entries(labels).sort()), { labels, metric: s.metric, value: v, judge: (a) => judgeThreshold(cond, v, a) });
           }
         } else throw new Error(`the expression must give an instant vector or a scalar, not a ${r.resultType}`);
+      } else if (rule.condition.type === 'present') {
+        // Every series returned holds (a scalar is one series without labels, as Prometheus's rule
+        // query makes it); keyed by the whole series, so two that differ only in their name are
+        // the duplicate Prometheus refuses, not one.
+        const r = await source.instant(rule.expr, now);
+        const rows = r.resultType === 'scalar' ? [{ metric: {}, value: r.result[1] }] : r.resultType === 'vector' ? r.result.map((s) => ({ metric: s.metric, value: s.value[1] })) : null;
+        if (!rows) throw new Error(`the expression must give an instant vector or a scalar, not a ${r.resultType}`);
+        for (const row of rows) {
+          const v = parseValue(row.value);
+          const { __name__: _n, ...labels } = row.metric;
+          judged.set(JSON.stringify(Object.entries(row.metric).sort()), { labels, metric: row.metric, value: v, judge: () => judgePresent(true, v) });
+        }
       } else {
         const cond = rule.condition;
         const step = rule.interval;
@@ -169,7 +211,7 @@ export class AlertEngine {
           if (!last || last.t !== end) continue; // no current value: the series is gone
           if (cond.type === 'sigma') {
             const history = pts.slice(0, -1).map((p) => p.v);
-            judged.set(key, { labels, value: last.v, judge: (a) => judgeSigma(cond, history, last.v, a) });
+            judged.set(key, { labels, metric: s.metric, value: last.v, judge: (a) => judgeSigma(cond, history, last.v, a) });
           } else {
             let det = rt.ensembles.get(key);
             if (!det) rt.ensembles.set(key, (det = new AnomalyTracker(cond)));
@@ -178,7 +220,7 @@ export class AlertEngine {
             let out: Judgement | null = null;
             for (const p of pts) if (p.t > det.lastT && Number.isFinite(p.v)) out = det.observe(p);
             const j = out;
-            judged.set(key, { labels, value: last.v, judge: (a) => j ?? { holds: a, reason: 'no new point' } });
+            judged.set(key, { labels, metric: s.metric, value: last.v, judge: (a) => j ?? { holds: a, reason: 'no new point' } });
           }
         }
         // Forget detectors for series that went away.
@@ -187,6 +229,7 @@ export class AlertEngine {
       rt.lastError = null;
       this.apply(rule, judged, now);
     } catch (e) {
+      this.failures++;
       rt.lastError = (e as Error).message;
       this.applyError(rt.rule, (e as Error).message, now);
     } finally {
@@ -196,58 +239,88 @@ export class AlertEngine {
     }
   }
 
-  private baseLabels(rule: Rule, series: Record<string, string>): Record<string, string> {
-    return { ...series, ...rule.labels, alertname: rule.name, severity: rule.severity };
+  /** An alert's labels: the series', the rule's on top, the alert's name (and for Radiator's own
+   * rules the severity). A Prometheus rule's label values are templates, and one set empty
+   * removes the label, as Prometheus's labels.Builder does. */
+  private baseLabels(rule: EngineRule, series: Record<string, string>, metric: Record<string, string> = series, value: number | null = null): Record<string, string> {
+    if (!rule.prometheus) return { ...series, ...rule.labels, alertname: rule.name, severity: rule.severity };
+    const out: Record<string, string> = { ...series };
+    for (const [k, tpl] of Object.entries(rule.labels)) {
+      const v = renderTemplate(tpl, { labels: metric, value }, { prometheus: true });
+      if (v === '') delete out[k];
+      else out[k] = v;
+    }
+    out.alertname = rule.name;
+    return out;
   }
 
-  private apply(rule: Rule, judged: Map<string, { labels: Record<string, string>; value: number; judge: (active: boolean) => Judgement }>, now: number): void {
+  private apply(rule: EngineRule, judged: Map<string, Judged>, now: number): void {
+    // Labels first, so a duplicate is refused before anything changes (Prometheus's error).
+    const rows: Array<{ j: Judged; labels: Record<string, string>; fp: string }> = [];
     const seen = new Set<string>();
     for (const j of judged.values()) {
-      const labels = this.baseLabels(rule, j.labels);
+      const labels = this.baseLabels(rule, j.labels, j.metric, j.value);
       const fp = fingerprint(rule.id, labels);
+      if (seen.has(fp)) throw new Error('vector contains metrics with the same labelset after applying alert labels');
       seen.add(fp);
+      rows.push({ j, labels, fp });
+    }
+    const timing = { forMs: rule.for, keepFiringForMs: rule.keepFiringFor };
+    for (const { j, labels, fp } of rows) {
       let inst = this.instances.get(fp);
       if (!inst) {
-        inst = { fingerprint: fp, rule, labels, st: initialState(now), value: null, reason: '', ruleLevel: false };
+        inst = { fingerprint: fp, rule, labels, seriesLabels: j.metric, st: initialState(now), value: null, reason: '', ruleLevel: false };
         this.instances.set(fp, inst);
       }
       const judgement = j.judge(isActive(inst.st.state));
       inst.value = Number.isFinite(j.value) ? j.value : null;
+      inst.seriesLabels = j.metric;
       inst.reason = judgement.reason;
-      this.transition(inst, nextState(inst.st, judgement.holds, now, { forMs: rule.for, keepFiringForMs: rule.keepFiringFor }), now);
+      this.transition(inst, nextState(inst.st, judgement.holds, now, timing), now);
     }
-    // Rule-level nodata: the query gave nothing at all.
+    // Rule-level nodata: the query gave nothing at all (for a `present` rule that is normal).
     const nodataLabels = this.baseLabels(rule, {});
     const nodataFp = fingerprint(rule.id, { ...nodataLabels, alertstate: 'rule' });
-    if (judged.size === 0 && rule.noData === 'nodata') {
+    if (judged.size === 0 && rule.noData === 'nodata' && rule.condition.type !== 'present') {
       seen.add(nodataFp);
       let inst = this.instances.get(nodataFp);
       if (!inst) {
-        inst = { fingerprint: nodataFp, rule, labels: nodataLabels, st: initialState(now), value: null, reason: '', ruleLevel: true };
+        inst = { fingerprint: nodataFp, rule, labels: nodataLabels, seriesLabels: {}, st: initialState(now), value: null, reason: '', ruleLevel: true };
         this.instances.set(nodataFp, inst);
       }
       inst.reason = 'the query returned no data';
-      this.transition(inst, inst.st.state === 'nodata' ? inst.st : { state: 'nodata', since: now, firedAt: null }, now);
+      this.transition(inst, inst.st.state === 'nodata' ? inst.st : { state: 'nodata', since: now, firedAt: null, activeAt: null }, now);
     }
-    // Series that disappeared resolve; so do rule-level states once data is back.
+    // Series that disappeared resolve; so do rule-level states once data is back. For a `present`
+    // rule a series gone is its condition no longer holding: a firing one keeps firing for
+    // keepFiringFor (Prometheus's keep_firing_for), a pending one is dropped.
     for (const [fp, inst] of this.instances) {
       if (inst.rule.id !== rule.id || seen.has(fp)) continue;
-      this.transition(inst, { state: 'normal', since: now, firedAt: null }, now);
+      if (rule.condition.type === 'present' && !inst.ruleLevel) {
+        const j = judgePresent(false, inst.value);
+        const next = nextState(inst.st, j.holds, now, timing);
+        if (next.state !== 'normal') {
+          inst.reason = j.reason;
+          this.transition(inst, next, now);
+          continue;
+        }
+      }
+      this.transition(inst, { state: 'normal', since: now, firedAt: null, activeAt: null }, now);
       this.instances.delete(fp);
     }
     this.changed();
   }
 
-  private applyError(rule: Rule, message: string, now: number): void {
+  private applyError(rule: EngineRule, message: string, now: number): void {
     const labels = this.baseLabels(rule, {});
     const fp = fingerprint(rule.id, { ...labels, alertstate: 'rule' });
     let inst = this.instances.get(fp);
     if (!inst) {
-      inst = { fingerprint: fp, rule, labels, st: initialState(now), value: null, reason: '', ruleLevel: true };
+      inst = { fingerprint: fp, rule, labels, seriesLabels: {}, st: initialState(now), value: null, reason: '', ruleLevel: true };
       this.instances.set(fp, inst);
     }
     inst.reason = message;
-    this.transition(inst, inst.st.state === 'error' ? inst.st : { state: 'error', since: now, firedAt: null }, now);
+    this.transition(inst, inst.st.state === 'error' ? inst.st : { state: 'error', since: now, firedAt: null, activeAt: null }, now);
     this.changed();
   }
 
@@ -293,7 +366,17 @@ export class AlertEngine {
   }
 
   private view(inst: Instance): AlertInstance {
-    const data = { labels: inst.labels, value: inst.value };
+    // A Prometheus rule's templates see the series' labels and print as Go does; Radiator's own
+    // see the alert's labels.
+    const prom = inst.rule.prometheus !== undefined;
+    const data = { labels: prom ? inst.seriesLabels : inst.labels, value: inst.value };
+    const render = (tpl: string) => renderTemplate(tpl, data, { prometheus: prom });
+    const summary = render(inst.rule.summary);
+    const runbookUrl = render(inst.rule.runbookUrl);
+    // A Prometheus rule's annotations are exactly its file's; Radiator's own have the summary and
+    // the runbook as annotations too.
+    const annotations: Record<string, string> = prom ? {} : { summary, ...(runbookUrl ? { runbook_url: runbookUrl } : {}) };
+    for (const [k, tpl] of Object.entries(inst.rule.annotations)) annotations[k] = render(tpl);
     return {
       fingerprint: inst.fingerprint,
       ruleId: inst.rule.id,
@@ -301,10 +384,12 @@ export class AlertEngine {
       state: inst.st.state,
       severity: inst.rule.severity,
       labels: inst.labels,
-      summary: renderTemplate(inst.rule.summary, data),
-      runbookUrl: renderTemplate(inst.rule.runbookUrl, data),
+      summary,
+      runbookUrl,
+      annotations,
       value: inst.value,
       since: inst.st.since,
+      activeAt: inst.st.activeAt,
       firedAt: inst.st.firedAt,
       silencedBy: this.silencedBy(inst.labels),
       ack: this.acks.get(inst.fingerprint) ?? null,

@@ -45,12 +45,12 @@ export function jsonBody(n: Notification, receiver: string, externalUrl: string)
     groupKey: a.fingerprint,
     externalURL: externalUrl,
     commonLabels: a.labels,
-    commonAnnotations: { summary: a.summary, runbook_url: a.runbookUrl },
+    commonAnnotations: a.annotations,
     alerts: [
       {
         status,
         labels: a.labels,
-        annotations: { summary: a.summary, runbook_url: a.runbookUrl, reason: a.reason },
+        annotations: { ...a.annotations, reason: a.reason },
         startsAt: iso(a.firedAt ?? a.since),
         endsAt: status === 'resolved' ? iso(n.at) : iso(null),
         generatorURL: a.board ? `${externalUrl}/#/board/${encodeURIComponent(a.board)}` : externalUrl,

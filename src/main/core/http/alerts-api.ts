@@ -1,6 +1,6 @@
 // Alert routes: Radiator's own (`/api/v1/alerting/…`: alerts, rule status, silences,
 // acknowledgements) and Prometheus-compatible `/api/v1/alerts` and `/api/v1/rules`, so Grafana
-// can list Radiator's alerts too.
+// can list Radiator's alerts too — those of its own rules and of rule files' alerting rules.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
@@ -8,6 +8,7 @@ import { RadiatorError } from '../../../shared/errors.ts';
 import { MAX_BODY_BYTES } from '../../../shared/limits.ts';
 import { parseDuration } from '../../../shared/duration-schema.ts';
 import type { AlertEngine } from '../alerts/engine.ts';
+import { alertingRuleStatus, promAlert } from '../alerts/prometheus-api.ts';
 import { mediaType, parseJsonBody, readBody } from './body.ts';
 import { sendJson } from './respond.ts';
 
@@ -92,40 +93,18 @@ export async function alertsApi(
   }
   // Prometheus-compatible views.
   if (p === '/api/v1/alerts' && m === 'GET') {
-    const alerts = engine
-      .alerts()
-      .filter((a) => a.state === 'firing' || a.state === 'pending' || a.state === 'recovering')
-      .map((a) => ({
-        labels: a.labels,
-        annotations: { summary: a.summary, ...(a.runbookUrl ? { runbook_url: a.runbookUrl } : {}) },
-        state: a.state === 'pending' ? 'pending' : 'firing',
-        activeAt: new Date(a.firedAt ?? a.since).toISOString(),
-        value: a.value === null ? 'NaN' : String(a.value),
-      }));
+    const alerts = engine.alerts().flatMap((a) => promAlert(a) ?? []);
     sendJson(res, 200, { status: 'success', data: { alerts } });
     return true;
   }
   if (p === '/api/v1/rules' && m === 'GET') {
     const current = engine.alerts();
-    const rules = engine.ruleStatus().map(({ rule, lastEval, lastError, lastDurationMs }) => {
-      const mine = current.filter((a) => a.ruleId === rule.id);
-      const state = mine.some((a) => a.state === 'firing' || a.state === 'recovering') ? 'firing' : mine.some((a) => a.state === 'pending') ? 'pending' : 'inactive';
-      return {
-        name: rule.name,
-        query: rule.expr,
-        duration: rule.for / 1000,
-        labels: { ...rule.labels, severity: rule.severity },
-        annotations: { summary: rule.summary, ...(rule.runbookUrl ? { runbook_url: rule.runbookUrl } : {}) },
-        alerts: mine.map((a) => ({ labels: a.labels, annotations: { summary: a.summary }, state: a.state, activeAt: new Date(a.firedAt ?? a.since).toISOString(), value: String(a.value) })),
-        health: lastError ? 'err' : lastEval ? 'ok' : 'unknown',
-        lastError: lastError ?? '',
-        evaluationTime: lastDurationMs / 1000,
-        lastEvaluation: new Date(lastEval || 0).toISOString(),
-        state,
-        type: 'alerting',
-      };
-    });
-    // Radiator's alert rules as one group, then the recording rule groups (rules/); `type`
+    // Rules of rule files are listed in their own groups (by `recording`, which has them in order).
+    const rules = engine
+      .ruleStatus()
+      .filter(({ rule }) => !rule.prometheus)
+      .map(({ rule, ...ev }) => alertingRuleStatus(rule, ev, current));
+    // Radiator's alert rules as one group, then the rule files' groups (rules/); `type`
     // (alert | record) keeps one kind, and a group left empty by it is left out, as Prometheus does.
     const type = url.searchParams.get('type');
     const keep = (t: string) => !type || (type === 'alert' ? t === 'alerting' : type === 'record' ? t === 'recording' : true);

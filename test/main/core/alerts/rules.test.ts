@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { RuleSchema, type Rule } from '../../../../src/shared/alert-rules.ts';
 import { judgeSigma, judgeThreshold } from '../../../../src/main/core/alerts/condition.ts';
 import { initialState, isActive, nextState, type InstanceState } from '../../../../src/main/core/alerts/state-machine.ts';
-import { humanize, humanizeDuration, renderTemplate } from '../../../../src/main/core/alerts/template.ts';
+import { checkTemplate, humanize, humanize1024, humanizeDuration, renderTemplate } from '../../../../src/main/core/alerts/template.ts';
 
 const run = (holds: boolean[], t: { forMs: number; keepFiringForMs: number }, stepMs = 1000) => {
   let s: InstanceState = initialState(0);
@@ -36,13 +36,33 @@ describe('state machine', () => {
     expect(run([true, false, true], { forMs: 0, keepFiringForMs: 5000 })).toEqual(['firing', 'recovering', 'firing']);
   });
   it('leaves nodata and error as soon as there is a judgement', () => {
-    expect(nextState({ state: 'nodata', since: 0, firedAt: null }, false, 10, { forMs: 0, keepFiringForMs: 0 }).state).toBe('normal');
-    expect(nextState({ state: 'error', since: 0, firedAt: null }, true, 10, { forMs: 0, keepFiringForMs: 0 }).state).toBe('firing');
+    expect(nextState({ state: 'nodata', since: 0, firedAt: null, activeAt: null }, false, 10, { forMs: 0, keepFiringForMs: 0 }).state).toBe('normal');
+    expect(nextState({ state: 'error', since: 0, firedAt: null, activeAt: null }, true, 10, { forMs: 0, keepFiringForMs: 0 }).state).toBe('firing');
   });
   it('records when it fired', () => {
     const s = nextState(initialState(0), true, 5, { forMs: 0, keepFiringForMs: 0 });
     expect(s.firedAt).toBe(5);
     expect(isActive(s.state)).toBe(true);
+  });
+  it("keeps when the episode began (Prometheus's activeAt) through firing and recovering, and forgets it once normal", () => {
+    const t = { forMs: 2000, keepFiringForMs: 2000 };
+    const seen: Array<[string, number | null, number | null]> = [];
+    let s = initialState(0);
+    [true, true, true, false, true, false, false, false].forEach((h, i) => {
+      s = nextState(s, h, (i + 1) * 1000, t);
+      seen.push([s.state, s.activeAt, s.firedAt]);
+    });
+    expect(seen).toEqual([
+      ['pending', 1000, null],
+      ['pending', 1000, null],
+      ['firing', 1000, 3000],
+      ['recovering', 1000, 3000],
+      ['firing', 1000, 3000],
+      ['recovering', 1000, 3000],
+      ['recovering', 1000, 3000],
+      ['normal', null, null],
+    ]);
+    expect(nextState(initialState(0), true, 7, { forMs: 0, keepFiringForMs: 0 })).toMatchObject({ state: 'firing', activeAt: 7, firedAt: 7 });
   });
 });
 
@@ -108,9 +128,46 @@ describe('templates', () => {
     expect(renderTemplate('{{ $labels.__proto__ }}', data)).toBe('');
   });
   it('humanizes like Prometheus', () => {
-    expect([1234567, 0.00123, 999, 0].map(humanize)).toEqual(['1.235M', '1.23m', '999', '0']);
+    expect([1234567, 0.00123, 999, 0, 0.0000015, 1234.5].map(humanize)).toEqual(['1.235M', '1.23m', '999', '0', '1.5u', '1.234k']);
+    expect([1, 1024, 1536, 1073741824].map(humanize1024)).toEqual(['1', '1ki', '1.5ki', '1Gi']);
     expect(humanizeDuration(3725)).toBe('1h 2m 5s');
     expect(humanizeDuration(90061)).toBe('1d 1h 1m 1s');
+    expect([43200, 61, 1.5, 0.25, 0, -90].map(humanizeDuration)).toEqual(['12h 0m 0s', '1m 1s', '1.5s', '250ms', '0s', '-1m 30s']);
+  });
+  it("renders the node and kubernetes mixins' templates: printf, with, trim markers, literals", () => {
+    const data = { labels: { instance: 'a:9100', device: '/dev/sda1', cluster: 'eu' }, value: 4.0012 };
+    const p = { prometheus: true };
+    expect(renderTemplate('{{ $labels.instance }} has only {{ printf "%.2f" $value }}% left', data, p)).toBe('a:9100 has only 4.00% left');
+    expect(renderTemplate('{{ $value | printf "%.0f" }} errors', data, p)).toBe('4 errors');
+    expect(renderTemplate('more than {{ "43200" | humanizeDuration }}', data, p)).toBe('more than 12h 0m 0s');
+    expect(renderTemplate('in ns {{ with $labels.cluster -}} on Cluster {{ . }} {{- end }} is full', data, p)).toBe('in ns on Cluster eu is full');
+    expect(renderTemplate('in ns {{ with $labels.nope -}} on Cluster {{ . }} {{- end }} is full', data, p)).toBe('in ns  is full');
+    expect(renderTemplate('{{ if $labels.device }}dev {{ $labels.device | toUpper }}{{ else }}none{{ end }}', data, p)).toBe('dev /DEV/SDA1');
+    expect(renderTemplate('{{/* a comment */}}{{ $labels.instance | title }}', { labels: { instance: 'web server-1' }, value: 1 }, p)).toBe('Web Server-1');
+    expect(renderTemplate('{{ $externalLabels.cluster }}|', data, p)).toBe('|');
+  });
+  it("prints a bare value as Go does for a Prometheus rule, to 6 digits for Radiator's own", () => {
+    const data = { labels: {}, value: 1 / 3 };
+    expect(renderTemplate('{{ $value }}', data, { prometheus: true })).toBe('0.3333333333333333');
+    expect(renderTemplate('{{ $value }}', data)).toBe('0.333333');
+    expect(renderTemplate('{{ $value }}', { labels: {}, value: 2e6 }, { prometheus: true })).toBe('2e+06');
+  });
+  it('leaves what it does not render as written: range, variables, comparisons, parentheses, query', () => {
+    const data = { labels: { a: 'x' }, value: 2 };
+    for (const tpl of ['{{ range $labels }}x{{ end }}', '{{ $x := 1 }}', '{{ query "up" | first | value }}', '{{ printf "%s" (index $labels "a") }}', '{{ $externalURL }}']) {
+      expect(renderTemplate(tpl, data)).toBe(tpl);
+    }
+    expect(renderTemplate('{{ if gt $value 1.0 }}big{{ end }} {{ $labels.a }}', data)).toBe('{{ if gt $value 1.0 }}big{{ end }} x');
+    expect(renderTemplate('{{ $labels.a }} {{ end }}', data)).toBe('{{ $labels.a }} {{ end }}');
+  });
+  it("refuses what Go's template parser refuses, in promtool's words", () => {
+    expect(checkTemplate('{{ $labels.instance }} {{ printf "%.2f" $value }} {{ with $labels.x -}} {{ . }} {{- end }}', 'A')).toBeNull();
+    expect(checkTemplate('{{ query "up" | first | value | humanize }} {{ reReplaceAll "a" "b" $labels.x }}', 'A')).toBeNull();
+    expect(checkTemplate('{{ $value | humanise }}', 'A')).toBe('template: __alert_A:1: function "humanise" not defined');
+    expect(checkTemplate('line one\n{{ $labels.x', 'A')).toBe('template: __alert_A:2: unclosed action');
+    expect(checkTemplate('{{ end }}', 'A')).toBe('template: __alert_A:1: unexpected {{end}}');
+    expect(checkTemplate('{{ if $value }}x', 'A')).toBe('template: __alert_A:1: unexpected EOF');
+    expect(checkTemplate('{{ $foo }}', 'A')).toBe('template: __alert_A:1: undefined variable "$foo"');
   });
 });
 

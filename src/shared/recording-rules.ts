@@ -1,8 +1,8 @@
-// Prometheus rule groups, as a rule file writes them (`groups:` → `rules:` with `record:`), in the
-// settings (`recordingRules.groups`) or in rule files the settings name (`recordingRules.files`).
-// Recording rules are evaluated on the embedded store and their results written back as series
-// (src/main/core/rules/); `alert:` rules are accepted in a file (kube and node mixins mix both)
-// and listed as not evaluated here: Radiator's alerting has its own rules (`alerts.rules`).
+// Prometheus rule groups, as a rule file writes them (`groups:` → `rules:` with `record:` or
+// `alert:`), in the settings (`recordingRules.groups`) or in rule files the settings name
+// (`recordingRules.files`). Recording rules are evaluated on the embedded store and their results
+// written back as series; alerting rules become rules of Radiator's alerting, evaluated with its
+// own beside `alerts.rules` (src/main/core/rules/).
 
 import { z } from 'zod';
 import { durationSchema } from './duration-schema.ts';
@@ -17,13 +17,18 @@ export const RecordingRuleSchema = z
   })
   .strict();
 
-/** An alerting rule, as Prometheus writes it: kept so a mixin's file loads; not evaluated here. */
+/** A Prometheus duration as YAML gives it (`5m`, or the number 0); parsed when the rule is checked,
+ * with Prometheus's grammar. */
+const promDuration = z.union([z.string(), z.number()]).transform((d) => String(d));
+
+/** An alerting rule, as Prometheus writes it: every series `expr` returns is an alert, pending for
+ * `for`, kept firing for `keep_firing_for` after it goes. */
 export const AlertingRuleSchema = z
   .object({
     alert: z.string().min(1).max(200),
     expr: z.union([z.string().min(1).max(10_000), z.number()]).transform((e) => String(e)),
-    for: z.string().optional(),
-    keep_firing_for: z.string().optional(),
+    for: promDuration.optional(),
+    keep_firing_for: promDuration.optional(),
     labels: z.record(z.string(), z.string()).optional(),
     annotations: z.record(z.string(), z.string()).optional(),
   })

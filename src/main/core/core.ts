@@ -22,7 +22,7 @@ import { Guard } from './http/guard.ts';
 import { HttpListener } from './http/server.ts';
 import { FEED_PATH, MAX_REMOTE_WRITE_METADATA_PER_REQUEST, STATSD_STOP_DRAIN_WAIT_MS } from '../../shared/limits.ts';
 import { type SampleBatch, Store, StoreDiskFullError, StoreWriteError } from './store/index.ts';
-import { AlertEngine } from './alerts/engine.ts';
+import { AlertEngine, type EngineRule } from './alerts/engine.ts';
 import { Notifier, type NotificationKind } from './alerts/notifier.ts';
 import type { AlertInstance } from '../../shared/alert-rules.ts';
 import { EMBEDDED_SOURCE_ID, EmbeddedSource } from './sources/embedded-source.ts';
@@ -52,7 +52,7 @@ import { ClientIngest } from './client/client-ingest.ts';
 import { RadiatorError } from '../../shared/errors.ts';
 import { redactingLog } from '../../shared/redact.ts';
 import { RemoteWriteSender } from './remote-write/sender.ts';
-import { RecordingRules, loadRecordingRules } from './rules/index.ts';
+import { RecordingRules, alertRulesOf, loadRecordingRules, withAlerting } from './rules/index.ts';
 import { remoteWriteProblems } from './remote-write/write-filter.ts';
 import { SettingsError } from '../../shared/settings.ts';
 
@@ -238,13 +238,18 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   feed.publishConfig(configView(settingsStore));
   // Boards as code: what files in configDir provide may change only through the files.
   const configDir = settings.configDir ? new ConfigDirWatcher({ dir: settings.configDir, settings: settingsStore, kv: store, log, now }) : null;
-  // Recording rules: evaluated on the store, their results written back through the door.
+  // Recording rules: evaluated on the store, their results written back through the door. The
+  // same files' alerting rules run in the alert engine beside the settings' own rules.
   const recording = new RecordingRules({ store, ingest, limits, now, log });
+  let fileAlertRules: EngineRule[] = [];
   const loadRules = (s: Settings['recordingRules']) => {
     const r = loadRecordingRules(s);
     for (const p of r.problems) log(`recording rules: ${p}`);
     recording.set(r.groups);
+    fileAlertRules = alertRulesOf(r.groups);
+    alerts.setRules([...settingsStore.current.alerts.rules, ...fileAlertRules]);
   };
+  const ruleGroups = () => withAlerting(recording.status(), recording.loaded(), alerts);
   settingsStore.setCheck((next) => [
     ...queryProblems(next),
     ...remoteWriteProblems(next),
@@ -260,7 +265,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   const offSettings = settingsStore.onChange((next, section) => {
     if (section === 'alerts') {
       notifier.setTargets(next.alerts.webhooks);
-      alerts.setRules(next.alerts.rules);
+      alerts.setRules([...next.alerts.rules, ...fileAlertRules]);
     }
     if (section === 'sources') setSources(next.sources);
     if (section === 'pipeline') cctray.setFeeds(next.pipeline.cctray);
@@ -344,6 +349,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     statsdCacheEvicted: () => statsdApply.evicted,
     remoteWrite: () => remoteWriteOut.stats(),
     recordingRules: () => ({ evaluations: recording.evaluations, failures: recording.failures }),
+    alertRules: () => ({ evaluations: alerts.evaluations, failures: alerts.failures }),
   });
 
   const ctx: ApiContext = {
@@ -363,7 +369,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     alerts,
     settingsStore,
     telemetry: telemetryRoutes,
-    admin: { settingsStore, running: settings, tokens, guard, configDir, settingsFileProblem: () => settingsFile?.lastProblem ?? null, version: opts.version, embeddedSeries: () => store.index.size, rules: () => recording.status() },
+    admin: { settingsStore, running: settings, tokens, guard, configDir, settingsFileProblem: () => settingsFile?.lastProblem ?? null, version: opts.version, embeddedSeries: () => store.index.size, rules: ruleGroups },
     pipeline: { settings: () => settingsStore.current, pipeline, cctray, stats, now },
     sourceOf,
     prom: {
@@ -375,7 +381,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       now,
       // Declared below; called only once requests arrive.
       flush: () => flush(),
-      rules: () => recording.status(),
+      rules: ruleGroups,
     },
   };
   const api = new HttpListener({

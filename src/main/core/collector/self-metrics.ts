@@ -25,6 +25,7 @@ export interface SelfMetricsSources {
   remoteWrite?: () => ReadonlyArray<RemoteWriteQueueStats>;
   /** Recording rules: evaluations, and those that failed. */
   recordingRules?: () => { evaluations: number; failures: number };
+  alertRules?: () => { evaluations: number; failures: number };
 }
 
 export class SelfMetrics {
@@ -102,6 +103,11 @@ export class SelfMetrics {
     if (rules) {
       c('radiator_rule_evaluations_total', rules.evaluations, 'Recording rule evaluations.');
       c('radiator_rule_evaluation_failures_total', rules.failures, 'Recording rule evaluations that failed (see GET /api/v1/rules for the error).');
+    }
+    const alerting = this.src.alertRules?.();
+    if (alerting) {
+      c('radiator_alert_rule_evaluations_total', alerting.evaluations, "Alert rule evaluations (the settings' rules and rule files' alerting rules).");
+      c('radiator_alert_rule_evaluation_failures_total', alerting.failures, 'Alert rule evaluations that failed (the rule is in the error state; GET /api/v1/rules has the message).');
     }
     g('radiator_event_loop_lag_seconds', this.loop.mean / 1e9, 'Mean event-loop delay since the last sample.');
     g('radiator_event_loop_lag_p99_seconds', this.loop.percentile(99) / 1e9, '99th percentile event-loop delay since the last sample.');

@@ -5,11 +5,14 @@
 // door (receiver `rules`: the series cap, name checks and counting as for every receiver).
 // A result with two series of one label set after that, or more series than the group's
 // `limit`, is an error and writes nothing, as in Prometheus. `GET /api/v1/rules` reports each
-// group and rule with Prometheus's fields (health, lastError, evaluation time).
+// group and rule with Prometheus's fields (health, lastError, evaluation time). A group's alerting
+// rules are not evaluated here but by the alert engine (alerting-rules.ts maps them), which
+// reports them in their place.
 
 import type { LabelPairs } from '../../../shared/model.ts';
 import { seriesKey } from '../../../shared/model.ts';
 import type { Ingest, IngestSample } from '../collector/ingest.ts';
+import type { AlertingRuleStatus } from '../alerts/prometheus-api.ts';
 import { type EngineLimits, evaluateSteps, type Queryable } from '../promql/index.ts';
 import type { CheckedRule, LoadedGroup } from './rule-files.ts';
 
@@ -31,7 +34,7 @@ export interface GroupStatus {
   file: string;
   interval: number;
   limit: number;
-  rules: RuleStatus[];
+  rules: Array<RuleStatus | AlertingRuleStatus>;
   evaluationTime: number;
   lastEvaluation: string;
 }
@@ -93,6 +96,11 @@ export class RecordingRules {
   constructor(o: RecordingRulesOptions) {
     this.o = o;
     this.now = o.now ?? Date.now;
+  }
+
+  /** The groups loaded, in the order status() lists them. */
+  loaded(): LoadedGroup[] {
+    return this.groups.map((g) => g.group);
   }
 
   /** Replaces the groups (a reload keeps nothing of the old ones' timers). */
@@ -179,7 +187,8 @@ export class RecordingRules {
     return written;
   }
 
-  /** `GET /api/v1/rules`'s groups, as Prometheus shapes them. */
+  /** `GET /api/v1/rules`'s groups, as Prometheus shapes them (an alerting rule as not yet
+   * evaluated: alerting-rules.ts's withAlerting puts the engine's view in its place). */
   status(): GroupStatus[] {
     const iso = (t: number | null) => (t === null ? '0001-01-01T00:00:00Z' : new Date(t).toISOString());
     return this.groups.map((g) => ({
@@ -194,7 +203,7 @@ export class RecordingRules {
         query: rs.rule.exprText,
         labels: Object.fromEntries(rs.rule.labels),
         health: rs.rule.kind === 'alert' ? 'unknown' : rs.health,
-        lastError: rs.rule.kind === 'alert' ? 'alerting rules from rule files are not evaluated here: Radiator alerts with its own rules (alerts.rules)' : rs.lastError,
+        lastError: rs.rule.kind === 'alert' ? '' : rs.lastError,
         evaluationTime: rs.evaluationMs / 1000,
         lastEvaluation: iso(rs.lastEvaluation),
         type: rs.rule.kind === 'record' ? 'recording' : 'alerting',

@@ -1,14 +1,16 @@
 // Prometheus rule files, read and checked the way `promtool check rules` does: the YAML shape,
-// unique group names per file, a valid metric name to record, valid label names, and an
-// expression the PromQL parser takes. Every problem names the file, the line, the group and the
-// rule, as promtool's messages do; a file with problems loads none of its groups.
+// unique group names per file, a valid metric name to record, valid label and annotation names,
+// an expression the PromQL parser takes, and for an alerting rule durations Prometheus reads and
+// templates Go would parse. Every problem names the file, the line, the group and the rule, as
+// promtool's messages do; a file with problems loads none of its groups.
 
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
 import { RuleGroupSchema, isRecordingRule, type RecordingRulesSettings, type RuleGroup } from '../../../shared/recording-rules.ts';
 import type { LabelPairs } from '../../../shared/model.ts';
 import { isValidLabelName, isValidMetricName } from '../labels.ts';
-import { type Expr, parsePromQL } from '../promql/index.ts';
+import { type Expr, parseDurationMs, parsePromQL } from '../promql/index.ts';
+import { checkTemplate } from '../alerts/template.ts';
 
 export interface CheckedRule {
   kind: 'record' | 'alert';
@@ -16,8 +18,21 @@ export interface CheckedRule {
   name: string;
   exprText: string;
   expr: Expr;
-  /** Sorted, as series labels are. */
+  /** Sorted, as series labels are. For an alerting rule, templates. */
   labels: LabelPairs;
+  /** An alerting rule's `for` and `keep_firing_for` in ms (0 when unset; 0 for a recording rule). */
+  forMs: number;
+  keepFiringForMs: number;
+  /** An alerting rule's annotations (templates), sorted by name as Prometheus keeps them. */
+  annotations: Array<[string, string]>;
+}
+
+/** A duration in a rule file, by Prometheus's grammar (`1h30m`, `5m`, `0`; not `1.5h` or `300`). */
+function ruleDuration(text: string): number {
+  if (text === '0') return 0;
+  if (text === '') throw new Error('empty duration string');
+  if (/^[\d.]+$/.test(text)) throw new Error(`not a valid duration string: "${text}"`);
+  return parseDurationMs(text);
 }
 
 export interface LoadedGroup {
@@ -57,6 +72,32 @@ export function checkGroups(
       for (const k of Object.keys(r.labels ?? {})) {
         if (!isValidLabelName(k) || k === '__name__') problems.push(`${at}invalid label name: ${k}`);
       }
+      let forMs = 0;
+      let keepFiringForMs = 0;
+      const annotations: Array<[string, string]> = [];
+      if (!isRecordingRule(r)) {
+        for (const [field, text] of [['for', r.for], ['keep_firing_for', r.keep_firing_for]] as const) {
+          if (text === undefined) continue;
+          try {
+            const ms = ruleDuration(text);
+            if (field === 'for') forMs = ms;
+            else keepFiringForMs = ms;
+          } catch (e) {
+            problems.push(`${at}${field}: ${(e as Error).message}`);
+          }
+        }
+        for (const [k, v] of Object.entries(r.annotations ?? {})) {
+          if (!isValidLabelName(k)) problems.push(`${at}invalid annotation name: ${k}`);
+          annotations.push([k, v]);
+        }
+        annotations.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+        for (const [what, map] of [['label', r.labels ?? {}], ['annotation', r.annotations ?? {}]] as const) {
+          for (const [k, v] of Object.entries(map)) {
+            const bad = checkTemplate(v, name);
+            if (bad) problems.push(`${at}${what} "${k}": ${bad}`);
+          }
+        }
+      }
       let expr: Expr | null = null;
       try {
         expr = parsePromQL(r.expr);
@@ -64,7 +105,7 @@ export function checkGroups(
         problems.push(`${at}could not parse expression: ${(e as Error).message}`);
       }
       const labels = Object.entries(r.labels ?? {}).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)) as LabelPairs;
-      if (expr) rules.push({ kind, name, exprText: r.expr, expr, labels });
+      if (expr) rules.push({ kind, name, exprText: r.expr, expr, labels, forMs, keepFiringForMs, annotations });
     });
     groups.push({ file, name: g.name, intervalMs: g.interval ?? defaultIntervalMs, limit: g.limit, rules });
   });

@@ -63,9 +63,10 @@ export const TELEMETRY_SECTIONS = [
   },
   {
     name: 'recordingRules',
-    title: 'Recording rules',
-    intro: 'Prometheus rule groups, here or in rule files (a mixin\'s rules.yaml loads as it is), evaluated on this Radiator and written back as series. A file that does not check is refused with where and why.',
+    title: 'Recording and alerting rules',
+    intro: 'Prometheus rule groups, here or in rule files (a mixin\'s rules.yaml loads as it is), evaluated on this Radiator: recording rules written back as series, alerting rules alerting like the rules above (tray, TV, webhooks). A file that does not check is refused with where and why.',
     docs: 'docs/promql.md',
-    example: 'files:\n  - /etc/radiator/node-rules.yaml\ninterval: 1m\ngroups:\n  - name: shop\n    rules:\n      - record: job:http_requests:rate5m\n        expr: sum by (job) (rate(http_requests_total[5m]))',
+    example:
+      'files:\n  - /etc/radiator/node-rules.yaml\ninterval: 1m\ngroups:\n  - name: shop\n    rules:\n      - record: job:http_requests:rate5m\n        expr: sum by (job) (rate(http_requests_total[5m]))\n      - alert: ShopDown\n        expr: sum by (job) (up{job="shop"}) == 0\n        for: 5m\n        labels: { severity: critical }\n        annotations: { summary: "{{ $labels.job }} is down" }',
   },
 ] as const satisfies readonly YamlSectionInfo[];

@@ -16,7 +16,7 @@
 
 import { MAX_SET_MEMBERS, SUMMARY_QUANTILES } from '../../../shared/limits.ts';
 import type { LabelPairs } from '../../../shared/model.ts';
-import { seriesKey } from '../../../shared/model.ts';
+import { detachLabels, detachString, seriesKey } from '../../../shared/model.ts';
 import type { AppendResult, Series } from '../store/index.ts';
 import { SlidingSummary } from './summary.ts';
 
@@ -113,7 +113,8 @@ export class Aggregator {
       outputs = this.resolveOutputs(kind, name, entryLabels, true, quantiles);
       if (!outputs) return 'series_limit';
     }
-    const e = new Entry(kind, entryKey, name, entryLabels, outputs, quantiles);
+    // Kept while the identity lives: detached from the text it was parsed from (see detachString).
+    const e = new Entry(kind, entryKey, detachString(name), detachLabels(entryLabels), outputs, quantiles);
     if (kind === 'summary') e.summary = new SlidingSummary(this.opts.random);
     if (kind === 'set') e.members = new Set();
     this.entries.set(entryKey, e);

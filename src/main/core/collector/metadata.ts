@@ -2,6 +2,8 @@
 // wrote it. Read by the metadata API, by the boards to pick a sensible default (rate() for
 // counters), and by "what's arriving" to say where a name came from.
 
+import { detachString } from '../../../shared/model.ts';
+
 export type MetricType = 'counter' | 'gauge' | 'histogram' | 'gaugehistogram' | 'summary' | 'info' | 'stateset' | 'unknown';
 
 export interface MetricMetadata {
@@ -16,7 +18,7 @@ export class MetadataRegistry {
   private readonly sourceByName = new Map<string, string>();
 
   noteSource(name: string, receiver: string): void {
-    if (this.sourceByName.get(name) !== receiver) this.sourceByName.set(name, receiver);
+    if (this.sourceByName.get(name) !== receiver) this.sourceByName.set(detachString(name), receiver);
   }
 
   sourceOf(name: string): string | undefined {
@@ -25,10 +27,11 @@ export class MetadataRegistry {
 
   set(name: string, meta: Partial<MetricMetadata> & { type: MetricType }): void {
     const prev = this.byName.get(name);
-    this.byName.set(name, {
+    // Kept for good: detached from the request text they were parsed from (see detachString).
+    this.byName.set(prev ? name : detachString(name), {
       type: meta.type,
-      help: meta.help || prev?.help || '',
-      unit: meta.unit || prev?.unit || '',
+      help: meta.help && meta.help !== prev?.help ? detachString(meta.help) : prev?.help || '',
+      unit: meta.unit && meta.unit !== prev?.unit ? detachString(meta.unit) : prev?.unit || '',
     });
   }
 

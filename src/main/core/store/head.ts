@@ -5,7 +5,7 @@
 
 import { CHUNK_MAX_SAMPLES, MAX_OVERFLOW_SERIES, MAX_PENDING_SAMPLES_WHILE_FULL, MAX_SAMPLE_AGE_MS, MAX_SAMPLE_FUTURE_MS, ROLLUP_RESOLUTIONS_MS } from '../../../shared/limits.ts';
 import type { LabelPairs } from '../../../shared/model.ts';
-import { seriesKey } from '../../../shared/model.ts';
+import { detachLabels, detachString, seriesKey } from '../../../shared/model.ts';
 import { ChunkEncoder } from './chunk-codec.ts';
 import { StoreWriteError } from './errors.ts';
 import type { StoreOptions } from './options.ts';
@@ -70,7 +70,8 @@ export class Head {
       if (!opts.overflow) this.refused++;
       return null;
     }
-    const s = new Series(this.nextId++, name, labels, key);
+    // Kept for the life of the series: detached from the text they were parsed from.
+    const s = new Series(this.nextId++, detachString(name), detachLabels(labels), key);
     this.index.add(s);
     this.newSeries.push(s);
     if (opts.overflow) this.overflowCount++;

@@ -10,6 +10,7 @@
 //   CAD-likelihood the CAD detector's raw score calibrated per series (surprise.ts) and held off
 //                 by the ensemble: HTM's anomaly likelihood on top of CAD
 //   radiator+CAD  the ensemble with CAD as one more calibrated detector
+//   radiator+CAD-lean  the same at about the cost of the shipped ensemble: no shape detector, CAD capped at 256 contexts
 //   CAD+EWMA+seasonal, CAD+histogram+EWMA  CAD with two of the ensemble's detectors, calibrated, max or mean
 
 import type { CadOptions, EnsembleOptions } from '../../src/main/core/analysis/index.ts';
@@ -66,12 +67,12 @@ function cadStandaloneGrid(): CandidateConfig[] {
   }));
 }
 
-function ensembleGrid(only: string[] | null, dims: Record<string, Array<string | number>>): CandidateConfig[] {
+function ensembleGrid(only: string[] | null, dims: Record<string, Array<string | number>>, cad: Partial<CadOptions> = {}): CandidateConfig[] {
   return product(dims).map((choices) => ({
     name: named(choices),
     options: {
       only,
-      cad: CAD_RANGES[choices.range ?? 'grow']!,
+      cad: { ...CAD_RANGES[choices.range ?? 'grow']!, ...cad },
       holdOff: Number(choices['hold-off']),
       escalate: choices.escalate === undefined || choices.escalate === 'off' ? 0 : Number(choices.escalate),
       ...(choices.shape !== undefined ? { shape: choices.shape === 'off' ? false : { length: Number(choices.shape) } } : {}),
@@ -92,7 +93,8 @@ export const FAMILIES: Record<string, () => CandidateConfig[]> = {
   CAD: cadStandaloneGrid,
   'CAD-lookahead': cadLookaheadGrid,
   'CAD-likelihood': () => ensembleGrid(['CAD'], { 'hold-off': [24, 72, 144], range: Object.keys(CAD_RANGES), prior: [100, 300] }),
-  'radiator+CAD': () => ensembleGrid(null, { 'hold-off': [24, 72, 144], escalate: ['off', 1.25], shape: ['off', 16], prior: [100, 300], range: ['grow', 'epochs'] }),
+  'radiator+CAD': () => ensembleGrid(null, { 'hold-off': [24, 72, 144], escalate: ['off', 1.25], shape: ['off', 16], prior: [100, 300], range: ['grow', 'patient'] }),
+  'radiator+CAD-lean': () => ensembleGrid(null, { 'hold-off': [24, 72, 144], escalate: ['off', 1.25], shape: ['off'], prior: [100, 300], range: ['grow', 'patient'] }, { maxContexts: 256 }),
   'CAD+EWMA+seasonal': () => ensembleGrid(['CAD', 'EWMA', 'seasonal'], { 'hold-off': [24, 72, 144], range: ['grow1', 'patient'], prior: [100, 300], combine: ['max', 'mean'] }),
   'CAD+histogram+EWMA': () => ensembleGrid(['CAD', 'histogram', 'EWMA'], { 'hold-off': [24, 72, 144], range: ['grow1', 'patient'], prior: [100, 300], combine: ['max', 'mean'] }),
 };

@@ -2,7 +2,12 @@
 // "Contextual Anomaly Detector — Open Source Edition" (CAD OSE, https://github.com/smirmik/CAD;
 // numenta/NAB's detector `contextOSE`, which scored 69.9 on the full NAB). Written from the
 // algorithm's description and NAB's Python, not translated line by line; the differences that
-// matter are listed below.
+// matter are listed below. Checked against a Python 3 port of NAB's code: given the same fixed
+// range and no limit on the active contexts carried (so no tie is ever broken), the raw scores
+// are identical point for point (every point of realTraffic/speed_7578, art_daily_jumpsup and
+// ec2_cpu_utilization_53ea38: 1127, 4032 and 4032);
+// with the limit of 15 they differ in detail from the first tie on, as the tie-breaks differ.
+// docs/anomaly.md has its benchmark figures.
 //
 // The idea: each value is quantised to a few levels and written as a set of *facts* — for every
 // bit of the level's binary code, "bit i is 0" or "bit i is 1". A *context* pairs a left
@@ -27,10 +32,12 @@
 //
 // Differences from CAD OSE as run in NAB:
 //   - NAB hands CAD the whole file's minimum and maximum before it starts (look-ahead). Here the
-//     range is learned: the first `rangeWarmup` points set it, and then it only widens, by the
-//     `rangeGrowth` margin at a time, when a value falls outside it (a value beyond the range first
-//     shows as levels above the top or below 0, i.e. new facts). Widening re-maps the levels, which
-//     the context memory then re-learns.
+//     range is learned: the first `rangeWarmup` points set it (widened by `rangeMargin` of its
+//     width on each side), and it widens, to the furthest value seen plus `rangeGrowth` of the
+//     width, once `rangePatience` values have fallen outside it. A value beyond the range reads as
+//     levels above the top or below 0 (up to two more bits, and a sign fact), i.e. new facts.
+//     Widening re-maps the levels, which the context memory then re-learns. ('warmup' and 'epochs'
+//     are other ways of learning it, measured and worse; 'fixed' is NAB's, for comparison.)
 //   - NAB's rest period is a fifth of the probationary period (3 % of the file's length); a live
 //     series has no length, so it is a number of points here.
 //   - The context dictionary is capped (`maxContexts`): when it is full, the least recently used
@@ -38,6 +45,8 @@
 //     semi-contexts nothing uses any more. A context's id is never reused, so a fact naming an
 //     evicted context simply never comes true again. Memory per series is bounded by the cap.
 //   - Ties among active contexts are broken by activation count, then by age (CAD uses hashes).
+//     (NAB's code also skips context 0 whenever no new transition was remembered, because
+//     `False != 0` is false in Python; not reproduced.)
 //   - Only semi-contexts that share a fact with the current step are visited (through a fact →
 //     semi-contexts index), not every one.
 
@@ -47,18 +56,18 @@ import type { Detector, DetectorOutput, Point } from './types.ts';
 export interface CadOptions {
   /** Bits of the value's level: 2^bits levels over the learned range. */
   bits: number; // 1..12
-  /** Points whose min and max set the initial range (nothing is scored before then). */
+  /** Points whose min and max set the initial range (learned from, but not scored: ready is false). */
   rangeWarmup: number;
   /** After the warm-up, the range is widened by this share of its width on each side. */
   rangeMargin: number;
-  /** When a value falls outside the range, the range widens to include it plus this share of the new width. */
+  /** When values fall outside the range, it widens to the furthest seen plus this share of the width… */
   rangeGrowth: number;
-  /** …once this many values have fallen outside it. */
+  /** …once this many values have fallen outside it (since it last widened). */
   rangePatience: number;
   /** 'learned': as above. 'warmup': set by the warm-up (with the margin) and never widened; values
    * outside it read as levels beyond 0..2^bits − 1. 'epochs': as 'warmup', and re-set from every
-   * value seen (with the margin) each time the number of points doubles. 'fixed': min/max given (as NAB does with the
-   * whole file's; for comparison only). */
+   * value seen (with the margin) each time the number of points doubles. 'fixed': fixedMin and
+   * fixedMax, given (as NAB gives the whole file's; for comparison only). */
   range: 'learned' | 'warmup' | 'epochs' | 'fixed';
   fixedMin: number;
   fixedMax: number;

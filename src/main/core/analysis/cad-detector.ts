@@ -227,7 +227,6 @@ export class CadDetector implements Detector {
   /** 'epochs': the point count at which the range is next re-set. */
   private nextEpoch: number;
   private seen = 0;
-  private warm: number[] = [];
   /** Points left in the rest period. */
   private resting = 0;
   /** The last raw score, before the rest period. */

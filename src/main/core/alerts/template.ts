@@ -225,23 +225,29 @@ interface Tok {
 }
 
 /** Text and actions, with {{- and -}} applied to the text beside them. */
+/** Where the action opened at `open` ends: the index of the first }} outside a quoted string
+ * (tpl.length - 1 or more when there is none), and the quote still open there, if any. */
+function actionEnd(tpl: string, open: number): { end: number; quote: string | null } {
+  let j = open + 2;
+  let q: string | null = null;
+  for (; j < tpl.length - 1; j++) {
+    const c = tpl[j]!;
+    if (q) {
+      if (c === '\\' && q === '"') j++;
+      else if (c === q) q = null;
+    } else if (c === '"' || c === '`') q = c;
+    else if (c === '}' && tpl[j + 1] === '}') break;
+  }
+  return { end: j, quote: q };
+}
+
 function lex(tpl: string): Array<string | Tok> {
   const out: Array<string | Tok> = [];
   let i = 0;
   while (i < tpl.length) {
     const open = tpl.indexOf('{{', i);
     if (open < 0) break;
-    // The action ends at the first }} outside a quoted string.
-    let j = open + 2;
-    let q: string | null = null;
-    for (; j < tpl.length - 1; j++) {
-      const c = tpl[j]!;
-      if (q) {
-        if (c === '\\' && q === '"') j++;
-        else if (c === q) q = null;
-      } else if (c === '"' || c === '`') q = c;
-      else if (c === '}' && tpl[j + 1] === '}') break;
-    }
+    const { end: j } = actionEnd(tpl, open);
     if (j >= tpl.length - 1) break; // unclosed: the rest stays text
     let body = tpl.slice(open + 2, j);
     const trimLeft = /^-\s/.test(body);
@@ -350,16 +356,7 @@ export function checkTemplate(tpl: string, name: string): string | null {
   for (;;) {
     const open = tpl.indexOf('{{', i);
     if (open < 0) break;
-    let j = open + 2;
-    let q: string | null = null;
-    for (; j < tpl.length - 1; j++) {
-      const c = tpl[j]!;
-      if (q) {
-        if (c === '\\' && q === '"') j++;
-        else if (c === q) q = null;
-      } else if (c === '"' || c === '`') q = c;
-      else if (c === '}' && tpl[j + 1] === '}') break;
-    }
+    const { end: j, quote: q } = actionEnd(tpl, open);
     if (j >= tpl.length - 1) return `${at(open)}${q ? 'unterminated quoted string' : 'unclosed action'}`;
     const body = tpl.slice(open + 2, j).replace(/^-\s/, '').replace(/\s-$/, '').trim();
     i = j + 2;

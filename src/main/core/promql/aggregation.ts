@@ -57,6 +57,28 @@ function* streamed(ctx: Ctx, raw: Iterable<RawSeries>, step: (r: RawSeries) => S
   }
 }
 
+/** An aggregation's value at one step from its running state: `count` values folded, `value` the
+ * running sum (with Kahan compensation `c`), minimum, maximum or sum of squared deviations,
+ * `mean` the running mean. Shared by the fold and the materialising path, so both end alike. */
+function finish(op: AggregateOp, count: number, value: number, c: number, mean: number): number {
+  switch (op) {
+    case 'sum':
+      return Number.isFinite(value) ? value + c : value;
+    case 'avg':
+      return mean;
+    case 'count':
+      return count;
+    case 'group':
+      return 1;
+    case 'stddev':
+      return Math.sqrt(value / count);
+    case 'stdvar':
+      return value / count;
+    default:
+      return value;
+  }
+}
+
 /** Aggregations whose result at a step can be folded from one series at a time. */
 const FOLDABLE: ReadonlySet<AggregateOp> = new Set<AggregateOp>(['sum', 'avg', 'count', 'min', 'max', 'group', 'stddev', 'stdvar']);
 
@@ -123,29 +145,7 @@ function foldAggregate(ctx: Ctx, e: Extract<Expr, { type: 'aggregate' }>, stream
       const k = g.count[i]!;
       if (k === 0) continue;
       o.present[i] = 1;
-      const value = g.value[i]!;
-      switch (op) {
-        case 'sum':
-          o.values[i] = Number.isFinite(value) ? value + g.c[i]! : value;
-          break;
-        case 'avg':
-          o.values[i] = g.mean[i]!;
-          break;
-        case 'count':
-          o.values[i] = k;
-          break;
-        case 'group':
-          o.values[i] = 1;
-          break;
-        case 'stddev':
-          o.values[i] = Math.sqrt(value / k);
-          break;
-        case 'stdvar':
-          o.values[i] = value / k;
-          break;
-        default:
-          o.values[i] = value;
-      }
+      o.values[i] = finish(op, k, g.value[i]!, g.c[i]!, g.mean[i]!);
     }
     out.push(o);
   }
@@ -265,31 +265,7 @@ export function evalAggregate(ctx: Ctx, e: Extract<Expr, { type: 'aggregate' }>)
       }
       if (count === 0) continue;
       o.present[i] = 1;
-      switch (op) {
-        case 'sum':
-          o.values[i] = Number.isFinite(value) ? value + c : value;
-          break;
-        case 'avg':
-          o.values[i] = mean;
-          break;
-        case 'count':
-          o.values[i] = count;
-          break;
-        case 'group':
-          o.values[i] = 1;
-          break;
-        case 'stddev':
-          o.values[i] = Math.sqrt(value / count);
-          break;
-        case 'stdvar':
-          o.values[i] = value / count;
-          break;
-        case 'quantile':
-          o.values[i] = quantile(q![i]!, vals);
-          break;
-        default:
-          o.values[i] = value;
-      }
+      o.values[i] = op === 'quantile' ? quantile(q![i]!, vals) : finish(op, count, value, c, mean);
     }
     out.push(o);
   }

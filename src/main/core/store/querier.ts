@@ -128,7 +128,7 @@ export class Querier {
     }
     const out: SeriesSamples[] = [];
     let points = 0;
-    for (const got of this.readBatched(found, from, to)) {
+    for (const got of this.readBatched(found.filter((s) => s.lastTs >= from && s.firstTs <= to), from, to)) {
       points += got.ts.length;
       if (points > MAX_SELECT_POINTS) {
         throw new SelectLimitError(`the selection holds more than ${MAX_SELECT_POINTS} samples; narrow the range or the selector`, MAX_SELECT_POINTS);
@@ -151,12 +151,13 @@ export class Querier {
   }
 
   /** The samples of `series` in [from, to], in their order, their disk chunks read
-   * DISK_BATCH_SERIES series at a time; series with none there are left out. */
+   * DISK_BATCH_SERIES series at a time. The callers pass only series whose span meets [from, to];
+   * any with no sample there is left out. */
   private *readBatched(series: readonly Series[], from: number, to: number, scratch?: Scratch): Generator<SeriesSamples> {
     const now = this.now();
     const rawFrom = Math.max(from, now - this.opts.retention.rawMs);
     for (let k = 0; k < series.length; k += DISK_BATCH_SERIES) {
-      const batch = series.slice(k, k + DISK_BATCH_SERIES).filter((s) => !(s.lastTs < from || s.firstTs > to));
+      const batch = series.slice(k, k + DISK_BATCH_SERIES);
       const chunks = this.diskChunksOf(batch, rawFrom, to);
       for (const s of batch) {
         const got = this.samplesOf(s, from, to, now, chunks.get(s.id), scratch);
@@ -167,7 +168,6 @@ export class Querier {
 
   /** One series' samples in [from, to] as `select` reads them; null when it has none there. */
   private samplesOf(s: Series, from: number, to: number, now: number, chunks?: readonly DiskChunk[], scratch?: Scratch): SeriesSamples | null {
-    if (s.lastTs < from || s.firstTs > to) return null;
     const r = this.opts.retention;
     const rawEdge = now - r.rawMs;
     const [res5m, res1h] = ROLLUP_RESOLUTIONS_MS as [number, number];

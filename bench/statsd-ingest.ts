@@ -1,21 +1,29 @@
 // StatsD ingest: the highest offered rate each receiver takes with < 0.1 % loss, at 1 and 10
 // metrics per datagram and 10 and 10,000 distinct series — Radiator (with its store and a live
 // feed subscriber running), Etsy's statsd daemon, and a bare Node dgram receiver that only splits
-// lines, all with the same receive-buffer size, in one run. Then JSON ingest samples/s and RSS
-// with 100,000 series. Prints a table and writes bench/results/statsd-ingest-<time>.json.
+// lines, all with the same receive-buffer size, in one run. Then JSON ingest samples/s, and the
+// memory each of Radiator, Etsy statsd and a real Prometheus (scraping them) needs per series
+// holding 100,000 counter series. Prints tables and writes bench/results/statsd-ingest-<time>.json.
 //
 //   npm run bench:statsd [-- --quick] [-- --recv-buffer 8388608] [-- --trial-ms 2000]
+//                        [-- --only bare|etsy|radiator|prometheus]
+//                        [-- --v8-flags "<flags>"]   Node flags for Radiator (default: the ones
+//                                                   `npm run serve` passes, core/heap-mode.ts)
+//                        [-- --compare-v8-flags]    also search Radiator's rate with V8's defaults
 //
 // The load comes from bench/peers/udp-blaster.c (compiled here with cc): paced sendmmsg from
 // its own process, so the sender does not cap the rate or steal the receiver's event loop.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
+import { STARTUP_V8_FLAGS } from '../src/main/core/heap-mode.ts';
+import { haveProm, startPrometheus } from '../test/helpers/prometheus.ts';
 
 const { values: opt } = parseArgs({
   options: {
@@ -23,8 +31,11 @@ const { values: opt } = parseArgs({
     'recv-buffer': { type: 'string', default: String(8 * 1024 * 1024) },
     'trial-ms': { type: 'string', default: '2000' },
     only: { type: 'string' },
+    'v8-flags': { type: 'string', default: STARTUP_V8_FLAGS.join(' ') },
+    'compare-v8-flags': { type: 'boolean', default: false },
   },
 });
+const v8Flags = opt['v8-flags'].split(/\s+/).filter(Boolean);
 const ROOT = resolve(import.meta.dirname, '..');
 const RECV_BUFFER = Number(opt['recv-buffer']);
 const TRIAL_MS = Number(opt['trial-ms']);
@@ -165,13 +176,13 @@ async function startEtsy(): Promise<Receiver> {
   return { name: 'Etsy statsd', port, settleMs: 1_500, count: async () => count(), rss: async () => rssOf(p.pid), stop: () => stopProc(p) };
 }
 
-async function startRadiator(extra: string[] = []): Promise<Receiver & { http: number; ws: WebSocket; feedBytes: () => number }> {
+async function startRadiator(extra: string[] = [], nodeFlags: readonly string[] = v8Flags): Promise<Receiver & { http: number; ws: WebSocket; feedBytes: () => number }> {
   const port = await freePort();
   const http = await freePort();
   const dir = mkdtempSync(join(work, 'radiator-'));
   const p = spawn(
     process.execPath,
-    [join(ROOT, 'src/main/cli.ts'), 'serve', '--data-dir', dir, '--http-port', String(http), '--statsd-port', String(port), '--statsd-tcp-port', 'off', '--push-port', 'off', '--otlp-port', 'off', '--no-host-metrics', '--set', `receivers.statsd.recvBufferBytes=${RECV_BUFFER}`, ...extra],
+    [...nodeFlags, join(ROOT, 'src/main/cli.ts'), 'serve', '--data-dir', dir, '--http-port', String(http), '--statsd-port', String(port), '--statsd-tcp-port', 'off', '--push-port', 'off', '--otlp-port', 'off', '--no-host-metrics', '--set', `receivers.statsd.recvBufferBytes=${RECV_BUFFER}`, ...extra],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, XDG_CONFIG_HOME: work } },
   );
   await waitForLine(p, /boards:/, 'radiator');
@@ -187,7 +198,7 @@ async function startRadiator(extra: string[] = []): Promise<Receiver & { http: n
     return m ? Number(m[1]) : 0;
   };
   return {
-    name: 'Radiator',
+    name: nodeFlags === v8Flags ? 'Radiator' : `Radiator (${nodeFlags.join(' ') || 'V8 defaults'})`,
     port,
     http,
     ws,
@@ -278,6 +289,7 @@ const starters: Array<[string, () => Promise<Receiver>]> = [
   ['bare', startBare],
   ['etsy', startEtsy],
   ['radiator', () => startRadiator()],
+  ...(opt['compare-v8-flags'] ? ([['radiator', () => startRadiator([], [])]] as Array<[string, () => Promise<Receiver>]>) : []),
 ];
 log(`StatsD ingest, loss-free (< ${LOSS_LIMIT * 100} %) rate, ${TRIAL_MS} ms trials, receive buffer ${RECV_BUFFER} bytes asked\n`);
 for (const [perDatagram, series] of configs) {
@@ -318,17 +330,69 @@ if (!opt.only || opt.only === 'radiator') {
   await r.stop();
 }
 
-// RSS with 100,000 series.
-let rss100k: { rssMB: number; series: number; storeMemoryMB: number } | null = null;
+// Memory holding 100,000 series: Radiator, Etsy statsd (the same counters, which it keeps forever
+// by default) and a real Prometheus scraping a generated /metrics with 100,000 counter series.
+// Per series = (RSS holding them − RSS of the same process idle) ÷ series, both read in this run.
+interface Held {
+  receiver: string;
+  series: number;
+  idleMB: number;
+  heldMB: number;
+  bytesPerSeries: number;
+}
+const held: Held[] = [];
+const HELD = 100_000;
+const heldRow = (receiver: string, series: number, idle: number | null, full: number | null) => {
+  if (idle === null || full === null || !series) return;
+  held.push({ receiver, series, idleMB: Math.round(idle / 1e6), heldMB: Math.round(full / 1e6), bytesPerSeries: Math.round((full - idle) / series) });
+};
+let storeMemoryMB: number | null = null;
 if (!opt.only || opt.only === 'radiator') {
   const r = await startRadiator(['--max-series', '200000']);
-  const file = payloadFile(10, 100_000);
+  await sleep(3_000);
+  const idle = await r.rss();
+  const file = payloadFile(10, HELD);
   await blast(r.port, 10_000, 1_500, file); // 15,000 datagrams: every series at least once
   await sleep(20_000); // one repeat interval, so every series has written twice
   const text = await (await fetch(`http://127.0.0.1:${r.http}/metrics`)).text();
   const get = (n: string) => Number(new RegExp(`^${n} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
-  rss100k = { rssMB: Math.round(get('process_resident_memory_bytes') / 1e6), series: get('radiator_series'), storeMemoryMB: Math.round(get('radiator_store_memory_bytes') / 1e5) / 10 };
+  storeMemoryMB = Math.round(get('radiator_store_memory_bytes') / 1e5) / 10;
+  heldRow(`Radiator${v8Flags.length ? ` (${v8Flags.join(' ')})` : ' (V8 defaults)'}`, get('radiator_series'), idle, await r.rss());
   await r.stop();
+}
+if (!opt.only || opt.only === 'etsy') {
+  const r = await startEtsy();
+  await sleep(3_000);
+  const idle = await r.rss();
+  const before = await r.count();
+  await blast(r.port, 10_000, 1_500, payloadFile(10, HELD));
+  await sleep(3_000); // flushes every second
+  const got = (await r.count()) - before;
+  // Etsy keeps one counter per name it has seen; the count backend reports lines, so the series
+  // held are the distinct names sent (all of them when no line was lost).
+  heldRow('Etsy statsd', got >= HELD ? HELD : 0, idle, await r.rss());
+  if (got < HELD) log(`  Etsy statsd received ${got} of ${HELD} lines; its memory row is left out`);
+  await r.stop();
+}
+if ((!opt.only || opt.only === 'prometheus') && haveProm) {
+  let body = '';
+  const target = createHttpServer((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
+    res.end(body);
+  });
+  await new Promise<void>((r) => target.listen(0, '127.0.0.1', () => r()));
+  const targetPort = (target.address() as { port: number }).port;
+  const prom = await startPrometheus(join(work, 'prom'), `global:\n  scrape_interval: 5s\nscrape_configs:\n  - job_name: bench\n    static_configs:\n      - targets: ['127.0.0.1:${targetPort}']\n`);
+  await sleep(8_000);
+  const idle = rssOf(prom.proc.pid);
+  const lines: string[] = ['# TYPE bench_requests_total counter'];
+  for (let i = 0; i < HELD; i++) lines.push(`bench_requests_total{s="s${i}"} ${i % 7}`);
+  body = lines.join('\n') + '\n';
+  await sleep(20_000); // four scrapes
+  const q = await (await fetch(`${prom.url}/api/v1/query?query=${encodeURIComponent('count(bench_requests_total)')}`)).json() as { data: { result: Array<{ value: [number, string] }> } };
+  heldRow('Prometheus 2.42 (scraping)', Number(q.data.result[0]?.value[1] ?? 0), idle, rssOf(prom.proc.pid));
+  await prom.stop();
+  target.close();
 }
 
 // ── report ──────────────────────────────────────────────────────────────────────────
@@ -343,10 +407,16 @@ if (rad && etsy && bare) {
   log(`\nAt 10 metrics/datagram and 10,000 series: Radiator ${(rad / etsy).toFixed(2)}× Etsy statsd (goal ≥ 2×), ${Math.round((rad / bare) * 100)} % of the bare receiver (goal ≥ 70 %).`);
 }
 if (jsonRate) log(`JSON ingest: ${jsonRate.toLocaleString('en')} samples/s (4 clients, 1000-sample batches, 10,000 series)`);
-if (rss100k) log(`RSS with ${rss100k.series.toLocaleString('en')} series: ${rss100k.rssMB} MB (store memory ${rss100k.storeMemoryMB} MB)`);
+if (held.length) {
+  log(`\nMemory holding ${HELD.toLocaleString('en')} counter series (per series = (held − idle) ÷ series):`);
+  log('| process | series | idle RSS MB | RSS holding them MB | bytes per series |');
+  log('|---|---:|---:|---:|---:|');
+  for (const h of held) log(`| ${h.receiver} | ${h.series.toLocaleString('en')} | ${h.idleMB} | ${h.heldMB} | ${h.bytesPerSeries.toLocaleString('en')} |`);
+  if (storeMemoryMB !== null) log(`(Radiator's store reports ${storeMemoryMB} MB of chunk bytes in memory.)`);
+}
 mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
 const outFile = join(ROOT, 'bench/results', `statsd-ingest-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-writeFileSync(outFile, JSON.stringify({ recvBufferBytes: RECV_BUFFER, trialMs: TRIAL_MS, rows, jsonSamplesPerSec: jsonRate, rss100k }, null, 2));
+writeFileSync(outFile, JSON.stringify({ recvBufferBytes: RECV_BUFFER, trialMs: TRIAL_MS, rows, jsonSamplesPerSec: jsonRate, v8Flags, held, storeMemoryMB }, null, 2));
 log(`\nwritten ${outFile}`);
 rmSync(work, { recursive: true, force: true });
 process.exit(0);

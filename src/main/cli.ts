@@ -16,7 +16,7 @@ import { startCore } from './core/core.ts';
 import { startDemo } from './core/demo/simulator.ts';
 import { demoSettings, demoWebhooks, type DemoWebhooks } from './core/demo/pipeline.ts';
 import { parseDuration } from '../shared/settings.ts';
-import { applyHeapMode } from './core/heap-mode.ts';
+import { applyHeapMode, hasStartupV8Flags, STARTUP_V8_FLAGS } from './core/heap-mode.ts';
 import { RadiatorError } from '../shared/errors.ts';
 
 /** Exit code when the store is damaged (exit 1 is a listener that cannot start, 2 bad flags). */
@@ -259,6 +259,9 @@ async function main(): Promise<void> {
   const boards = `http://${args.settings.server.host.includes(':') ? `[${args.settings.server.host}]` : args.settings.server.host}:${ports.http}/`;
   if (!existsSync(join(args.rendererDir, 'index.html'))) {
     process.stdout.write(`note: the boards are not built (${args.rendererDir}); run \`npm run build\` — the API and receivers work regardless\n`);
+  }
+  if (!hasStartupV8Flags()) {
+    process.stdout.write(`note: Node was started without ${STARTUP_V8_FLAGS.join(' ')}; V8's young generation may hold up to ~130 MB more (\`npm run serve\` passes it; see src/main/core/heap-mode.ts)\n`);
   }
   process.stdout.write(`boards: ${boards}\n`);
   const demo = args.demo

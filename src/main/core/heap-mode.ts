@@ -12,6 +12,22 @@
 
 import v8 from 'node:v8';
 
+/** V8 flags that only work when given as the process starts: V8 sizes its young generation when
+ * it creates the heap, and `v8.setFlagsFromString` later changes nothing. By default V8 lets each
+ * of the two semi-spaces grow to 64 MB here (24 GiB machine), and a collector that allocates all
+ * the time keeps them full: 134 MB of the 580 MB RSS holding 100,031 StatsD series. Capped at
+ * 4 MB: 412 MB (2 MB: 408, 8 MB: 457), with ingest as fast (bench:statsd prints both, see
+ * docs/collector.md). `npm run serve` passes them to Node, `npm start`/`npm run dev` to Electron
+ * as --js-flags, and the benchmarks to the servers they start. */
+export const STARTUP_V8_FLAGS: readonly string[] = ['--max-semi-space-size=4'];
+
+/** Whether this process was started with STARTUP_V8_FLAGS (Node's execArgv or, in Electron, the
+ * --js-flags switch, which Electron passes to V8 and leaves in process.argv). */
+export function hasStartupV8Flags(execArgv: readonly string[] = process.execArgv, argv: readonly string[] = process.argv): boolean {
+  const jsFlags = argv.filter((a) => a.startsWith('--js-flags=')).flatMap((a) => a.slice('--js-flags='.length).split(/\s+/));
+  return STARTUP_V8_FLAGS.every((f) => execArgv.includes(f) || jsFlags.includes(f));
+}
+
 export type HeapMode = 'small' | 'speed';
 
 export function heapModeOf(env: Record<string, string | undefined>): HeapMode {

@@ -16,6 +16,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
+import { STARTUP_V8_FLAGS } from '../src/main/core/heap-mode.ts';
 
 const USAGE = `Usage: node bench/frame-timing.ts [options]
 
@@ -118,7 +119,7 @@ async function startServer(): Promise<Server> {
   mkdirSync(join(work, 'xdg'));
   const proc = spawn(
     NODE,
-    [join(ROOT, 'src/main/cli.ts'), 'serve', '--data-dir', join(work, 'data'), '--config', join(work, 'settings.json'), '--http-port', String(port), '--statsd-port', 'off', '--statsd-tcp-port', 'off', '--push-port', 'off', '--otlp-port', 'off', '--no-host-metrics'],
+    [...STARTUP_V8_FLAGS, join(ROOT, 'src/main/cli.ts'), 'serve', '--data-dir', join(work, 'data'), '--config', join(work, 'settings.json'), '--http-port', String(port), '--statsd-port', 'off', '--statsd-tcp-port', 'off', '--push-port', 'off', '--otlp-port', 'off', '--no-host-metrics'],
     { cwd: ROOT, env: { ...process.env, XDG_CONFIG_HOME: join(work, 'xdg'), NODE_NO_WARNINGS: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';

@@ -67,8 +67,12 @@ export function detachString(s: string): string {
   return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
 }
 
+/** No labels: one shared empty list, not an empty array per series. */
+export const NO_LABELS: LabelPairs = Object.freeze([]);
+
 /** `labels` with every name and value detached (see detachString). */
 export function detachLabels(labels: LabelPairs): LabelPairs {
+  if (labels.length === 0) return NO_LABELS;
   return labels.map(([k, v]) => [detachString(k), detachString(v)] as const);
 }
 

@@ -43,13 +43,20 @@ export type AggregatorProblem = 'type_conflict' | 'series_limit';
 export type WriteProblem = 'too_old' | 'too_new' | 'out_of_order' | 'non_finite_result' | 'store_disk_full';
 export type WriteResult = 'ok' | WriteProblem;
 
-export class Entry {
-  readonly kind: EntryKind;
+/** What names an entry: its key, name and labels. */
+interface Identity {
   readonly key: string;
   readonly name: string;
   readonly labels: LabelPairs;
+}
+
+export class Entry {
+  readonly kind: EntryKind;
   /** The series written: one, or for a summary the quantiles, then _sum, then _count. */
   readonly outputs: Series[];
+  /** Where the key, name and labels are kept: the entry's one series, which is named the same
+   * (no second copy of the text per entry); a summary's own (its series are named otherwise). */
+  private readonly identity: Identity;
   value = 0;
   /** The value arrived without a time, so it is written again every repeat interval. */
   held = false;
@@ -64,13 +71,25 @@ export class Entry {
   /** A summary's quantiles (SUMMARY_QUANTILES unless the receiver asked for others). */
   readonly quantiles: readonly number[];
 
-  constructor(kind: EntryKind, key: string, name: string, labels: LabelPairs, outputs: Series[], quantiles: readonly number[] = SUMMARY_QUANTILES) {
+  /** `identity`: the entry's one series, or for a summary its own key, name and labels (kept for
+   * good: detached from the text they were parsed from, see detachString). */
+  constructor(kind: EntryKind, identity: Identity, outputs: Series[], quantiles: readonly number[] = SUMMARY_QUANTILES) {
     this.kind = kind;
-    this.key = key;
-    this.name = name;
-    this.labels = labels;
+    this.identity = identity;
     this.outputs = outputs;
     this.quantiles = quantiles;
+  }
+
+  get key(): string {
+    return this.identity.key;
+  }
+
+  get name(): string {
+    return this.identity.name;
+  }
+
+  get labels(): LabelPairs {
+    return this.identity.labels;
   }
 }
 
@@ -113,8 +132,10 @@ export class Aggregator {
       outputs = this.resolveOutputs(kind, name, entryLabels, true, quantiles);
       if (!outputs) return 'series_limit';
     }
-    // Kept while the identity lives: detached from the text it was parsed from (see detachString).
-    const e = new Entry(kind, entryKey, detachString(name), detachLabels(entryLabels), outputs, quantiles);
+    // One series has the entry's identity already (the store keeps it detached); a summary's
+    // series are named otherwise, so it keeps its own, detached from the text it was parsed from.
+    const identity = kind === 'summary' ? { key: entryKey, name: detachString(name), labels: detachLabels(entryLabels) } : outputs[0]!;
+    const e = new Entry(kind, identity, outputs, quantiles);
     if (kind === 'summary') e.summary = new SlidingSummary(this.opts.random);
     if (kind === 'set') e.members = new Set();
     this.entries.set(entryKey, e);

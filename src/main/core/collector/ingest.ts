@@ -165,10 +165,12 @@ export class Ingest implements SeriesSink {
     this.stats.reject(receiver, reason, n);
   }
 
-  /** What a metric is, as its sender declared it; `keep` leaves an existing description alone. */
-  describe(name: string, meta: Partial<MetricMetadata> & { type: MetricType }, keep = false): void {
+  /** What a metric is, as its sender declared it; `keep` leaves an existing description alone.
+   * Named by an entry, the metric keeps the entry's name (text kept already), not a copy. */
+  describe(what: string | Entry, meta: Partial<MetricMetadata> & { type: MetricType }, keep = false): void {
+    const name = typeof what === 'string' ? what : what.name;
     if (keep && this.metadata.get(name)) return;
-    this.metadata.set(name, meta);
+    this.metadata.set(name, meta, typeof what !== 'string');
   }
 
   // ── current values (the aggregating receivers) ──────────────────────────────────────
@@ -197,7 +199,7 @@ export class Ingest implements SeriesSink {
     const r = typeof e === 'string' ? e : this.operate(e, op);
     if (r === 'ok' && !(target instanceof Entry) && target.meta) {
       const { keep, ...meta } = target.meta;
-      this.describe((e as Entry).name, meta, keep);
+      this.describe(e as Entry, meta, keep);
     }
     if (r === 'ok' && who !== null) this.noteSource((e as Entry).name, who instanceof IngestUnit ? who.receiver : who);
     if (who instanceof IngestUnit) {
@@ -347,6 +349,7 @@ export class Ingest implements SeriesSink {
     }
   }
 
+  /** `name`: a series' or an entry's (text kept already, so the registry holds it as it is). */
   private noteSource(name: string, receiver: string): void {
     this.metadata.noteSource(name, receiver);
   }

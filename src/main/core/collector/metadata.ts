@@ -17,18 +17,21 @@ export class MetadataRegistry {
   /** Metric name → the receiver that last wrote it (as many as names the store has held). */
   private readonly sourceByName = new Map<string, string>();
 
+  /** `name`: a series' name, kept as it is (it is detached already and lives as long as the
+   * series; a copy here would be a second one per name). */
   noteSource(name: string, receiver: string): void {
-    if (this.sourceByName.get(name) !== receiver) this.sourceByName.set(detachString(name), receiver);
+    if (this.sourceByName.get(name) !== receiver) this.sourceByName.set(name, receiver);
   }
 
   sourceOf(name: string): string | undefined {
     return this.sourceByName.get(name);
   }
 
-  set(name: string, meta: Partial<MetricMetadata> & { type: MetricType }): void {
+  /** `kept`: the name is a series' name (detached already), held as it is rather than copied. */
+  set(name: string, meta: Partial<MetricMetadata> & { type: MetricType }, kept = false): void {
     const prev = this.byName.get(name);
     // Kept for good: detached from the request text they were parsed from (see detachString).
-    this.byName.set(prev ? name : detachString(name), {
+    this.byName.set(prev || kept ? name : detachString(name), {
       type: meta.type,
       help: meta.help && meta.help !== prev?.help ? detachString(meta.help) : prev?.help || '',
       unit: meta.unit && meta.unit !== prev?.unit ? detachString(meta.unit) : prev?.unit || '',

@@ -47,7 +47,7 @@ export class StatsdApplier {
       const e = (this.entries[k.id] = this.door.resolveCurrent(k));
       // What statsd_exporter would declare: the screens tell a counter that did not move (zero)
       // from a sender that stopped (stale) by it. A sender's own description, if any, stays.
-      if (typeof e !== 'string') this.door.describe(e.name, { type: STATSD_TYPE[e.kind] }, true);
+      if (typeof e !== 'string') this.door.describe(e, { type: STATSD_TYPE[e.kind] }, true);
     }
     this.evicted.raw += d.evicted.raw;
     this.evicted.keys += d.evicted.keys;

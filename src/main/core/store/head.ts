@@ -70,8 +70,10 @@ export class Head {
       if (!opts.overflow) this.refused++;
       return null;
     }
-    // Kept for the life of the series: detached from the text they were parsed from.
-    const s = new Series(this.nextId++, detachString(name), detachLabels(labels), key);
+    // Kept for the life of the series: detached from the text they were parsed from. Without
+    // labels the key is the name: one string, not two.
+    const kept = detachString(name);
+    const s = new Series(this.nextId++, kept, detachLabels(labels), labels.length === 0 ? kept : key);
     this.index.add(s);
     this.newSeries.push(s);
     if (opts.overflow) this.overflowCount++;

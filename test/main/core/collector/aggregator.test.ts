@@ -47,7 +47,7 @@ function setup(opts: { maxSeries?: number; maxKeys?: number; maxRaw?: number } =
     const r = store.readRaw(s, 0, now + 86_400_000);
     return { ts: [...r.ts], values: [...r.values] };
   };
-  return { store, agg, stats, statsd, applier, events, flush, value, raw, cleanup, tick: (ms: number) => (now += ms), now: () => now };
+  return { store, ingest, agg, stats, statsd, applier, events, flush, value, raw, cleanup, tick: (ms: number) => (now += ms), now: () => now };
 }
 
 let env: ReturnType<typeof setup>;
@@ -335,5 +335,56 @@ describe('the StatsD thread\'s bounded caches', () => {
     let total = 0;
     for (const s of env.store.index.select(parseSelector('m'))) total += s.lastValue;
     expect(total).toBe(50);
+  });
+});
+
+describe('entry identity', () => {
+  it('an entry is named by its series (key, name, labels), and answers by that name', () => {
+    env = setup();
+    const e = env.agg.entry('counter', 'jobs_done', [['queue', 'mail']]);
+    if (typeof e === 'string') throw new Error(e);
+    const s = env.store.index.get('jobs_done{queue="mail"}')!;
+    expect(e.key).toBe(s.key);
+    expect(e.name).toBe('jobs_done');
+    expect(e.labels).toEqual([['queue', 'mail']]);
+    expect(e.labels).toBe(s.labels);
+    expect(env.agg.get('jobs_done', [['queue', 'mail']])).toBe(e);
+    env.agg.counterAdd(e, 3);
+    env.flush();
+    expect(env.value('jobs_done{queue="mail"}')).toBe(3);
+    // Without labels the key is the name.
+    const bare = env.agg.entry('gauge', 'a_rather_long_metric_name', []);
+    if (typeof bare === 'string') throw new Error(bare);
+    expect(bare.key).toBe('a_rather_long_metric_name');
+    expect(env.store.index.get('a_rather_long_metric_name')!.key).toBe('a_rather_long_metric_name');
+  });
+
+  it('a summary keeps its own name and labels, not those of its quantile, _sum or _count series', () => {
+    env = setup();
+    const e = env.agg.entry('summary', 'latency_seconds', [['route', '/a']]);
+    if (typeof e === 'string') throw new Error(e);
+    expect([e.key, e.name, e.labels]).toEqual(['latency_seconds{route="/a"}', 'latency_seconds', [['route', '/a']]]);
+    expect(env.agg.get('latency_seconds', [['route', '/a']])).toBe(e);
+    // The counter of that name is another type: refused, not confused with the summary's series.
+    expect(env.agg.entry('counter', 'latency_seconds', [['route', '/a']])).toBe('type_conflict');
+  });
+
+  it('the overflow entry is named by its overflow series', () => {
+    env = setup({ maxSeries: 1 });
+    const first = env.agg.entry('counter', 'c', [['k', '1']]);
+    const over = env.agg.entry('counter', 'c', [['k', '2']]);
+    if (typeof first === 'string' || typeof over === 'string') throw new Error('refused');
+    expect(over.key).toBe('c{radiator_overflow="true"}');
+    expect(over.labels).toEqual([['radiator_overflow', 'true']]);
+  });
+
+  it('metadata is recorded under the series name, and the name reads back', () => {
+    env = setup();
+    env.statsd.ingest('some.fairly.long.metric.name:1|c');
+    env.flush();
+    const name = 'some_fairly_long_metric_name';
+    expect(env.store.index.names()).toContain(name);
+    expect(env.ingest.metadata.get(name)?.type).toBe('counter');
+    expect(env.ingest.metadata.sourceOf(name)).toBe('statsd');
   });
 });

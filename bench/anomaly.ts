@@ -22,7 +22,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CAD_DEFAULTS, CadDetector, createDetectors, Ensemble, type CadOptions, type EnsembleOptions } from '../src/main/core/analysis/index.ts';
+import { ARTIME_DEFAULTS, ArtimeDetector, CAD_DEFAULTS, CadDetector, createDetectors, Ensemble, type ArtimeOptions, type CadOptions, type EnsembleOptions } from '../src/main/core/analysis/index.ts';
 import { loadCorpus, type NabFile } from './anomaly/nab-corpus.ts';
 import { bytesPerSeries } from './anomaly/memory.ts';
 import { fileScores, LOW_FP_PROFILE, nabScore, probationLength, windowMetrics, type WindowMetrics } from './anomaly/nab-score.ts';
@@ -77,7 +77,33 @@ function cadRunner(name: string, opts: Partial<CadOptions>, lookahead = false): 
   };
 }
 
-const runnerOf = (c: CandidateConfig): Runner => (c.cad ? cadRunner(c.name, c.cad, c.lookahead) : ensembleRunner(c.name, c.options));
+/**
+ * A standalone ARTime detector; with lookahead, set up as NAB sets it up: the whole file's range,
+ * and a probation of 15 % of the file (at most 750 points, even) with down-sampling probation / 104
+ * (a reference, not a streaming detector).
+ */
+function artimeRunner(name: string, opts: Partial<ArtimeOptions>, lookahead = false): Runner {
+  return {
+    name,
+    create(file) {
+      let o = opts;
+      if (lookahead) {
+        const n = file.v.length;
+        let probation = n < 5000 ? Math.floor(0.15 * n) : 750;
+        probation -= probation % 2;
+        const downsample = Math.max(1, Math.floor(probation / (8 * 13)));
+        const min = file.v.reduce((a, b) => Math.min(a, b));
+        const max = file.v.reduce((a, b) => Math.max(a, b));
+        o = { ...opts, range: 'fixed', fixedMin: min, fixedMax: max, learn: probation, downsample, maxCategories: 1 << 20 };
+      }
+      const d = new ArtimeDetector(o);
+      return { update: (t, v) => d.update({ t, v }).score, threshold: d.threshold };
+    },
+  };
+}
+
+const runnerOf = (c: CandidateConfig): Runner =>
+  c.cad ? cadRunner(c.name, c.cad, c.lookahead) : c.artime ? artimeRunner(c.name, c.artime, c.lookahead) : ensembleRunner(c.name, c.options);
 
 const runners: Runner[] = createDetectors().map((d, i) => ({
   name: d.name,
@@ -87,7 +113,9 @@ const runners: Runner[] = createDetectors().map((d, i) => ({
   },
 }));
 runners.push(cadRunner('CAD', { ...CAD_DEFAULTS, restPeriod: 72 }));
+runners.push(artimeRunner('ARTime', {}));
 runners.push(ensembleRunner('radiator'));
+runners.push(ensembleRunner('radiator+ARTime', { artime: {} }));
 if (opt.variants) {
   // Each changes one thing about the default ensemble; the thresholds put the hold-off trigger
   // where that combination's scores live.
@@ -211,6 +239,13 @@ if (selected.some((r) => r.name === 'CAD' || r.name.includes('+CAD') || r.name.s
   }, 10_000) / 1024;
   log(`memory: about ${kb.toFixed(0)} KiB of state per series for CAD (its dictionary full: ${CAD_DEFAULTS.maxContexts} contexts; heap growth over 200 series).`);
 }
+if (selected.some((r) => r.name.includes('ARTime'))) {
+  const kb = bytesPerSeries(() => {
+    const x = new ArtimeDetector();
+    return { update: (t: number, v: number) => x.update({ t, v }) };
+  }, 20_000) / 1024;
+  log(`memory: about ${kb.toFixed(0)} KiB of state per series for ARTime (${ARTIME_DEFAULTS.maxCategories} categories at most; heap growth over 200 series).`);
+}
 log('');
 log('NAB: standard profile (TP 1, FP 0.11, FN 1), normalised so the null detector scores 0 and a perfect one 100;');
 log('the best threshold is NAB\'s, optimised over the whole corpus (an exact sweep over every distinct score).');
@@ -228,7 +263,7 @@ if (opt['per-file']) {
 // ── per category ─────────────────────────────────────────────────────────────────────
 const categories = categoriesOf(files);
 const windowsIn = (c: string) => files.filter((f) => f.category === c).reduce((n, f) => n + f.windows.length, 0);
-const shown: Candidate[] = [...rows.filter((r) => r.name.startsWith('radiator') || r.name.startsWith('CAD') || r.name === 'histogram').map((r) => ({ name: r.name, scores: r.scores })), ...publishedResults(files)];
+const shown: Candidate[] = [...rows.filter((r) => r.name.startsWith('radiator') || r.name.startsWith('CAD') || r.name.startsWith('ARTime') || r.name === 'histogram').map((r) => ({ name: r.name, scores: r.scores })), ...publishedResults(files)];
 const cwidth = Math.max(width, ...shown.map((c) => c.name.length));
 const short = (c: string) => c.replace(/^(artificial|real)/, '').slice(0, 14);
 log('');

@@ -12,15 +12,24 @@
 //   radiator+CAD  the ensemble with CAD as one more calibrated detector
 //   radiator+CAD-lean  the same at about the cost of the shipped ensemble: no shape detector, CAD capped at 256 contexts
 //   CAD+EWMA+seasonal, CAD+histogram+EWMA  CAD with two of the ensemble's detectors, calibrated, max or mean
+//   ARTime        the adaptive resonance detector alone (artime-detector.ts), streaming: its
+//                 probation (points that set its range and vigilance), down-sampling factor, and
+//                 how much room the learned range leaves (margin = growth), its category cap
+//   ARTime-lookahead  the same given, as NAB gives it, each file's min and max and its length
+//                 (probation 15 % of the file up to 750 points, down-sampling probation / 104): a
+//                 reference only, what the published ARTime's score owes to that look-ahead
+//   radiator+ARTime  the ensemble with ARTime as one more calibrated detector
 
-import type { CadOptions, EnsembleOptions } from '../../src/main/core/analysis/index.ts';
+import type { ArtimeOptions, CadOptions, EnsembleOptions } from '../../src/main/core/analysis/index.ts';
 
 export interface CandidateConfig {
   name: string;
   options: Partial<EnsembleOptions>;
   /** Set for a standalone CAD detector (then `options` is unused). */
   cad?: Partial<CadOptions>;
-  /** A standalone CAD given each file's range in advance, as NAB gives it (a reference only: a live series has no such range). */
+  /** Set for a standalone ARTime detector (then `options` is unused). */
+  artime?: Partial<ArtimeOptions>;
+  /** A standalone CAD or ARTime given each file's range in advance, as NAB gives it (a reference only: a live series has no such range). */
   lookahead?: boolean;
   /** The value of each tunable, by the tunable's name, for judging each choice on its own. */
   choices: Record<string, string>;
@@ -87,6 +96,35 @@ function cadLookaheadGrid(): CandidateConfig[] {
   return product({ rest: [24, 72, 144] }).map((choices) => ({ name: named(choices), options: {}, cad: { restPeriod: Number(choices.rest) }, lookahead: true, choices }));
 }
 
+/** ARTime's streaming tunables from a choice: probation, down-sampling, range margin (= growth). */
+function artimeOf(choices: Record<string, string>): Partial<ArtimeOptions> {
+  return {
+    learn: Number(choices.learn),
+    downsample: Number(choices.downsample),
+    rangeMargin: Number(choices.margin),
+    rangeGrowth: Number(choices.margin),
+    ...(choices.categories ? { maxCategories: Number(choices.categories) } : {}),
+  };
+}
+
+function artimeStandaloneGrid(): CandidateConfig[] {
+  return product({ learn: [150, 300, 600], downsample: [1, 2, 4], margin: [0.5, 1, 2], categories: [256, 512] }).map((choices) => ({ name: named(choices), options: {}, artime: artimeOf(choices), choices }));
+}
+
+function artimeEnsembleGrid(dims: Record<string, Array<string | number>>): CandidateConfig[] {
+  return product(dims).map((choices) => ({
+    name: named(choices),
+    options: {
+      artime: artimeOf(choices),
+      holdOff: Number(choices['hold-off']),
+      escalate: choices.escalate === 'off' ? 0 : Number(choices.escalate),
+      shape: choices.shape === 'off' ? false : { length: Number(choices.shape) },
+      surprise: { priorWeight: Number(choices.prior) },
+    },
+    choices,
+  }));
+}
+
 /** The grids by family name (see the top of this file). */
 export const FAMILIES: Record<string, () => CandidateConfig[]> = {
   radiator: candidateGrid,
@@ -96,5 +134,8 @@ export const FAMILIES: Record<string, () => CandidateConfig[]> = {
   'radiator+CAD': () => ensembleGrid(null, { 'hold-off': [24, 72, 144], escalate: ['off', 1.25], shape: ['off', 16], prior: [100, 300], range: ['grow', 'patient'] }),
   'radiator+CAD-lean': () => ensembleGrid(null, { 'hold-off': [24, 72, 144], escalate: ['off', 1.25], shape: ['off'], prior: [100, 300], range: ['grow', 'patient'] }, { maxContexts: 256 }),
   'CAD+EWMA+seasonal': () => ensembleGrid(['CAD', 'EWMA', 'seasonal'], { 'hold-off': [24, 72, 144], range: ['grow1', 'patient'], prior: [100, 300], combine: ['max', 'mean'] }),
+  ARTime: artimeStandaloneGrid,
+  'ARTime-lookahead': () => [{ name: 'look-ahead', options: {}, artime: {}, lookahead: true, choices: { range: 'look-ahead' } }],
+  'radiator+ARTime': () => artimeEnsembleGrid({ 'hold-off': [24, 72], escalate: [1.25], shape: ['off', 16], prior: [100, 300], learn: [300, 600], downsample: [2, 4], margin: [0.5, 1] }),
   'CAD+histogram+EWMA': () => ensembleGrid(['CAD', 'histogram', 'EWMA'], { 'hold-off': [24, 72, 144], range: ['grow1', 'patient'], prior: [100, 300], combine: ['max', 'mean'] }),
 };

@@ -6,6 +6,7 @@
 // series is held off for a while so one incident is reported once. docs/anomaly.md has the
 // benchmark that chose this over a plain vote or a mean.
 
+import { ARTIME_DEFAULTS, ArtimeDetector, type ArtimeOptions } from './artime-detector.ts';
 import { CAD_DEFAULTS, CadDetector, type CadOptions } from './cad-detector.ts';
 import { classifyDistribution, GAUSSIAN_ONLY_DETECTORS, type DistributionOptions } from './classify-distribution.ts';
 import { EWMA_DEFAULTS, EwmaDetector, type EwmaOptions } from './ewma-detector.ts';
@@ -72,6 +73,8 @@ export interface EnsembleOptions {
   shape: Partial<ShapeOptions> | false;
   /** The contextual (CAD) detector's options; false (the default) leaves it out. Its rest period is the ensemble's hold-off, not its own. */
   cad: Partial<CadOptions> | false;
+  /** The adaptive resonance (ARTime) detector's options; false (the default) leaves it out. */
+  artime: Partial<ArtimeOptions> | false;
   /** Only these detectors, by name (null: all of them). */
   only: string[] | null;
   distribution: Partial<DistributionOptions>;
@@ -105,6 +108,7 @@ export const ENSEMBLE_DEFAULTS: EnsembleOptions = {
   seasonal: {},
   shape: {},
   cad: false,
+  artime: false,
   only: null,
   distribution: {},
 };
@@ -117,7 +121,7 @@ function withDefaults(opts: Partial<EnsembleOptions> = {}): EnsembleOptions {
 const LOCAL_DETECTORS: ReadonlySet<string> = new Set(['EWMA', 'LSQ']);
 
 /**
- * The detectors (eight, the shape detector unless turned off, the CAD detector if turned on),
+ * The detectors (eight, the shape detector unless turned off, the CAD and ARTime detectors if turned on),
  * configured from the ensemble's options, in the order they are listed on a TV; `only` keeps
  * those named.
  */
@@ -126,6 +130,7 @@ export function createDetectors(opts: Partial<EnsembleOptions> = {}): Detector[]
   const common = { window: o.window, minHistory: o.minHistory };
   const shape = o.shape;
   const cad = o.cad;
+  const artime = o.artime;
   const all: Array<[string, () => Detector]> = [
     ['σ', () => new SigmaDetector({ ...SIGMA_DEFAULTS, ...common, ...o.sigma })],
     ['EWMA', () => new EwmaDetector({ ...EWMA_DEFAULTS, minHistory: o.minHistory, ...o.ewma })],
@@ -137,6 +142,7 @@ export function createDetectors(opts: Partial<EnsembleOptions> = {}): Detector[]
     ['seasonal', () => new SeasonalDetector({ ...SEASONAL_DEFAULTS, ...o.seasonal })],
     ...(shape ? [['shape', () => new ShapeDetector({ ...SHAPE_DEFAULTS, ...shape })] as [string, () => Detector]] : []),
     ...(cad ? [['CAD', () => new CadDetector({ ...CAD_DEFAULTS, ...cad, restPeriod: 0 })] as [string, () => Detector]] : []),
+    ...(artime ? [['ARTime', () => new ArtimeDetector({ ...ARTIME_DEFAULTS, ...artime })] as [string, () => Detector]] : []),
   ];
   return all.filter(([name]) => !o.only || o.only.includes(name)).map(([, make]) => make());
 }

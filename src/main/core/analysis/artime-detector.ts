@@ -1,0 +1,626 @@
+// Adaptive resonance anomaly detection: a streaming re-implementation of the algorithm of Mark
+// Hampton's ARTime (https://github.com/markNZed/ARTimeNAB.jl, numenta/NAB's detector `ARTime`,
+// 74.9 on the full NAB), written from its Julia source, not translated line by line. What differs,
+// and why, is listed below. docs/anomaly.md has its benchmark figures.
+//
+// The idea. The series is down-sampled by a fixed factor (each block of `downsample` points
+// becomes its mean, or its max or min when that is a spike of more than 10 % away from the mean),
+// scaled to 0..1 over a range, quantised to `levels` levels and snapped to the running median
+// level when close to it. The last `window` (8) such values give a feature vector of 16 numbers:
+// their Haar wavelet transform after min–max scaling (the shape, whatever the level) and the
+// values themselves (the level). A fuzzy ART network (a DVFA, "dual vigilance fuzzy ART") with
+// complement coding learns categories of these vectors: each category is a box (a lower and an
+// upper bound per feature); a vector's match with a category is (|min(x, box)| / |box|)³ times
+// the level's match² (how far the newest value is outside the box's range of newest values).
+//   - match ≥ the upper vigilance ρ_ub: the category learns the vector (its box grows to hold it);
+//   - else the best match ≥ the lower vigilance ρ_lb: a new category of the same cluster;
+//   - else: a new cluster — something not seen before. That is the anomaly candidate, scored by how
+//     far below the vigilances its best match was and how far off its level was.
+// The first `learn` points are the probation: their features are collected, the initial
+// vigilance is found by training a scratch network on them (ordered from least to most typical)
+// and taking its mean match over the second half, and then they are replayed through the real
+// network without being scored. After that the vigilances adapt every half trend window (and
+// 12 steps after an anomaly): ρ_ub follows the mean match of all time (at most 0.97), ρ_lb moves
+// up towards the lowest recent match or down by the recent shortfalls below ρ_ub, never below the
+// mean match of past anomalies. New clusters right after an anomaly or a vigilance change are
+// masked unless clearly worse (a match under 0.9 or 0.7 of the last anomaly's).
+//
+// Differences from ARTime as run in NAB:
+//   - No look-ahead. NAB hands ARTime the whole file's minimum and maximum (it scales every value
+//     by them) and its length (which sets the probation, 15 % of the file up to 750 points, and the
+//     down-sampling factor, probation / 104). Here the probation is a fixed number of points
+//     (`learn`), the down-sampling a fixed factor, and the range is learned: the probation's
+//     own min and max, widened by `rangeMargin` of its width on each side. When a down-sampled
+//     value falls outside it, the range widens to that value plus `rangeGrowth` of the width, and
+//     everything stored in range units is re-mapped exactly (an affine map of the level features
+//     of every category box, the feature window, and the median's level histogram), so the
+//     network keeps what it learned. The value that widened it reads as the new extreme: far from
+//     every category's levels, so a new cluster. ('fixed' takes the range as given, NAB's way,
+//     for comparison only.)
+//   - Fixed memory. ARTime keeps every category forever and several histories of every step; here
+//     the network holds at most `maxCategories` categories (when full, the least recently matched
+//     or learning one is replaced) and the histories are ring buffers or running sums. The scratch
+//     network and the probation's features are dropped once the probation is over.
+//   - Categories are not sorted by match: those at or above ρ_ub learn, and otherwise only the best
+//     match decides — which is what the sorted loop in ARTime amounts to. Cluster labels are not
+//     kept (only "new cluster or not" is used).
+//   - A box whose level bounds span the whole range (0/0 in ARTime, NaN) has level match 1.
+
+import { ratioScore } from './ratio-score.ts';
+import type { Detector, DetectorOutput, Point } from './types.ts';
+
+export interface ArtimeOptions {
+  /** Points of probation: they set the initial range and vigilance and are learned, not scored (ready is false). */
+  learn: number;
+  /** Down-sampling factor: one feature vector per this many points (ARTime: probation / 104). */
+  downsample: number;
+  /** Feature window, in down-sampled values (a power of 2, for the Haar transform). */
+  window: number;
+  /** Quantisation levels over the range. */
+  levels: number;
+  /** A value within this share of the range of the running median level is snapped to it. */
+  chomp: number;
+  /** The scratch network's vigilance when finding the initial one. */
+  initialRho: number;
+  /** 'learned': from the probation, widened as above. 'fixed': fixedMin..fixedMax (NAB's look-ahead; for comparison only). */
+  range: 'learned' | 'fixed';
+  fixedMin: number;
+  fixedMax: number;
+  /** After the probation, the range is widened by this share of its width on each side… */
+  rangeMargin: number;
+  /** …and when a value falls outside, to that value plus this share of the width. */
+  rangeGrowth: number;
+  /** Cap of the network's categories (memory: 32 numbers each). */
+  maxCategories: number;
+  /** The raw anomaly (ARTime's confidence, 0..1) that maps to the detector's threshold (0.5) in `score`. */
+  critical: number;
+}
+
+export const ARTIME_DEFAULTS: ArtimeOptions = {
+  learn: 300,
+  downsample: 4,
+  window: 8,
+  levels: 80,
+  chomp: 0.075,
+  initialRho: 0.8,
+  range: 'learned',
+  fixedMin: 0,
+  fixedMax: 1,
+  rangeMargin: 0.5,
+  rangeGrowth: 0.5,
+  maxCategories: 256,
+  critical: 0.3,
+};
+
+/** The Haar wavelet transform of x (length a power of 2), in place: [approximation, coarsest detail, …, finest details]. */
+function haar(x: Float64Array, tmp: Float64Array): void {
+  for (let n = x.length; n > 1; n >>= 1) {
+    const h = n >> 1;
+    for (let k = 0; k < h; k++) {
+      const a = x[2 * k]!;
+      const b = x[2 * k + 1]!;
+      tmp[k] = (a + b) * Math.SQRT1_2;
+      tmp[h + k] = (a - b) * Math.SQRT1_2;
+    }
+    for (let k = 0; k < n; k++) x[k] = tmp[k]!;
+  }
+}
+
+/** Scales x to 0..1 in place (min subtracted, then divided by the max if it is not 0). */
+function minMax(x: Float64Array): void {
+  let lo = Infinity;
+  for (let k = 0; k < x.length; k++) if (x[k]! < lo) lo = x[k]!;
+  let hi = 0;
+  for (let k = 0; k < x.length; k++) {
+    x[k] = x[k]! - lo;
+    if (x[k]! > hi) hi = x[k]!;
+  }
+  if (hi !== 0) for (let k = 0; k < x.length; k++) x[k] = x[k]! / hi;
+}
+
+/** ARTime's similarity for ordering the probation: cosine, or 1 − the other's norm when one is 0. */
+function similarity(a: Float64Array, b: Float64Array): number {
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let k = 0; k < a.length; k++) {
+    ab += a[k]! * b[k]!;
+    aa += a[k]! * a[k]!;
+    bb += b[k]! * b[k]!;
+  }
+  const na = Math.sqrt(aa);
+  const nb = Math.sqrt(bb);
+  if (na === 0) return 1 - nb;
+  if (nb === 0) return 1 - na;
+  return ab / (na * nb);
+}
+
+/**
+ * A dual-vigilance fuzzy ART network over complement-coded vectors of `dim` features, with at
+ * most `cap` categories. Weights are stored row-major, 2·dim per category: the lower bounds, then
+ * 1 − the upper bounds (memory: 8·dim bytes per category).
+ */
+class Dvfa {
+  rhoLb = 0;
+  rhoUb = 0;
+  n = 0;
+  /** Single precision: the features are levels of 1/80 and min–max scaled transforms, and it halves the memory. */
+  w: Float32Array;
+  /** The step at which each category last matched best, learned or was made (for replacement). */
+  used: Float64Array;
+  private readonly m: Float64Array;
+  private readonly x: Float64Array;
+  step = 0;
+  /** Of the last train(): the best match and its level match. */
+  a = 0;
+  ae = 0;
+
+  readonly dim: number;
+  readonly cap: number;
+
+  constructor(dim: number, cap: number) {
+    this.dim = dim;
+    this.cap = cap;
+    const initial = Math.min(cap, 16);
+    this.w = new Float32Array(initial * 2 * dim);
+    this.used = new Float64Array(initial);
+    this.m = new Float64Array(cap);
+    this.x = new Float64Array(2 * dim);
+  }
+
+  /**
+   * One sample: the match with every category, learning if `learning`. Returns true when no
+   * category matched at ρ_lb or above and a new cluster was made (ARTime's label −1; also true
+   * without learning, as there).
+   */
+  train(f: Float64Array, learning: boolean): boolean {
+    const d = this.dim;
+    const d2 = 2 * d;
+    const x = this.x;
+    for (let k = 0; k < d; k++) {
+      x[k] = f[k]!;
+      x[d + k] = 1 - f[k]!;
+    }
+    this.step++;
+    if (this.n === 0) {
+      // ARTime's first category: all ones (matches anything weakly); the first sample is not learned.
+      this.add(null);
+      this.a = 0;
+      this.ae = 0;
+      return false;
+    }
+    const w = this.w;
+    const m = this.m;
+    const e = d - 1; // the newest value's feature, and its complement at d2 − 1
+    let best = -1;
+    let bestM = 0;
+    let bestE = 0;
+    for (let j = 0; j < this.n; j++) {
+      const o = j * d2;
+      let num = 0;
+      let nw = 0;
+      for (let k = 0; k < d2; k++) {
+        const wk = w[o + k]!;
+        const xk = x[k]!;
+        num += xk < wk ? xk : wk;
+        nw += wk;
+      }
+      if (nw === 0) nw = 0.001;
+      const we = w[o + e]!;
+      const wc = w[o + d2 - 1]!;
+      const ne = we + wc;
+      const energy = ne === 0 ? 1 : ((x[e]! < we ? x[e]! : we) + (x[d2 - 1]! < wc ? x[d2 - 1]! : wc)) / ne;
+      const fs = num / nw;
+      const mj = fs * fs * fs * energy * energy;
+      m[j] = mj;
+      if (mj > bestM) {
+        bestM = mj;
+        bestE = energy;
+        best = j;
+      }
+    }
+    this.a = bestM;
+    this.ae = bestE;
+    if (best >= 0) this.used[best] = this.step;
+    if (!learning) return true;
+    let resonated = false;
+    for (let j = 0; j < this.n; j++) {
+      if (m[j]! < this.rhoUb) continue;
+      resonated = true;
+      this.used[j] = this.step;
+      const o = j * d2;
+      for (let k = 0; k < d2; k++) if (x[k]! < w[o + k]!) w[o + k] = x[k]!;
+    }
+    if (resonated) return false;
+    this.add(x);
+    return !(bestM >= this.rhoLb);
+  }
+
+  /** A new category holding x (or all ones); the least recently used one is replaced when full. */
+  private add(x: Float64Array | null): void {
+    const d2 = 2 * this.dim;
+    let j = this.n;
+    if (j === this.cap) {
+      j = 0;
+      for (let k = 1; k < this.n; k++) if (this.used[k]! < this.used[j]!) j = k;
+    } else {
+      if ((j + 1) * d2 > this.w.length) {
+        const size = Math.min(this.cap, 2 * (this.w.length / d2));
+        const w = new Float32Array(size * d2);
+        w.set(this.w);
+        this.w = w;
+        const used = new Float64Array(size);
+        used.set(this.used);
+        this.used = used;
+      }
+      this.n++;
+    }
+    if (x) this.w.set(x, j * d2);
+    else this.w.fill(1, j * d2, (j + 1) * d2);
+    this.used[j] = this.step;
+  }
+
+  /** Re-maps the level features (the last `levels` of the first half) by v → a·v + b, complements included. */
+  remap(first: number, a: number, b: number): void {
+    const d = this.dim;
+    const d2 = 2 * d;
+    for (let j = 0; j < this.n; j++) {
+      const o = j * d2;
+      for (let k = first; k < d; k++) {
+        this.w[o + k] = a * this.w[o + k]! + b;
+        this.w[o + d + k] = 1 - a * (1 - this.w[o + d + k]!) - b;
+      }
+    }
+  }
+}
+
+/** A fixed-size ring of numbers with its minimum on demand. */
+class Ring {
+  private readonly xs: Float64Array;
+  private at = 0;
+  constructor(size: number, fill: number) {
+    this.xs = new Float64Array(size).fill(fill);
+  }
+  push(x: number): void {
+    this.xs[this.at] = x;
+    this.at = (this.at + 1) % this.xs.length;
+  }
+  min(): number {
+    let m = Infinity;
+    for (let k = 0; k < this.xs.length; k++) if (this.xs[k]! < m) m = this.xs[k]!;
+    return m;
+  }
+  /** The mean of the values above `above`, each capped at `cap` (NaN if none). */
+  meanAbove(above: number, cap: number): number {
+    let s = 0;
+    let n = 0;
+    for (let k = 0; k < this.xs.length; k++) {
+      const x = this.xs[k]!;
+      if (x > above) {
+        s += x < cap ? x : cap;
+        n++;
+      }
+    }
+    return n > 0 ? s / n : NaN;
+  }
+}
+
+export class ArtimeDetector implements Detector {
+  readonly name = 'ARTime';
+  readonly threshold = 0.5;
+  private readonly o: ArtimeOptions;
+  /** Down-sampled steps in the probation (ARTime's trend window). */
+  private readonly trend: number;
+  private readonly mask: number;
+  private readonly art: Dvfa;
+  /** Points seen, and down-sampled steps taken (ARTime's dsi, from 1 after the first). */
+  private seen = 0;
+  private dsi = 0;
+  /** The current block of raw points. */
+  private readonly block: Float64Array;
+  private movingAverage = 0;
+  /** The probation's down-sampled values, in raw units (dropped after it). */
+  private probation: number[] | null = [];
+  private min = Infinity;
+  private max = -Infinity;
+  /** Median of the levels: a histogram of levels and the counts below and above the median level. */
+  private readonly medbin: Float64Array;
+  private medlevel = 0;
+  private below = 0;
+  private above = 0;
+  /** The last `window` down-sampled values, scaled (a ring: at is the oldest). */
+  private readonly fwin: Float64Array;
+  private fat = 0;
+  private readonly dw: Float64Array;
+  private readonly tmp: Float64Array;
+  // detect! state
+  private lastAnomaly = 0;
+  private lastAnomalySim = 0;
+  private lastRhoUpdate = 0;
+  private maskAfterCat = false;
+  private noNewCat = 0;
+  private simMeanSum = 0;
+  private simMeanN = 0;
+  private readonly simWindow: Ring;
+  private readonly simDiff: Ring;
+  /** Past anomalies' matches: their sum and count (the mean is used) and the last one (lowered while it lasts). */
+  private anomSum = 0;
+  private anomN = 0;
+  private anomLast = NaN;
+  /** The last raw anomaly (ARTime's confidence), and how often the range has widened. */
+  raw = 0;
+  widened = 0;
+
+  constructor(opts: Partial<ArtimeOptions> = {}) {
+    this.o = { ...ARTIME_DEFAULTS, ...opts };
+    const { window, downsample, learn, levels, maxCategories } = this.o;
+    if (!(window >= 2 && (window & (window - 1)) === 0)) throw new Error(`ARTime: window must be a power of 2, not ${window}`);
+    if (!(downsample >= 1 && Number.isInteger(downsample))) throw new Error(`ARTime: downsample must be a positive integer, not ${downsample}`);
+    this.trend = Math.floor(learn / downsample);
+    if (!(this.trend >= 2 * window)) throw new Error(`ARTime: learn / downsample must be at least ${2 * window} steps, not ${this.trend}`);
+    if (!(maxCategories >= 2)) throw new Error('ARTime: maxCategories must be at least 2');
+    this.mask = window * 1.5;
+    this.art = new Dvfa(2 * window, maxCategories);
+    this.block = new Float64Array(downsample);
+    this.medbin = new Float64Array(levels + 1);
+    this.fwin = new Float64Array(window);
+    this.dw = new Float64Array(window);
+    this.tmp = new Float64Array(window);
+    this.simWindow = new Ring((this.trend >> 1) + 1, 1);
+    this.simDiff = new Ring(this.trend + 1, 0);
+    if (this.o.range === 'fixed') {
+      this.min = this.o.fixedMin;
+      this.max = this.o.fixedMax;
+    }
+  }
+
+  /** Categories in the network now (at most maxCategories). */
+  get size(): number {
+    return this.art.n;
+  }
+
+  /** The current vigilances (0 during the probation). */
+  get vigilance(): { lower: number; upper: number } {
+    return { lower: this.art.rhoLb, upper: this.art.rhoUb };
+  }
+
+  update(p: Point): DetectorOutput {
+    const v = p.v;
+    if (!Number.isFinite(v)) return { score: 0, anomalous: false, ready: false };
+    const { downsample } = this.o;
+    this.block[this.seen % downsample] = v;
+    this.seen++;
+    const learning = this.probation !== null;
+    if (learning && this.o.range === 'learned') {
+      if (v < this.min) this.min = v;
+      if (v > this.max) this.max = v;
+    }
+    let raw = 0;
+    if (this.seen % downsample === 0) {
+      const ds = this.downsampled();
+      if (this.probation) {
+        this.probation.push(ds);
+        if (this.probation.length === this.trend) this.endProbation();
+      } else {
+        if (this.o.range === 'learned' && (ds > this.max || ds < this.min)) this.widen(ds);
+        raw = this.detect(this.features(this.scale(ds)), ++this.dsi);
+      }
+    }
+    this.raw = raw;
+    if (learning) return { score: 0, anomalous: false, ready: false };
+    const s = ratioScore(raw / this.o.critical);
+    return { score: s, anomalous: s >= this.threshold };
+  }
+
+  /** The block's value: its mean, or the extreme furthest from the moving average if that is a spike of more than 10 %. */
+  private downsampled(): number {
+    const b = this.block;
+    let sum = 0;
+    let hi = -Infinity;
+    let lo = Infinity;
+    for (let k = 0; k < b.length; k++) {
+      sum += b[k]!;
+      if (b[k]! > hi) hi = b[k]!;
+      if (b[k]! < lo) lo = b[k]!;
+    }
+    const mean = sum / b.length;
+    if (this.seen === b.length) this.movingAverage = mean;
+    this.movingAverage = (this.movingAverage + mean) / 2;
+    let ds = hi;
+    if (Math.abs(hi - this.movingAverage) < Math.abs(lo - this.movingAverage)) ds = lo;
+    if (Math.abs(ds - mean) < 0.1 * mean) ds = mean;
+    return ds;
+  }
+
+  /** Scaled to the range, quantised, and snapped to the running median level when close to it. */
+  private scale(ds: number): number {
+    const { levels, chomp } = this.o;
+    const width = this.max - this.min;
+    let x = ds - this.min;
+    if (width !== 0) x /= width;
+    let level = Math.round(x * levels);
+    if (!(level >= 0)) level = 0;
+    if (level > levels) level = levels;
+    x = level / levels;
+    const bins = this.medbin;
+    bins[level]!++;
+    const n = this.dsi + 1; // ARTime's dsi for this step
+    const medpos = n >> 1;
+    if (n === 1) this.medlevel = level;
+    if (this.medlevel > level) this.below++;
+    else if (this.medlevel < level) this.above++;
+    if (medpos < this.above) {
+      this.below += bins[this.medlevel]!;
+      this.medlevel++;
+      while (bins[this.medlevel] === 0) this.medlevel++;
+      this.above -= bins[this.medlevel]!;
+    } else if (medpos < this.below) {
+      this.above += bins[this.medlevel]!;
+      this.medlevel--;
+      while (bins[this.medlevel] === 0) this.medlevel--;
+      this.below -= bins[this.medlevel]!;
+    }
+    const med = this.medlevel / levels;
+    if (Math.abs(x - med) < chomp) x = med;
+    return x;
+  }
+
+  /** The feature vector for a new scaled value: the Haar transform of the min–max scaled window, then the window. */
+  private features(x: number): Float64Array {
+    const { window } = this.o;
+    this.fwin[this.fat] = x;
+    this.fat = (this.fat + 1) % window;
+    const f = new Float64Array(2 * window);
+    if (this.dsi + 1 < window) return f;
+    const dw = this.dw;
+    for (let k = 0; k < window; k++) dw[k] = this.fwin[(this.fat + k) % window]!;
+    for (let k = 0; k < window; k++) f[window + k] = dw[k]!;
+    minMax(dw);
+    haar(dw, this.tmp);
+    minMax(dw);
+    f.set(dw, 0);
+    return f;
+  }
+
+  /** The probation is over: set the range, find the initial vigilance, replay the probation unscored. */
+  private endProbation(): void {
+    const values = this.probation!;
+    this.probation = null;
+    if (this.o.range === 'learned') {
+      const m = this.o.rangeMargin * (this.max - this.min);
+      this.min -= m;
+      this.max += m;
+    }
+    const feats: Float64Array[] = [];
+    for (const ds of values) {
+      feats.push(this.features(this.scale(ds)));
+      this.dsi++;
+    }
+    const rho = this.initialRho(feats);
+    this.art.rhoLb = rho;
+    this.art.rhoUb = rho;
+    for (let i = 0; i < feats.length; i++) this.detect(feats[i]!, i + 1);
+  }
+
+  /** ARTime's init_rho: a scratch network at initialRho trained on the probation from least to most typical; its mean match over the second half. */
+  private initialRho(feats: Float64Array[]): number {
+    const { window, initialRho } = this.o;
+    const xs = feats.slice(window - 1, this.trend);
+    const sums = xs.map(() => 1);
+    for (let i = 0; i < xs.length; i++) {
+      for (let j = 0; j < i; j++) {
+        const s = similarity(xs[i]!, xs[j]!);
+        sums[i]! += s;
+        sums[j]! += s;
+      }
+    }
+    const order = xs.map((_, i) => i).sort((a, b) => sums[a]! - sums[b]! || a - b);
+    const scratch = new Dvfa(2 * window, this.o.maxCategories);
+    scratch.rhoLb = initialRho;
+    scratch.rhoUb = initialRho;
+    const a: number[] = [];
+    for (const i of order) {
+      scratch.train(xs[i]!, true);
+      a.push(scratch.a);
+    }
+    const from = (this.trend >> 1) - 1;
+    let sum = 0;
+    for (let k = from; k < a.length; k++) sum += a[k]!;
+    return sum / (a.length - from);
+  }
+
+  /** A down-sampled value outside the range: widen it and re-map everything stored in its units. */
+  private widen(ds: number): void {
+    const { levels } = this.o;
+    const oldMin = this.min;
+    const oldWidth = this.max - this.min;
+    const grow = this.o.rangeGrowth * Math.max(oldWidth, ds > this.max ? ds - this.max : this.min - ds);
+    if (ds > this.max) this.max = ds + grow;
+    if (ds < this.min) this.min = ds - grow;
+    this.widened++;
+    const width = this.max - this.min;
+    // v_new = a · v_old + b for a value v in range units.
+    const a = oldWidth === 0 ? 0 : oldWidth / width;
+    const b = (oldMin - this.min) / width;
+    this.art.remap(this.o.window, a, b);
+    for (let k = 0; k < this.fwin.length; k++) this.fwin[k] = Math.round((a * this.fwin[k]! + b) * levels) / levels;
+    const bins = this.medbin;
+    const old = Float64Array.from(bins);
+    bins.fill(0);
+    const to = (l: number) => Math.min(levels, Math.max(0, Math.round((a * (l / levels) + b) * levels)));
+    for (let l = 0; l <= levels; l++) if (old[l]! > 0) bins[to(l)]! += old[l]!;
+    this.medlevel = to(this.medlevel);
+    this.below = 0;
+    this.above = 0;
+    for (let l = 0; l <= levels; l++) {
+      if (l < this.medlevel) this.below += bins[l]!;
+      else if (l > this.medlevel) this.above += bins[l]!;
+    }
+  }
+
+  /** ARTime's detect!: train on f (step i), score a new cluster that is not masked, adapt the vigilances. */
+  private detect(f: Float64Array, i: number): number {
+    const { window } = this.o;
+    const mask = this.mask;
+    const trend = this.trend;
+    const art = this.art;
+    const sinceAnomaly = i - this.lastAnomaly;
+    const updateAfterAnomaly = sinceAnomaly === mask;
+    const updateForTrend = i - this.lastRhoUpdate >= trend >> 1;
+    const maskAfterAnomaly = sinceAnomaly <= mask;
+    if (i > trend + mask && this.maskAfterCat && this.noNewCat >= mask) this.maskAfterCat = false;
+    const newCluster = i < window ? (art.train(f, false), true) : art.train(f, true);
+    const a = art.a;
+    this.noNewCat = newCluster ? 0 : this.noNewCat + 1;
+    this.simMeanSum += a;
+    this.simMeanN++;
+    this.simWindow.push(a);
+    this.simDiff.push(art.rhoUb - a);
+    if (sinceAnomaly < mask && this.anomN > 0 && a < this.anomLast) {
+      this.anomSum += a - this.anomLast;
+      this.anomLast = a;
+    }
+    const masking = this.maskAfterCat || maskAfterAnomaly;
+    const belowLast = a < this.lastAnomalySim * (maskAfterAnomaly ? 0.9 : 0.7);
+    let anomaly = 0;
+    if (i > trend && newCluster && (!masking || belowLast)) {
+      anomaly = this.confidence(a, art.ae);
+      this.anomSum += a;
+      this.anomN++;
+      this.anomLast = a;
+      this.lastAnomalySim = a;
+      this.lastAnomaly = i;
+    }
+    this.maskAfterCat = newCluster || this.maskAfterCat;
+    if (i > trend && (updateAfterAnomaly || updateForTrend)) {
+      const minSim = this.simWindow.min();
+      const ub = Math.min(0.97, this.simMeanSum / this.simMeanN);
+      const prevLb = art.rhoLb;
+      let lb: number;
+      if (prevLb <= minSim) lb = prevLb + (minSim - prevLb) * 0.19;
+      else {
+        let decr = 0;
+        if (i > 2 * trend) {
+          const m = this.simDiff.meanAbove(0.05, 0.37);
+          if (m === m) decr = m;
+        }
+        decr = Math.max(0.01, decr);
+        lb = prevLb - decr / 2;
+        if (this.anomN > 0) lb = Math.max(this.anomSum / this.anomN, lb);
+      }
+      art.rhoLb = Math.min(ub, lb);
+      art.rhoUb = ub;
+      this.lastRhoUpdate = i;
+      this.maskAfterCat = true;
+    }
+    return anomaly;
+  }
+
+  /** ARTime's confidence: how far the best match fell below the vigilances, and how far off the level was. */
+  private confidence(sim: number, energy: number): number {
+    const s0 = Math.min(0.999, sim);
+    const ub = (1 - s0 - (1 - this.art.rhoUb)) / (1 - s0);
+    const lb = (1 - s0 - (1 - this.art.rhoLb)) / (1 - s0);
+    return Math.min(1, ub * 0.35 + lb * 0.65 + (1 - energy) * 1.5);
+  }
+}

@@ -1,0 +1,113 @@
+// The adaptive resonance (ARTime) detector, artime-detector.ts: it learns a series during its
+// probation, then calls a level shift, a spike or a value far beyond its learned range
+// anomalous, judges each point on the past only, and keeps its network within the cap.
+import { describe, expect, it } from 'vitest';
+import { ArtimeDetector, Ensemble, type DetectorOutput } from '../../../../src/main/core/analysis/index.ts';
+import { gaussian, points, prng } from './series.ts';
+
+function run(d: ArtimeDetector, values: number[]): DetectorOutput[] {
+  return points(values).map((p) => d.update(p));
+}
+
+/** A daily cycle at 5-minute steps (period 288) with Gaussian noise of sd 1, around 100. */
+function daily(n: number, seed = 1): number[] {
+  const z = gaussian(prng(seed));
+  return Array.from({ length: n }, (_, i) => 100 + 10 * Math.sin((2 * Math.PI * i) / 288) + z());
+}
+
+const firstFlag = (out: DetectorOutput[], from: number) => out.findIndex((o, i) => i >= from && o.anomalous);
+
+describe('the ARTime detector', () => {
+  it('is not ready during its probation, then judges', () => {
+    const out = run(new ArtimeDetector({ learn: 300, downsample: 2 }), daily(1000));
+    expect(out.slice(0, 299).every((o) => o.ready === false && o.score === 0)).toBe(true);
+    expect(out.slice(300).every((o) => o.ready !== false)).toBe(true);
+  });
+
+  it('calls a level shift anomalous within a few steps, after learning the cycle', () => {
+    const values = daily(4000);
+    for (let i = 3000; i < 4000; i++) values[i]! += 30;
+    const d = new ArtimeDetector({ learn: 300, downsample: 2 });
+    const out = run(d, values);
+    const at = firstFlag(out, 2900);
+    expect(at).toBeGreaterThanOrEqual(3000);
+    expect(at).toBeLessThan(3000 + 8 * 2);
+    // The range widened to take the new level in.
+    expect(d.widened).toBeGreaterThan(0);
+  });
+
+  it('flags a spike that stays inside the learned range, and little of the normal cycle', () => {
+    for (const seed of [1, 2, 3]) {
+      const values = daily(4000, seed);
+      // At the bottom of the cycle (normally 90), a value of 118: inside the range learned, not at that point of the cycle.
+      const trough = 288 * 10 + 216;
+      values[trough] = 118;
+      const d = new ArtimeDetector({ learn: 300, downsample: 2 });
+      const out = run(d, values);
+      expect(out.slice(trough, trough + 4).some((o) => o.anomalous)).toBe(true);
+      expect(d.widened).toBe(0);
+      // Elsewhere in 3700 normal points, at most a few flags.
+      expect(out.filter((o, i) => o.anomalous && (i < trough || i >= trough + 4)).length).toBeLessThanOrEqual(3);
+    }
+  });
+
+  it('judges each point on the past only: what follows a point does not change its score', () => {
+    const a = daily(3000, 3);
+    const b = a.slice();
+    for (let i = 2000; i < 3000; i++) b[i] = 500 - b[i]!;
+    const outA = run(new ArtimeDetector({ downsample: 2 }), a);
+    const outB = run(new ArtimeDetector({ downsample: 2 }), b);
+    expect(outB.slice(0, 2000)).toEqual(outA.slice(0, 2000));
+    expect(outB.slice(2000)).not.toEqual(outA.slice(2000));
+  });
+
+  it('keeps its network within the cap on noise, where it keeps making categories', () => {
+    const rnd = prng(7);
+    const d = new ArtimeDetector({ maxCategories: 64, downsample: 1 });
+    let most = 0;
+    for (const p of points(Array.from({ length: 20_000 }, () => rnd()))) {
+      d.update(p);
+      most = Math.max(most, d.size);
+    }
+    expect(most).toBe(64);
+  });
+
+  it('re-maps what it learned when the range widens, so the old pattern stays known', () => {
+    for (const seed of [5, 6]) {
+      const opts = { learn: 300, downsample: 2, rangeMargin: 0.5, rangeGrowth: 0 };
+      const values = daily(6000, seed);
+      // Two points far above the cycle widen the range three-fold; the cycle afterwards is the same as before.
+      values[1000] = 160;
+      values[1001] = 160;
+      const d = new ArtimeDetector(opts);
+      const out = run(d, values);
+      expect(out.slice(1000, 1004).some((o) => o.anomalous)).toBe(true);
+      expect(d.widened).toBe(1);
+      // Without the spike, for comparison: the categories learned before it still describe the cycle, so
+      // it neither needs many more of them nor is flagged much more often.
+      const plain = new ArtimeDetector(opts);
+      const outPlain = run(plain, daily(6000, seed));
+      const flags = (o: DetectorOutput[]) => o.slice(1004).filter((x) => x.anomalous).length;
+      expect(flags(out)).toBeLessThanOrEqual(flags(outPlain) + 2);
+      expect(d.size).toBeLessThan(plain.size * 1.25);
+    }
+  });
+
+  it('rejects options it cannot work with, and ignores a value that is not a finite number', () => {
+    expect(() => new ArtimeDetector({ window: 6 })).toThrow(/power of 2/);
+    expect(() => new ArtimeDetector({ learn: 40, downsample: 4 })).toThrow(/at least/);
+    expect(() => new ArtimeDetector({ downsample: 1.5 })).toThrow(/integer/);
+    expect(new ArtimeDetector().update({ t: 0, v: NaN }).ready).toBe(false);
+  });
+
+  it('is one more calibrated detector in the ensemble when turned on, named in the explanation', () => {
+    const values = daily(4000, 5);
+    for (let i = 3000; i < 4000; i++) values[i]! += 30;
+    const e = new Ensemble({ artime: { downsample: 2 }, only: ['ARTime', 'MAD'] });
+    const out = points(values).map((p) => e.update(p));
+    expect(e.detectors.map((d) => d.name)).toEqual(['MAD', 'ARTime']);
+    expect(out[2999]!.trusted).toEqual(['MAD', 'ARTime']);
+    expect(out.slice(3000, 3020).some((o) => o.votes.includes('ARTime'))).toBe(true);
+    expect(new Ensemble().detectors.map((d) => d.name)).not.toContain('ARTime');
+  });
+});

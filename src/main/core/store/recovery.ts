@@ -2,6 +2,7 @@
 // window, then the write-ahead log replayed over them; what closed during replay is committed
 // before anything trims the log.
 
+import { NO_LABELS } from '../../../shared/model.ts';
 import { ChunkEncoder } from './chunk-codec.ts';
 import type { Head } from './head.ts';
 import type { Maintenance } from './maintenance.ts';
@@ -34,7 +35,9 @@ export function recover(p: RecoveryParts): void {
     labels: string;
   }>) {
     const labels = JSON.parse(row.labels) as Array<[string, string]>;
-    const s = new Series(row.id, row.name, labels, row.key);
+    // Without labels the key is the name (one string) and the labels the shared empty list.
+    const bare = labels.length === 0;
+    const s = new Series(row.id, row.name, bare ? NO_LABELS : labels, bare ? row.name : row.key);
     p.index.add(s);
     p.head.nextId = Math.max(p.head.nextId, row.id + 1);
   }

@@ -3,6 +3,7 @@
 
 import type { LabelPairs, SeriesId } from '../../../shared/model.ts';
 import { ChunkEncoder, decodeInto } from './chunk-codec.ts';
+import { pageForNewSeries, type SeriesPage } from './series-table.ts';
 
 export interface ClosedChunk {
   readonly tMin: number;
@@ -20,27 +21,80 @@ export class Series implements SeriesId {
   closed: ClosedChunk[] = [];
   /** The chunk being appended to; null until the first sample (or after a close). */
   open: ChunkEncoder | null = null;
-  /** Samples of `open` already written to disk by a checkpoint. */
-  openPersisted = 0;
-  lastTs = -Infinity;
-  /** The oldest sample anywhere (memory or disk); an import may only add before it or after lastTs. */
-  firstTs = Infinity;
-  lastValue = NaN;
-  /** When the value last differed from the one before. */
-  lastChangeTs = -Infinity;
-  /** When input last arrived for this series — not a repeat of a held value (for staleness on
-   * the screen: a StatsD gauge or a pushed group is repeated forever after its sender stops). */
-  lastInputTs = -Infinity;
-  /** The oldest timestamp memory holds for this series; older samples are read from disk. */
-  memFrom = Infinity;
-  /** Whether any sample of this series was ever written to disk (so a disk read can find it). */
-  onDisk = false;
+  /** Where the numbers below are kept: a column each in `page`, at `slot` (see series-table.ts). */
+  private readonly page: SeriesPage;
+  private readonly slot: number;
 
   constructor(id: number, name: string, labels: LabelPairs, key: string) {
     this.id = id;
     this.name = name;
     this.labels = labels;
     this.key = key;
+    this.page = pageForNewSeries();
+    this.slot = this.page.used++;
+  }
+
+  /** Samples of `open` already written to disk by a checkpoint. */
+  get openPersisted(): number {
+    return this.page.openPersisted[this.slot]!;
+  }
+  set openPersisted(n: number) {
+    this.page.openPersisted[this.slot] = n;
+  }
+
+  get lastTs(): number {
+    return this.page.lastTs[this.slot]!;
+  }
+  set lastTs(t: number) {
+    this.page.lastTs[this.slot] = t;
+  }
+
+  /** The oldest sample anywhere (memory or disk); an import may only add before it or after lastTs. */
+  get firstTs(): number {
+    return this.page.firstTs[this.slot]!;
+  }
+  set firstTs(t: number) {
+    this.page.firstTs[this.slot] = t;
+  }
+
+  get lastValue(): number {
+    return this.page.lastValue[this.slot]!;
+  }
+  set lastValue(v: number) {
+    this.page.lastValue[this.slot] = v;
+  }
+
+  /** When the value last differed from the one before. */
+  get lastChangeTs(): number {
+    return this.page.lastChangeTs[this.slot]!;
+  }
+  set lastChangeTs(t: number) {
+    this.page.lastChangeTs[this.slot] = t;
+  }
+
+  /** When input last arrived for this series — not a repeat of a held value (for staleness on
+   * the screen: a StatsD gauge or a pushed group is repeated forever after its sender stops). */
+  get lastInputTs(): number {
+    return this.page.lastInputTs[this.slot]!;
+  }
+  set lastInputTs(t: number) {
+    this.page.lastInputTs[this.slot] = t;
+  }
+
+  /** The oldest timestamp memory holds for this series; older samples are read from disk. */
+  get memFrom(): number {
+    return this.page.memFrom[this.slot]!;
+  }
+  set memFrom(t: number) {
+    this.page.memFrom[this.slot] = t;
+  }
+
+  /** Whether any sample of this series was ever written to disk (so a disk read can find it). */
+  get onDisk(): boolean {
+    return this.page.onDisk[this.slot] === 1;
+  }
+  set onDisk(b: boolean) {
+    this.page.onDisk[this.slot] = b ? 1 : 0;
   }
 
   get sampleCountInMemory(): number {

@@ -92,7 +92,10 @@ export const ARTIME_DEFAULTS: ArtimeOptions = {
   critical: 0.3,
 };
 
-/** The Haar wavelet transform of x (length a power of 2), in place: [approximation, coarsest detail, …, finest details]. */
+/**
+ * The Haar wavelet transform of x (length a power of 2), in place: [approximation, coarsest
+ * detail, …, finest details], each detail (second − first)/√2 as Wavelets.jl computes it.
+ */
 function haar(x: Float64Array, tmp: Float64Array): void {
   for (let n = x.length; n > 1; n >>= 1) {
     const h = n >> 1;
@@ -100,7 +103,7 @@ function haar(x: Float64Array, tmp: Float64Array): void {
       const a = x[2 * k]!;
       const b = x[2 * k + 1]!;
       tmp[k] = (a + b) * Math.SQRT1_2;
-      tmp[h + k] = (a - b) * Math.SQRT1_2;
+      tmp[h + k] = (b - a) * Math.SQRT1_2;
     }
     for (let k = 0; k < n; k++) x[k] = tmp[k]!;
   }

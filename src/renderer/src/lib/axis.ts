@@ -45,3 +45,18 @@ const DAYS = [86_400, 172_800, 604_800, 1_209_600, 2_592_000, 7_776_000, 31_536_
 export function timeIncrements(spanSec: number): number[] {
   return spanSec > 7 * 86_400 ? DAYS : MINUTES;
 }
+
+/** Labels for a value axis's ticks in which no two neighbours read the same. The panel's own
+ * decimals (or the unit's automatic ones) come first; where two adjacent ticks would then print
+ * alike — a series moving in a narrow band, "73.3%" down the whole axis — the fewest decimals
+ * that tell every neighbour apart are used instead, up to six. */
+export function valueAxisLabels(vals: readonly number[], format: (v: number, decimals: number | null) => string, decimals: number | null): string[] {
+  const distinct = (ls: string[]) => ls.every((l, i) => i === 0 || l !== ls[i - 1]);
+  const first = vals.map((v) => format(v, decimals));
+  if (distinct(first)) return first;
+  for (let d = (decimals ?? 0) + (decimals === null ? 0 : 1); d <= 6; d++) {
+    const ls = vals.map((v) => format(v, d));
+    if (distinct(ls)) return ls;
+  }
+  return first;
+}

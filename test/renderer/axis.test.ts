@@ -1,6 +1,6 @@
 // Time-axis steps match what the labels show, so no two labels on a chart read the same.
 import { describe, expect, it } from 'vitest';
-import { timeIncrements, timeLabel, valueAxisLabels } from '../../src/renderer/src/lib/axis.ts';
+import { axisIncrements, timeIncrements, timeLabel, valueAxisLabels } from '../../src/renderer/src/lib/axis.ts';
 import { formatText } from '../../src/renderer/src/lib/units.ts';
 
 describe('timeIncrements', () => {
@@ -37,6 +37,15 @@ describe('valueAxisLabels', () => {
     expect(labels[0]).toBe('73.25%');
     expect(labels.at(-1)).toBe('73.36%');
     expect(new Set(labels).size).toBe(ticks.length);
+  });
+
+  it('shows each tick exactly on the steps the axis offers (1, 2 or 5 × 10ⁿ)', () => {
+    for (const step of axisIncrements('percent').filter((s) => s >= 1e-6 && s <= 10)) {
+      const first = Math.round(99.99 / step);
+      const ticks = [0, 1, 2, 3].map((i) => (first + i) * step);
+      const labels = valueAxisLabels(ticks, pct, null);
+      for (let i = 0; i < ticks.length; i++) expect(Math.abs(Number(labels[i]!.replace('%', '')) - ticks[i]!)).toBeLessThan(step / 100);
+    }
   });
 
   it('works on scaled units too, and never goes past six decimals', () => {

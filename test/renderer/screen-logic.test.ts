@@ -129,7 +129,9 @@ describe('chart helpers', () => {
     expect(axisIncrements('seconds')).toEqual(expect.arrayContaining([30, 60, 300, 3_600]));
     expect(axisIncrements('seconds')).not.toContain(200);
     expect(axisIncrements('bytes')).toContain(1024);
-    expect(axisIncrements('none')).toBeUndefined();
+    expect(axisIncrements('none')).toEqual(expect.arrayContaining([0.0001, 0.0002, 0.0005, 1, 2, 5, 1e6]));
+    const mantissas = new Set(axisIncrements('percent').map((s) => Math.round((s / 10 ** Math.floor(Math.log10(s) + 1e-9)) * 1e6) / 1e6));
+    expect([...mantissas].sort()).toEqual([1, 2, 5]);
   });
   it('labels time by the span', () => {
     const t = new Date('2026-11-23T14:05:00').getTime() / 1000;

@@ -14,7 +14,12 @@ const SECONDS = [
   1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1_800, 3_600, 7_200, 10_800, 21_600, 43_200, 86_400, 172_800, 604_800,
 ];
 
-export function axisIncrements(unit: Panel['unit']): number[] | undefined {
+/** Every other unit steps by 1, 2 or 5 times a power of ten, never uPlot's 2.5: a label then
+ * shows its tick exactly with the decimals that tell it from its neighbour (valueAxisLabels), where
+ * a 0.00025 step printed at four decimals read 99.9982, 99.9980, 99.9977 … */
+const ONE_TWO_FIVE = decades(-16, 20, [1, 2, 5]);
+
+export function axisIncrements(unit: Panel['unit']): number[] {
   switch (unit) {
     case 'seconds':
       return SECONDS;
@@ -24,7 +29,7 @@ export function axisIncrements(unit: Panel['unit']): number[] | undefined {
     case 'bytes/s':
       return Array.from({ length: 60 }, (_, i) => 2 ** i);
     default:
-      return undefined;
+      return ONE_TWO_FIVE;
   }
 }
 

@@ -25,15 +25,69 @@ function ctzBytes(x: number): number {
   return (31 - Math.clz32(x & -x)) >> 3;
 }
 
-export class ChunkEncoder {
+/** What an encoder carries from one sample to the next (a ChunkEncoder, or a store's columns of
+ * open chunks, see series-table.ts). */
+export interface EncoderState {
+  /** Bytes written. */
+  pos: number;
+  count: number;
+  tMin: number;
+  tMax: number;
+  prevDelta: number;
+  /** The previous value's high and low 32 bits. */
+  prevHi: number;
+  prevLo: number;
+}
+
+/** Room one sample may take: a full timestamp and value, or a varint and a control byte and up
+ * to 8 bytes; the writer makes this much room before each sample. */
+export const SAMPLE_ROOM = 20;
+
+/** Writes one sample at `buf[base + st.pos]` (SAMPLE_ROOM bytes there must be free) and advances
+ * `st`. Timestamps must increase; the caller (the store) enforces it. */
+export function encodeSample(buf: Uint8Array, base: number, st: EncoderState, ts: number, value: number): void {
+  let pos = base + st.pos;
+  f64[0] = value;
+  const hi = u32[1]!;
+  const lo = u32[0]!;
+  if (st.count === 0) {
+    f64[0] = ts;
+    for (let i = 0; i < 8; i++) buf[pos + i] = (i < 4 ? u32[0]! >>> (i * 8) : u32[1]! >>> ((i - 4) * 8)) & 255;
+    pos += 8;
+    writeRaw(buf, pos, hi, lo);
+    pos += 8;
+    st.tMin = ts;
+  } else {
+    const delta = ts - st.tMax;
+    pos = writeVarint(buf, pos, zigzag(st.count === 1 ? delta : delta - st.prevDelta));
+    st.prevDelta = delta;
+    const xh = (hi ^ st.prevHi) >>> 0;
+    const xl = (lo ^ st.prevLo) >>> 0;
+    if (xh === 0 && xl === 0) {
+      buf[pos++] = 0;
+    } else {
+      const lead = xh !== 0 ? Math.clz32(xh) >> 3 : 4 + (Math.clz32(xl) >> 3);
+      const trail = xl !== 0 ? ctzBytes(xl) : 4 + ctzBytes(xh);
+      buf[pos++] = 1 + lead * 8 + trail;
+      for (let b = lead; b < 8 - trail; b++) buf[pos++] = b < 4 ? (xh >>> ((3 - b) * 8)) & 255 : (xl >>> ((7 - b) * 8)) & 255;
+    }
+  }
+  st.pos = pos - base;
+  st.prevHi = hi;
+  st.prevLo = lo;
+  st.tMax = ts;
+  st.count++;
+}
+
+export class ChunkEncoder implements EncoderState {
   bytes: Uint8Array;
   pos = 0;
   count = 0;
   tMin = 0;
   tMax = 0;
-  private prevDelta = 0;
-  private prevHi = 0;
-  private prevLo = 0;
+  prevDelta = 0;
+  prevHi = 0;
+  prevLo = 0;
 
   constructor(initialBytes = 32) {
     this.bytes = new Uint8Array(initialBytes);
@@ -50,37 +104,8 @@ export class ChunkEncoder {
 
   /** Timestamps must increase; the caller (the store) enforces it. */
   append(ts: number, value: number): void {
-    this.ensure(20);
-    const buf = this.bytes;
-    f64[0] = value;
-    const hi = u32[1]!;
-    const lo = u32[0]!;
-    if (this.count === 0) {
-      f64[0] = ts;
-      for (let i = 0; i < 8; i++) buf[this.pos + i] = (i < 4 ? u32[0]! >>> (i * 8) : u32[1]! >>> ((i - 4) * 8)) & 255;
-      this.pos += 8;
-      writeRaw(buf, this.pos, hi, lo);
-      this.pos += 8;
-      this.tMin = ts;
-    } else {
-      const delta = ts - this.tMax;
-      this.pos = writeVarint(buf, this.pos, zigzag(this.count === 1 ? delta : delta - this.prevDelta));
-      this.prevDelta = delta;
-      const xh = (hi ^ this.prevHi) >>> 0;
-      const xl = (lo ^ this.prevLo) >>> 0;
-      if (xh === 0 && xl === 0) {
-        buf[this.pos++] = 0;
-      } else {
-        const lead = xh !== 0 ? Math.clz32(xh) >> 3 : 4 + (Math.clz32(xl) >> 3);
-        const trail = xl !== 0 ? ctzBytes(xl) : 4 + ctzBytes(xh);
-        buf[this.pos++] = 1 + lead * 8 + trail;
-        for (let b = lead; b < 8 - trail; b++) buf[this.pos++] = b < 4 ? (xh >>> ((3 - b) * 8)) & 255 : (xl >>> ((7 - b) * 8)) & 255;
-      }
-    }
-    this.prevHi = hi;
-    this.prevLo = lo;
-    this.tMax = ts;
-    this.count++;
+    this.ensure(SAMPLE_ROOM);
+    encodeSample(this.bytes, 0, this, ts, value);
   }
 
   /** The encoded bytes (a copy, safe to keep after more appends). */
@@ -113,10 +138,11 @@ export function decodeChunk(bytes: Uint8Array, count: number): DecodedChunk {
   return { ts, values };
 }
 
-/** Decode `count` samples into the arrays at `offset`. Returns the number written. */
-export function decodeInto(bytes: Uint8Array, count: number, outTs: Float64Array, outValues: Float64Array, offset: number): number {
+/** Decode `count` samples into the arrays at `offset`. Returns the number written. The chunk
+ * starts at `bytes[start]`. */
+export function decodeInto(bytes: Uint8Array, count: number, outTs: Float64Array, outValues: Float64Array, offset: number, start = 0): number {
   if (count === 0) return 0;
-  let pos = 0;
+  let pos = start;
   let lo = 0;
   let hi = 0;
   for (let i = 0; i < 4; i++) lo |= bytes[pos + i]! << (i * 8);

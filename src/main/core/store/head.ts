@@ -12,6 +12,7 @@ import type { StoreOptions } from './options.ts';
 import type { Rollups } from './rollups.ts';
 import type { SeriesIndex } from './series-index.ts';
 import { Series, type ClosedChunk } from './series.ts';
+import { SeriesTable } from './series-table.ts';
 import type { StoreDb } from './store-db.ts';
 import { encodeWalRecord, type SampleBatch } from './wal-codec.ts';
 import type { WalFeed } from './wal-feed.ts';
@@ -31,6 +32,8 @@ export interface HeadParts {
 }
 
 export class Head {
+  /** Where the store's series keep their numbers and open chunks (see series-table.ts). */
+  readonly table = new SeriesTable();
   /** The id the next new series gets (recovery moves it past the stored ones). */
   nextId = 1;
   overflowCount = 0;
@@ -73,7 +76,7 @@ export class Head {
     // Kept for the life of the series: detached from the text they were parsed from. Without
     // labels the key is the name: one string, not two.
     const kept = detachString(name);
-    const s = new Series(this.nextId++, kept, detachLabels(labels), labels.length === 0 ? kept : key);
+    const s = new Series(this.nextId++, kept, detachLabels(labels), labels.length === 0 ? kept : key, this.table);
     this.index.add(s);
     this.newSeries.push(s);
     if (opts.overflow) this.overflowCount++;
@@ -99,21 +102,18 @@ export class Head {
 
   /** Append without the checks (replay, import): `log` puts it in the pending batch. */
   appendUnchecked(s: Series, ts: number, value: number, log: boolean): void {
-    let enc = s.open;
-    if (!enc) {
-      enc = s.open = new ChunkEncoder(16);
+    if (s.openCount === 0) {
       s.openPersisted = 0;
       if (s.memFrom === Infinity) s.memFrom = ts;
     }
-    enc.append(ts, value);
+    const count = s.appendOpen(ts, value);
     if (ts < s.firstTs) s.firstTs = ts;
     if (!Object.is(value, s.lastValue)) s.lastChangeTs = ts;
     s.lastTs = ts;
     s.lastValue = value;
-    if (enc.count >= CHUNK_MAX_SAMPLES) {
-      const chunk: ClosedChunk = { tMin: enc.tMin, tMax: enc.tMax, count: enc.count, bytes: enc.snapshot() };
+    if (count >= CHUNK_MAX_SAMPLES) {
+      const chunk = s.closeOpen();
       s.closed.push(chunk);
-      s.open = null;
       s.openPersisted = 0;
       this.closedToPersist.push([s, chunk]);
     }

@@ -90,10 +90,10 @@ export class Maintenance {
       run: (ids) => {
         for (const id of ids) {
           const s = this.p.index.byId(id);
-          const o = s?.open;
-          if (!s || !o || o.count === s.openPersisted) continue;
-          this.p.disk.st.insertChunk.run(s.id, o.tMin, o.tMax, o.count, 1, o.snapshot());
-          s.openPersisted = o.count;
+          const n = s?.openCount ?? 0;
+          if (!s || n === 0 || n === s.openPersisted) continue;
+          this.p.disk.st.insertChunk.run(s.id, s.openTMin, s.openTMax, n, 1, s.openSnapshot());
+          s.openPersisted = n;
           s.onDisk = true;
         }
       },
@@ -139,7 +139,7 @@ export class Maintenance {
       let k = 0;
       while (k < s.closed.length && s.closed[k]!.tMax < edge) k++;
       s.closed = s.closed.slice(k);
-      s.memFrom = s.closed[0]?.tMin ?? s.open?.tMin ?? Infinity;
+      s.memFrom = s.closed[0]?.tMin ?? (s.openCount > 0 ? s.openTMin : Infinity);
     }
   }
 }

@@ -3,7 +3,6 @@
 // before anything trims the log.
 
 import { NO_LABELS } from '../../../shared/model.ts';
-import { ChunkEncoder } from './chunk-codec.ts';
 import type { Head } from './head.ts';
 import type { Maintenance } from './maintenance.ts';
 import type { StoreOptions } from './options.ts';
@@ -37,7 +36,7 @@ export function recover(p: RecoveryParts): void {
     const labels = JSON.parse(row.labels) as Array<[string, string]>;
     // Without labels the key is the name (one string) and the labels the shared empty list.
     const bare = labels.length === 0;
-    const s = new Series(row.id, row.name, bare ? NO_LABELS : labels, bare ? row.name : row.key);
+    const s = new Series(row.id, row.name, bare ? NO_LABELS : labels, bare ? row.name : row.key, p.head.table);
     p.index.add(s);
     p.head.nextId = Math.max(p.head.nextId, row.id + 1);
   }
@@ -62,7 +61,7 @@ export function recover(p: RecoveryParts): void {
     const s = p.index.byId(r.series_id);
     if (!s) continue;
     if (r.open === 1 && r.t_max >= s.lastTs) {
-      s.open = ChunkEncoder.from(r.data, r.n);
+      s.loadOpen(r.data, r.n);
       s.openPersisted = r.n;
     } else {
       // A checkpointed open chunk that a later chunk superseded is closed in effect.
@@ -72,11 +71,11 @@ export function recover(p: RecoveryParts): void {
   }
   for (const s of p.index.all()) {
     // lastValue feeds duplicate detection; take it from the newest chunk in memory.
-    const last = s.open ?? null;
-    if (last && last.count > 0) {
-      const { values } = s.readMemory(last.tMax, last.tMax);
+    if (s.openCount > 0) {
+      const tMax = s.openTMax;
+      const { values } = s.readMemory(tMax, tMax);
       s.lastValue = values[values.length - 1] ?? NaN;
-      s.lastChangeTs = last.tMax;
+      s.lastChangeTs = tMax;
     } else if (s.closed.length > 0) {
       const c = s.closed[s.closed.length - 1]!;
       const { values } = s.readMemory(c.tMax, c.tMax);

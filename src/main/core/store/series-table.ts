@@ -1,12 +1,118 @@
-// The numbers of series, a column each, in pages of PAGE_SLOTS series. A field that holds a double
-// in a JavaScript object costs a pointer and a 16-byte heap number of its own; here it is 8 bytes
-// in a Float64Array, and the series object keeps its page and its slot in it. Pages are filled
-// in order and never reused (a store never forgets a series); a page lives as long as any of
-// its series, and only the page being filled has unused slots.
+// The numbers of series, a column each, in pages of PAGE_SLOTS series, and the bytes of their
+// open chunks. A field that holds a double in a JavaScript object costs a pointer and a 16-byte
+// heap number of its own; here it is 8 bytes in a Float64Array, and the series object keeps its
+// page and its slot in it. An open chunk of its own would be an encoder object, a Uint8Array and
+// an ArrayBuffer (about 300 bytes before its first sample); here it is a region of a shared slab
+// plus its encoder state in the page's columns.
+//
+// Pages are filled in order and never reused (a store never forgets a series); only the page
+// being filled has unused slots. Each store has its own table (see Head), so what it holds goes
+// when the store goes; series made outside a store (tests) share LOOSE_SERIES, which keeps them.
+
+import { decodeChunk, decodeInto, encodeSample, SAMPLE_ROOM, type EncoderState } from './chunk-codec.ts';
 
 const PAGE_SLOTS = 1024;
+/** The smallest region; each size class doubles it (an open chunk grows as ChunkEncoder's does). */
+const MIN_REGION = 32;
+const SLAB_BYTES = 32 * 1024;
+
+/** One closed chunk's worth of samples, as the store keeps it. */
+export interface ChunkBytes {
+  readonly tMin: number;
+  readonly tMax: number;
+  readonly count: number;
+  readonly bytes: Uint8Array;
+}
+
+/** Regions of one size, packed densely in slabs: region r is at `slab(r)`, `offset(r)`. Freeing
+ * one moves the last region into its place (and tells that region's owner), so the regions in use
+ * are always 0..n-1 and a slab is let go once it is empty. */
+class RegionPool {
+  readonly size: number;
+  private readonly table: SeriesTable;
+  private readonly shift: number;
+  private readonly mask: number;
+  private readonly slabs: Uint8Array[] = [];
+  private n = 0;
+  /** Who holds each region: the slot (page number × PAGE_SLOTS + slot) whose `openRef` is it. */
+  private owners = new Int32Array(64);
+
+  constructor(table: SeriesTable, size: number) {
+    this.table = table;
+    this.size = size;
+    const perSlab = Math.max(1, SLAB_BYTES / size);
+    this.shift = Math.log2(perSlab);
+    this.mask = perSlab - 1;
+  }
+
+  slab(r: number): Uint8Array {
+    return this.slabs[r >>> this.shift]!;
+  }
+
+  offset(r: number): number {
+    return (r & this.mask) * this.size;
+  }
+
+  alloc(page: SeriesPage, slot: number): number {
+    const r = this.n++;
+    if (r >>> this.shift === this.slabs.length) this.slabs.push(new Uint8Array((this.mask + 1) * this.size));
+    if (r === this.owners.length) {
+      const owners = new Int32Array(r * 2);
+      owners.set(this.owners);
+      this.owners = owners;
+    }
+    this.owners[r] = page.no * PAGE_SLOTS + slot;
+    return r;
+  }
+
+  free(r: number): void {
+    const last = --this.n;
+    if (r !== last) {
+      const owner = this.owners[last]!;
+      const page = this.table.pages[(owner / PAGE_SLOTS) | 0]!;
+      const slot = owner % PAGE_SLOTS;
+      const from = this.offset(last);
+      this.slab(r).set(this.slab(last).subarray(from, from + page.openPos[slot]!), this.offset(r));
+      this.owners[r] = owner;
+      page.openRef[slot] = r;
+    }
+    // One spare slab stays, so a region freed and taken again does not allocate a slab each time.
+    if (this.slabs.length >= 2 && this.n <= (this.slabs.length - 2) << this.shift) this.slabs.pop();
+    if (this.owners.length > 256 && this.n < this.owners.length / 4) this.owners = this.owners.slice(0, this.owners.length / 2);
+  }
+}
+
+/** The encoder state of the open chunk being appended to, loaded from and stored back to columns. */
+const st: EncoderState = { pos: 0, count: 0, tMin: 0, tMax: 0, prevDelta: 0, prevHi: 0, prevLo: 0 };
+
+export class SeriesTable {
+  /** Every page, by its number; the last is the one being filled. */
+  readonly pages: SeriesPage[] = [];
+  /** Region pools by size class (MIN_REGION << class). */
+  private readonly pools: RegionPool[] = [];
+
+  /** The page of a new series; its slot is `page.used++`. */
+  pageForNewSeries(): SeriesPage {
+    const last = this.pages[this.pages.length - 1];
+    if (last !== undefined && last.used < PAGE_SLOTS) return last;
+    const page = new SeriesPage(this, this.pages.length);
+    this.pages.push(page);
+    return page;
+  }
+
+  pool(cls: number): RegionPool {
+    while (this.pools.length <= cls) this.pools.push(new RegionPool(this, MIN_REGION << this.pools.length));
+    return this.pools[cls]!;
+  }
+}
+
+/** Series made outside a store (tests). */
+export const LOOSE_SERIES = new SeriesTable();
 
 export class SeriesPage {
+  readonly table: SeriesTable;
+  /** Its index in the table's pages. */
+  readonly no: number;
   /** Slots handed out. */
   used = 0;
   readonly lastTs = new Float64Array(PAGE_SLOTS).fill(-Infinity);
@@ -17,12 +123,109 @@ export class SeriesPage {
   readonly memFrom = new Float64Array(PAGE_SLOTS).fill(Infinity);
   readonly openPersisted = new Int32Array(PAGE_SLOTS);
   readonly onDisk = new Uint8Array(PAGE_SLOTS);
-}
+  // The open chunk: its region (-1: none) and size class, and its encoder's state.
+  readonly openRef = new Int32Array(PAGE_SLOTS).fill(-1);
+  readonly openCls = new Uint8Array(PAGE_SLOTS);
+  readonly openPos = new Int32Array(PAGE_SLOTS);
+  readonly openCount = new Int32Array(PAGE_SLOTS);
+  readonly openTMin = new Float64Array(PAGE_SLOTS);
+  readonly openTMax = new Float64Array(PAGE_SLOTS);
+  readonly openPrevDelta = new Float64Array(PAGE_SLOTS);
+  readonly openPrevHi = new Int32Array(PAGE_SLOTS);
+  readonly openPrevLo = new Int32Array(PAGE_SLOTS);
 
-let filling = new SeriesPage();
+  constructor(table: SeriesTable, no: number) {
+    this.table = table;
+    this.no = no;
+  }
 
-/** The page of a new series; its slot is `page.used++`. */
-export function pageForNewSeries(): SeriesPage {
-  if (filling.used === PAGE_SLOTS) filling = new SeriesPage();
-  return filling;
+  /** Appends a sample to the slot's open chunk, opening one if there is none; returns its count. */
+  append(slot: number, ts: number, value: number): number {
+    const table = this.table;
+    let ref = this.openRef[slot]!;
+    let cls = this.openCls[slot]!;
+    const pos = this.openPos[slot]!;
+    if (ref < 0) {
+      cls = 0;
+      ref = table.pool(0).alloc(this, slot);
+      this.openCount[slot] = 0;
+      this.openPos[slot] = 0;
+    } else if (pos + SAMPLE_ROOM > table.pool(cls).size) {
+      // Grows as ChunkEncoder's buffer does: to the next size that fits, by doubling.
+      let next = cls + 1;
+      while (pos + SAMPLE_ROOM > MIN_REGION << next) next++;
+      const from = table.pool(cls);
+      const to = table.pool(next);
+      const moved = to.alloc(this, slot);
+      const at = from.offset(ref);
+      to.slab(moved).set(from.slab(ref).subarray(at, at + pos), to.offset(moved));
+      from.free(ref);
+      ref = moved;
+      cls = next;
+    }
+    this.openRef[slot] = ref;
+    this.openCls[slot] = cls;
+    st.pos = pos;
+    st.count = this.openCount[slot]!;
+    st.tMin = this.openTMin[slot]!;
+    st.tMax = this.openTMax[slot]!;
+    st.prevDelta = this.openPrevDelta[slot]!;
+    st.prevHi = this.openPrevHi[slot]!;
+    st.prevLo = this.openPrevLo[slot]!;
+    const pool = table.pool(cls);
+    encodeSample(pool.slab(ref), pool.offset(ref), st, ts, value);
+    this.openPos[slot] = st.pos;
+    this.openCount[slot] = st.count;
+    this.openTMin[slot] = st.tMin;
+    this.openTMax[slot] = st.tMax;
+    this.openPrevDelta[slot] = st.prevDelta;
+    this.openPrevHi[slot] = st.prevHi;
+    this.openPrevLo[slot] = st.prevLo;
+    return st.count;
+  }
+
+  /** The open chunk's bytes (a copy). */
+  snapshot(slot: number): Uint8Array {
+    const pool = this.table.pool(this.openCls[slot]!);
+    const ref = this.openRef[slot]!;
+    if (ref < 0) return new Uint8Array(0);
+    const at = pool.offset(ref);
+    return pool.slab(ref).slice(at, at + this.openPos[slot]!);
+  }
+
+  /** Bytes the open chunk holds room for (0 without one). */
+  capacity(slot: number): number {
+    return this.openRef[slot]! < 0 ? 0 : this.table.pool(this.openCls[slot]!).size;
+  }
+
+  /** Decodes the open chunk into the arrays at `offset`; returns the number written. */
+  decode(slot: number, outTs: Float64Array, outValues: Float64Array, offset: number): number {
+    const ref = this.openRef[slot]!;
+    if (ref < 0) return 0;
+    const pool = this.table.pool(this.openCls[slot]!);
+    return decodeInto(pool.slab(ref), this.openCount[slot]!, outTs, outValues, offset, pool.offset(ref));
+  }
+
+  /** Closes the open chunk: its bytes (a copy) and span; the slot has no open chunk after. */
+  close(slot: number): ChunkBytes {
+    const chunk: ChunkBytes = { tMin: this.openTMin[slot]!, tMax: this.openTMax[slot]!, count: this.openCount[slot]!, bytes: this.snapshot(slot) };
+    this.discard(slot);
+    return chunk;
+  }
+
+  /** Drops the open chunk, if any. */
+  discard(slot: number): void {
+    const ref = this.openRef[slot]!;
+    if (ref >= 0) this.table.pool(this.openCls[slot]!).free(ref);
+    this.openRef[slot] = -1;
+    this.openCount[slot] = 0;
+    this.openPos[slot] = 0;
+  }
+
+  /** Makes `bytes` (`count` samples, as ChunkEncoder writes them) the open chunk. */
+  load(slot: number, bytes: Uint8Array, count: number): void {
+    this.discard(slot);
+    const { ts, values } = decodeChunk(bytes, count);
+    for (let i = 0; i < count; i++) this.append(slot, ts[i]!, values[i]!);
+  }
 }

@@ -2,15 +2,10 @@
 // window. Everything older is only on disk.
 
 import type { LabelPairs, SeriesId } from '../../../shared/model.ts';
-import { ChunkEncoder, decodeInto } from './chunk-codec.ts';
-import { pageForNewSeries, type SeriesPage } from './series-table.ts';
+import { decodeInto } from './chunk-codec.ts';
+import { LOOSE_SERIES, type ChunkBytes, type SeriesPage, type SeriesTable } from './series-table.ts';
 
-export interface ClosedChunk {
-  readonly tMin: number;
-  readonly tMax: number;
-  readonly count: number;
-  readonly bytes: Uint8Array;
-}
+export type ClosedChunk = ChunkBytes;
 
 export class Series implements SeriesId {
   readonly id: number;
@@ -19,22 +14,59 @@ export class Series implements SeriesId {
   readonly key: string;
   /** Closed chunks held in memory, oldest first. */
   closed: ClosedChunk[] = [];
-  /** The chunk being appended to; null until the first sample (or after a close). */
-  open: ChunkEncoder | null = null;
-  /** Where the numbers below are kept: a column each in `page`, at `slot` (see series-table.ts). */
+  /** Where the numbers below and the open chunk are kept: a column each in `page`, at `slot`
+   * (see series-table.ts). */
   private readonly page: SeriesPage;
   private readonly slot: number;
 
-  constructor(id: number, name: string, labels: LabelPairs, key: string) {
+  /** `table`: its store's (series made outside a store share one). */
+  constructor(id: number, name: string, labels: LabelPairs, key: string, table: SeriesTable = LOOSE_SERIES) {
     this.id = id;
     this.name = name;
     this.labels = labels;
     this.key = key;
-    this.page = pageForNewSeries();
+    this.page = table.pageForNewSeries();
     this.slot = this.page.used++;
   }
 
-  /** Samples of `open` already written to disk by a checkpoint. */
+  // ── the open chunk: the one being appended to, none until the first sample (or after a close)
+
+  /** Samples in the open chunk (0: there is none). */
+  get openCount(): number {
+    return this.page.openCount[this.slot]!;
+  }
+
+  /** The open chunk's first and last times (when openCount > 0). */
+  get openTMin(): number {
+    return this.page.openTMin[this.slot]!;
+  }
+
+  get openTMax(): number {
+    return this.page.openTMax[this.slot]!;
+  }
+
+  /** Appends to the open chunk, opening one if there is none; returns its sample count. Times
+   * must increase; the caller (the store) enforces it. */
+  appendOpen(ts: number, value: number): number {
+    return this.page.append(this.slot, ts, value);
+  }
+
+  /** The open chunk's bytes (a copy, safe to keep after more appends). */
+  openSnapshot(): Uint8Array {
+    return this.page.snapshot(this.slot);
+  }
+
+  /** Closes the open chunk and returns it; the next append opens a new one. */
+  closeOpen(): ClosedChunk {
+    return this.page.close(this.slot);
+  }
+
+  /** Makes `bytes` (`count` samples, as ChunkEncoder writes them) the open chunk. */
+  loadOpen(bytes: Uint8Array, count: number): void {
+    this.page.load(this.slot, bytes, count);
+  }
+
+  /** Samples of the open chunk already written to disk by a checkpoint. */
   get openPersisted(): number {
     return this.page.openPersisted[this.slot]!;
   }
@@ -98,13 +130,13 @@ export class Series implements SeriesId {
   }
 
   get sampleCountInMemory(): number {
-    let n = this.open?.count ?? 0;
+    let n = this.openCount;
     for (const c of this.closed) n += c.count;
     return n;
   }
 
   get bytesInMemory(): number {
-    let n = this.open?.bytes.length ?? 0;
+    let n = this.page.capacity(this.slot);
     for (const c of this.closed) n += c.bytes.length;
     return n;
   }
@@ -113,8 +145,8 @@ export class Series implements SeriesId {
   memoryChunkCount(from: number, to: number): number {
     let total = 0;
     for (const c of this.closed) if (!(c.tMax < from || c.tMin > to)) total += c.count;
-    const o = this.open;
-    if (o !== null && o.count > 0 && !(o.tMax < from || o.tMin > to)) total += o.count;
+    const n = this.openCount;
+    if (n > 0 && !(this.openTMax < from || this.openTMin > to)) total += n;
     return total;
   }
 
@@ -123,8 +155,7 @@ export class Series implements SeriesId {
   decodeMemoryInto(from: number, to: number, ts: Float64Array, values: Float64Array, offset: number): number {
     let n = offset;
     for (const c of this.closed) if (!(c.tMax < from || c.tMin > to)) n += decodeInto(c.bytes, c.count, ts, values, n);
-    const o = this.open;
-    if (o !== null && o.count > 0 && !(o.tMax < from || o.tMin > to)) n += decodeInto(o.bytes, o.count, ts, values, n);
+    if (this.openCount > 0 && !(this.openTMax < from || this.openTMin > to)) n += this.page.decode(this.slot, ts, values, n);
     return n - offset;
   }
 

@@ -1,7 +1,10 @@
-// A series' numbers live in shared columns (series-table.ts), not in the object: each series must
-// still read back only its own, across page boundaries, and start from the same defaults.
+// A series' numbers and its open chunk live in shared columns and slabs (series-table.ts), not
+// in the object: each series must still read back only its own, across page boundaries, start
+// from the same defaults, and its open chunk must hold exactly what ChunkEncoder would write.
 import { describe, expect, it } from 'vitest';
+import { ChunkEncoder, decodeChunk } from '../../../../src/main/core/store/chunk-codec.ts';
 import { Series } from '../../../../src/main/core/store/index.ts';
+import { SeriesTable } from '../../../../src/main/core/store/series-table.ts';
 
 describe('series numbers in columns', () => {
   it('start as a series without samples', () => {
@@ -32,5 +35,62 @@ describe('series numbers in columns', () => {
       expect(s.onDisk).toBe(i % 2 === 0);
       expect(s.openPersisted).toBe(i % 120);
     });
+  });
+});
+
+describe('open chunks in shared slabs', () => {
+  it('hold the bytes ChunkEncoder writes, while other series grow, close and move around them', () => {
+    const table = new SeriesTable();
+    const N = 3000;
+    const series: Series[] = [];
+    const encoders: ChunkEncoder[] = [];
+    for (let i = 0; i < N; i++) {
+      series.push(new Series(i, `s${i}`, [], `s${i}`, table));
+      encoders.push(new ChunkEncoder(16));
+    }
+    let seed = 7;
+    const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const t = new Float64Array(N).fill(1_800_000_000_000);
+    for (let round = 0; round < 40_000; round++) {
+      // Series append at different rates, so regions of every size are taken and freed in turn.
+      const i = Math.floor(rnd() ** 2 * N);
+      t[i] += 1 + Math.floor(rnd() * (rnd() < 0.1 ? 1e9 : 1000));
+      const v = rnd() < 0.3 ? i : rnd() < 0.5 ? rnd() * 1e6 : rnd() < 0.5 ? NaN : -rnd();
+      const n = series[i]!.appendOpen(t[i]!, v);
+      encoders[i]!.append(t[i]!, v);
+      expect(n).toBe(encoders[i]!.count);
+      if (n === 120 || rnd() < 0.002) {
+        const closed = series[i]!.closeOpen();
+        expect(closed).toEqual({ tMin: encoders[i]!.tMin, tMax: encoders[i]!.tMax, count: encoders[i]!.count, bytes: encoders[i]!.snapshot() });
+        expect(series[i]!.openCount).toBe(0);
+        encoders[i] = new ChunkEncoder(16);
+      }
+    }
+    for (let i = 0; i < N; i++) {
+      const s = series[i]!;
+      const e = encoders[i]!;
+      expect(s.openCount).toBe(e.count);
+      expect(s.openSnapshot()).toEqual(e.snapshot());
+      expect(s.bytesInMemory).toBe(e.count === 0 ? 0 : e.bytes.length);
+      if (e.count === 0) continue;
+      expect([s.openTMin, s.openTMax]).toEqual([e.tMin, e.tMax]);
+      const mem = s.readMemory(-Infinity, Infinity);
+      const want = decodeChunk(e.snapshot(), e.count);
+      expect([...mem.ts]).toEqual([...want.ts]);
+      expect([...mem.values]).toEqual([...want.values]);
+    }
+  });
+
+  it('a loaded chunk (recovery) is the open chunk, and appends go on from it', () => {
+    const enc = new ChunkEncoder(16);
+    for (let k = 0; k < 50; k++) enc.append(1000 + k * 1000, k % 3);
+    const s = new Series(1, 'x', [], 'x', new SeriesTable());
+    s.appendOpen(1, 1);
+    s.loadOpen(enc.snapshot(), enc.count);
+    expect(s.openSnapshot()).toEqual(enc.snapshot());
+    s.appendOpen(60_000, 9);
+    enc.append(60_000, 9);
+    expect(s.openSnapshot()).toEqual(enc.snapshot());
+    expect([s.openCount, s.openTMin, s.openTMax]).toEqual([51, 1000, 60_000]);
   });
 });

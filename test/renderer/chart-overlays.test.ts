@@ -1,7 +1,7 @@
 // Deploy markers on a chart: clustered where their labels would collide, the newest always
 // labelled, none dropped.
 import { describe, expect, it } from 'vitest';
-import { clusterMarkers } from '../../src/renderer/src/lib/chart-overlays.ts';
+import { clusterMarkers, isolatedIndices } from '../../src/renderer/src/lib/chart-overlays.ts';
 
 const all = (cs: ReturnType<typeof clusterMarkers>) => cs.flatMap((c) => c.members).sort((a, b) => a - b);
 
@@ -47,5 +47,19 @@ describe('clusterMarkers', () => {
 
   it('has nothing to draw for no markers', () => {
     expect(clusterMarkers([], 0, 100, 3, 8)).toEqual([]);
+  });
+});
+
+describe('isolatedIndices', () => {
+  it('finds the samples a line cannot join, at the edges too', () => {
+    expect(isolatedIndices([null, 5, null, null, 1, 2, null, 0])).toEqual([1, 7]);
+    expect(isolatedIndices([3, null, 4, 5])).toEqual([0]);
+    expect(isolatedIndices([null, NaN, 7, undefined])).toEqual([2]);
+  });
+
+  it('is null when every sample has a neighbour, or there are none', () => {
+    expect(isolatedIndices([1, 2, null, 3, 4])).toBeNull();
+    expect(isolatedIndices([])).toBeNull();
+    expect(isolatedIndices([null, null])).toBeNull();
   });
 });

@@ -71,3 +71,13 @@ export function clusterMarkers(markers: ReadonlyArray<{ x: number; width: number
   }
   return out;
 }
+
+/** The indices of values with no neighbour to join: a line needs two points, so a sample between
+ * two gaps (a counter's single increase, a job that reported once) would not be drawn at all.
+ * These are drawn as dots; null when there are none. */
+export function isolatedIndices(values: ArrayLike<number | null | undefined>): number[] | null {
+  const present = (i: number) => i >= 0 && i < values.length && values[i] !== null && values[i] !== undefined && Number.isFinite(values[i]);
+  const out: number[] = [];
+  for (let i = 0; i < values.length; i++) if (present(i) && !present(i - 1) && !present(i + 1)) out.push(i);
+  return out.length > 0 ? out : null;
+}

@@ -50,34 +50,55 @@ interface Identity {
   readonly labels: LabelPairs;
 }
 
+/** What a summary keeps beyond a counter: its own identity (its series are named otherwise, so
+ * none of them can lend it theirs), its quantiles, its sliding window, and its series. */
+class SummaryPart implements Identity {
+  readonly key: string;
+  readonly name: string;
+  readonly labels: LabelPairs;
+  /** SUMMARY_QUANTILES unless the receiver asked for others. */
+  readonly quantiles: readonly number[];
+  readonly window: SlidingSummary;
+  /** The quantiles' series, then _sum's, then _count's. */
+  readonly outputs: Series[];
+  lastQuantiles = -Infinity;
+
+  constructor(identity: Identity, quantiles: readonly number[], window: SlidingSummary, outputs: Series[]) {
+    this.key = identity.key;
+    this.name = identity.name;
+    this.labels = identity.labels;
+    this.quantiles = quantiles;
+    this.window = window;
+    this.outputs = outputs;
+  }
+}
+
+const HELD = 1;
+const DIRTY = 2;
+const REMOVED = 4;
+const SET_WAS_NON_EMPTY = 8;
+
+/** One current value. Kept small, one per series: what only a summary or a set needs is in
+ * `extra`, the flags share one small integer, and a counter's, gauge's or value's key, name and
+ * labels are its series' own (no second copy of the text per entry). */
 export class Entry {
   readonly kind: EntryKind;
-  /** The series written: one, or for a summary the quantiles, then _sum, then _count. */
-  readonly outputs: Series[];
-  /** Where the key, name and labels are kept: the entry's one series, which is named the same
-   * (no second copy of the text per entry); a summary's own (its series are named otherwise). */
-  private readonly identity: Identity;
+  /** The series written (a summary's first quantile; its others are in its part). */
+  readonly series: Series;
+  /** A summary's part, a set's members this interval, null for the rest. */
+  private readonly extra: SummaryPart | Set<string> | null;
   value = 0;
-  /** The value arrived without a time, so it is written again every repeat interval. */
-  held = false;
-  dirty = false;
   lastWrite = -Infinity;
-  lastQuantiles = -Infinity;
-  removed = false;
-  summary: SlidingSummary | null = null;
-  members: Set<string> | null = null;
-  /** A set that was non-empty at the last flush writes one 0 when it empties. */
-  setWasNonEmpty = false;
-  /** A summary's quantiles (SUMMARY_QUANTILES unless the receiver asked for others). */
-  readonly quantiles: readonly number[];
+  private flags = 0;
 
-  /** `identity`: the entry's one series, or for a summary its own key, name and labels (kept for
-   * good: detached from the text they were parsed from, see detachString). */
-  constructor(kind: EntryKind, identity: Identity, outputs: Series[], quantiles: readonly number[] = SUMMARY_QUANTILES) {
+  constructor(kind: EntryKind, series: Series, extra: SummaryPart | Set<string> | null) {
     this.kind = kind;
-    this.identity = identity;
-    this.outputs = outputs;
-    this.quantiles = quantiles;
+    this.series = series;
+    this.extra = extra;
+  }
+
+  private get identity(): Identity {
+    return this.extra instanceof SummaryPart ? this.extra : this.series;
   }
 
   get key(): string {
@@ -90,6 +111,44 @@ export class Entry {
 
   get labels(): LabelPairs {
     return this.identity.labels;
+  }
+
+  get part(): SummaryPart {
+    return this.extra as SummaryPart;
+  }
+
+  get members(): Set<string> {
+    return this.extra as Set<string>;
+  }
+
+  /** The value arrived without a time, so it is written again every repeat interval. */
+  get held(): boolean {
+    return (this.flags & HELD) !== 0;
+  }
+  set held(b: boolean) {
+    this.flags = b ? this.flags | HELD : this.flags & ~HELD;
+  }
+
+  get dirty(): boolean {
+    return (this.flags & DIRTY) !== 0;
+  }
+  set dirty(b: boolean) {
+    this.flags = b ? this.flags | DIRTY : this.flags & ~DIRTY;
+  }
+
+  get removed(): boolean {
+    return (this.flags & REMOVED) !== 0;
+  }
+  set removed(b: boolean) {
+    this.flags = b ? this.flags | REMOVED : this.flags & ~REMOVED;
+  }
+
+  /** A set that was non-empty at the last flush writes one 0 when it empties. */
+  get setWasNonEmpty(): boolean {
+    return (this.flags & SET_WAS_NON_EMPTY) !== 0;
+  }
+  set setWasNonEmpty(b: boolean) {
+    this.flags = b ? this.flags | SET_WAS_NON_EMPTY : this.flags & ~SET_WAS_NON_EMPTY;
   }
 }
 
@@ -134,10 +193,13 @@ export class Aggregator {
     }
     // One series has the entry's identity already (the store keeps it detached); a summary's
     // series are named otherwise, so it keeps its own, detached from the text it was parsed from.
-    const identity = kind === 'summary' ? { key: entryKey, name: detachString(name), labels: detachLabels(entryLabels) } : outputs[0]!;
-    const e = new Entry(kind, identity, outputs, quantiles);
-    if (kind === 'summary') e.summary = new SlidingSummary(this.opts.random);
-    if (kind === 'set') e.members = new Set();
+    const extra =
+      kind === 'summary'
+        ? new SummaryPart({ key: entryKey, name: detachString(name), labels: detachLabels(entryLabels) }, quantiles, new SlidingSummary(this.opts.random), outputs)
+        : kind === 'set'
+          ? new Set<string>()
+          : null;
+    const e = new Entry(kind, outputs[0]!, extra);
     this.entries.set(entryKey, e);
     return e;
   }
@@ -196,7 +258,7 @@ export class Aggregator {
       this.markDirty(e);
       return 'ok';
     }
-    const r = this.sink.append(e.outputs[0]!, tsMs, v);
+    const r = this.sink.append(e.series, tsMs, v);
     if (r !== 'ok' && r !== 'duplicate') return r;
     e.value = v;
     e.held = false;
@@ -205,17 +267,17 @@ export class Aggregator {
   }
 
   observe(e: Entry, v: number, now: number, weight = 1): void {
-    e.summary!.observe(v, now, weight);
+    e.part.window.observe(v, now, weight);
     this.markDirty(e);
   }
 
   observeMany(e: Entry, values: Float64Array, seen: number, weight: number, sum: number, now: number): void {
-    e.summary!.observeMany(values, seen, weight, sum, now);
+    e.part.window.observeMany(values, seen, weight, sum, now);
     this.markDirty(e);
   }
 
   setAdd(e: Entry, member: string): void {
-    const m = e.members!;
+    const m = e.members;
     if (m.size < MAX_SET_MEMBERS || m.has(member)) m.add(member);
     this.markDirty(e);
   }
@@ -245,25 +307,26 @@ export class Aggregator {
         case 'counter':
         case 'gauge':
         case 'value':
-          write(e.outputs[0]!, e.value);
+          write(e.series, e.value);
           break;
         case 'set': {
-          const n = e.members!.size;
-          if (n > 0 || e.setWasNonEmpty || repeat) write(e.outputs[0]!, n);
+          const n = e.members.size;
+          if (n > 0 || e.setWasNonEmpty || repeat) write(e.series, n);
           e.setWasNonEmpty = n > 0;
-          e.members!.clear();
+          e.members.clear();
           break;
         }
         case 'summary': {
-          const s = e.summary!;
-          const nq = e.quantiles.length;
-          if (repeat || ts - e.lastQuantiles >= this.opts.quantileIntervalMs) {
-            const qs = s.quantiles(ts, e.quantiles);
-            for (let i = 0; i < nq; i++) write(e.outputs[i]!, qs[i]!);
-            e.lastQuantiles = ts;
+          const p = e.part;
+          const s = p.window;
+          const nq = p.quantiles.length;
+          if (repeat || ts - p.lastQuantiles >= this.opts.quantileIntervalMs) {
+            const qs = s.quantiles(ts, p.quantiles);
+            for (let i = 0; i < nq; i++) write(p.outputs[i]!, qs[i]!);
+            p.lastQuantiles = ts;
           }
-          write(e.outputs[nq]!, s.sum);
-          write(e.outputs[nq + 1]!, s.count);
+          write(p.outputs[nq]!, s.sum);
+          write(p.outputs[nq + 1]!, s.count);
           break;
         }
       }

@@ -113,7 +113,7 @@ export class Head {
     s.lastValue = value;
     if (count >= CHUNK_MAX_SAMPLES) {
       const chunk = s.closeOpen();
-      s.closed.push(chunk);
+      s.addClosed(chunk);
       s.openPersisted = 0;
       this.closedToPersist.push([s, chunk]);
     }

@@ -7,6 +7,7 @@ import type { EventStore } from './events.ts';
 import type { Head } from './head.ts';
 import type { StoreOptions } from './options.ts';
 import type { Rollups } from './rollups.ts';
+import { NO_CHUNKS } from './series.ts';
 import type { SeriesIndex } from './series-index.ts';
 import type { StoreDb } from './store-db.ts';
 import type { WalFeed } from './wal-feed.ts';
@@ -138,7 +139,7 @@ export class Maintenance {
       if (s.closed.length === 0 || s.closed[0]!.tMax >= edge) continue;
       let k = 0;
       while (k < s.closed.length && s.closed[k]!.tMax < edge) k++;
-      s.closed = s.closed.slice(k);
+      s.closed = k === s.closed.length ? NO_CHUNKS : s.closed.slice(k);
       s.memFrom = s.closed[0]?.tMin ?? (s.openCount > 0 ? s.openTMin : Infinity);
     }
   }

@@ -65,7 +65,7 @@ export function recover(p: RecoveryParts): void {
       s.openPersisted = r.n;
     } else {
       // A checkpointed open chunk that a later chunk superseded is closed in effect.
-      s.closed.push({ tMin: r.t_min, tMax: r.t_max, count: r.n, bytes: r.data });
+      s.addClosed({ tMin: r.t_min, tMax: r.t_max, count: r.n, bytes: r.data });
     }
     s.memFrom = Math.min(s.memFrom, r.t_min);
   }

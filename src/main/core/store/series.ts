@@ -7,13 +7,17 @@ import { LOOSE_SERIES, type ChunkBytes, type SeriesPage, type SeriesTable } from
 
 export type ClosedChunk = ChunkBytes;
 
+/** The `closed` of a series that holds none. */
+export const NO_CHUNKS: readonly ClosedChunk[] = Object.freeze([]);
+
 export class Series implements SeriesId {
   readonly id: number;
   readonly name: string;
   readonly labels: LabelPairs;
   readonly key: string;
-  /** Closed chunks held in memory, oldest first. */
-  closed: ClosedChunk[] = [];
+  /** Closed chunks held in memory, oldest first (add with `addClosed`; none: one shared empty
+   * list, not an array per series). */
+  closed: readonly ClosedChunk[] = NO_CHUNKS;
   /** Where the numbers below and the open chunk are kept: a column each in `page`, at `slot`
    * (see series-table.ts). */
   private readonly page: SeriesPage;
@@ -59,6 +63,12 @@ export class Series implements SeriesId {
   /** Closes the open chunk and returns it; the next append opens a new one. */
   closeOpen(): ClosedChunk {
     return this.page.close(this.slot);
+  }
+
+  /** Appends a closed chunk (newer than those held) to `closed`. */
+  addClosed(c: ClosedChunk): void {
+    if (this.closed === NO_CHUNKS) this.closed = [c];
+    else (this.closed as ClosedChunk[]).push(c);
   }
 
   /** Makes `bytes` (`count` samples, as ChunkEncoder writes them) the open chunk. */

@@ -12,6 +12,16 @@ export interface MetricMetadata {
   unit: string;
 }
 
+const TYPES: readonly MetricType[] = ['counter', 'gauge', 'histogram', 'gaugehistogram', 'summary', 'info', 'stateset', 'unknown'];
+
+/** Descriptions with a type only (every StatsD name's): one shared object per type, not one per
+ * name. Frozen: a description is replaced, never changed. */
+const BARE = new Map<string, MetricMetadata>(TYPES.map((type) => [type, Object.freeze({ type, help: '', unit: '' })]));
+
+function described(type: MetricType, help: string, unit: string): MetricMetadata {
+  return (help === '' && unit === '' ? BARE.get(type) : undefined) ?? { type, help, unit };
+}
+
 export class MetadataRegistry {
   private readonly byName = new Map<string, MetricMetadata>();
   /** Metric name → the receiver that last wrote it (as many as names the store has held). */
@@ -31,11 +41,9 @@ export class MetadataRegistry {
   set(name: string, meta: Partial<MetricMetadata> & { type: MetricType }, kept = false): void {
     const prev = this.byName.get(name);
     // Kept for good: detached from the request text they were parsed from (see detachString).
-    this.byName.set(prev || kept ? name : detachString(name), {
-      type: meta.type,
-      help: meta.help && meta.help !== prev?.help ? detachString(meta.help) : prev?.help || '',
-      unit: meta.unit && meta.unit !== prev?.unit ? detachString(meta.unit) : prev?.unit || '',
-    });
+    const help = meta.help && meta.help !== prev?.help ? detachString(meta.help) : prev?.help || '';
+    const unit = meta.unit && meta.unit !== prev?.unit ? detachString(meta.unit) : prev?.unit || '';
+    this.byName.set(prev || kept ? name : detachString(name), described(meta.type, help, unit));
   }
 
   get(name: string): MetricMetadata | undefined {

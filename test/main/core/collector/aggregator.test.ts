@@ -387,4 +387,21 @@ describe('entry identity', () => {
     expect(env.ingest.metadata.get(name)?.type).toBe('counter');
     expect(env.ingest.metadata.sourceOf(name)).toBe('statsd');
   });
+
+  it('names described by type alone stay apart when one of them gets a help text', () => {
+    env = setup();
+    const m = env.ingest.metadata;
+    m.set('a_total', { type: 'counter' });
+    m.set('b_total', { type: 'counter' });
+    m.set('a_total', { type: 'counter', help: 'As.' });
+    m.set('c', { type: 'no_such_type' as 'gauge' });
+    expect(m.get('a_total')).toEqual({ type: 'counter', help: 'As.', unit: '' });
+    expect(m.get('b_total')).toEqual({ type: 'counter', help: '', unit: '' });
+    expect(m.get('c')?.type).toBe('no_such_type');
+    // A description without help keeps the help it had.
+    m.set('a_total', { type: 'gauge' });
+    expect(m.get('a_total')).toEqual({ type: 'gauge', help: 'As.', unit: '' });
+    m.set('b_total', { type: 'gauge' });
+    expect(m.get('b_total')).toEqual({ type: 'gauge', help: '', unit: '' });
+  });
 });

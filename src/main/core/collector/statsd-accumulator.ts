@@ -10,7 +10,7 @@
 // ids are reused); what each dropped is counted in the delta (`evicted`).
 
 import { MAX_SET_MEMBERS, MAX_STATSD_KEY_CACHE, MAX_STATSD_KEYS, SUMMARY_RESERVOIR_SIZE } from '../../../shared/limits.ts';
-import { seriesKey, type LabelPairs } from '../../../shared/model.ts';
+import { NO_LABELS, seriesKey, type LabelPairs } from '../../../shared/model.ts';
 import { checkEscapedSeries } from '../labels.ts';
 import type { EntryKind } from './aggregator.ts';
 import {
@@ -56,26 +56,44 @@ export interface StatsdDelta {
   evicted: { raw: number; keys: number };
 }
 
-/** The window state of one key. */
+/** What a summary key folds in a window: the observations kept (a uniform sample once past the
+ * reservoir size), how many were seen, their weight and their sum. */
+class Observations {
+  values: Float64Array | null = null;
+  stored = 0;
+  seen = 0;
+  weight = 0;
+  sum = 0;
+}
+
+/** One key: its identity and its window state. Kept small, one per key: what only a summary (its
+ * observations) or a set (its members) folds is in `extra`. */
 class KeyState {
-  readonly key: StatsdKey;
+  readonly id: number;
+  readonly kind: EntryKind;
+  readonly name: string;
+  readonly labels: LabelPairs;
   lines = 0;
   /** Lines with `|T`: they travel in `timed`, one by one, not in the window's fold. */
   timedLines = 0;
   inc = 0;
   set = NaN;
   add = 0;
-  values: Float64Array | null = null;
-  stored = 0;
-  seen = 0;
-  weight = 0;
-  sum = 0;
-  members: Set<string> | null = null;
+  /** A summary's observations, a set's members (made at its first member); null otherwise. */
+  extra: Observations | Set<string> | null;
   listed = false;
   /** The window (drain count) this key was last seen in, for trimming the identity cache. */
   lastWindow = 0;
   constructor(key: StatsdKey) {
-    this.key = key;
+    this.id = key.id;
+    this.kind = key.kind;
+    this.name = key.name;
+    this.labels = key.labels;
+    this.extra = key.kind === 'summary' ? new Observations() : null;
+  }
+
+  get obs(): Observations {
+    return this.extra as Observations;
   }
 }
 
@@ -83,16 +101,27 @@ class KeyState {
  * mixed from the name's hash, the type and the tags' hash (no string is made or hashed per line),
  * so the variants of one name (other types, other tag sets) sit in different slots; only
  * identities whose mixed ints collide chain through `next`. */
-interface Cached {
-  nameLen: number;
-  nameHash2: number;
-  type: StatsdType;
-  tagsHash: number;
-  tagsLen: number;
-  state: KeyState | null;
-  problem: string | null;
-  badTags: number;
-  next: Cached | null;
+class Cached {
+  readonly nameLen: number;
+  readonly nameHash2: number;
+  readonly type: StatsdType;
+  readonly tagsHash: number;
+  readonly tagsLen: number;
+  readonly state: KeyState | null;
+  readonly problem: string | null;
+  readonly badTags: number;
+  next: Cached | null = null;
+
+  constructor(m: ScannedMetric, state: KeyState | null, problem: string | null, badTags: number) {
+    this.nameLen = m.nameEnd - m.nameStart;
+    this.nameHash2 = m.nameHash2;
+    this.type = m.type;
+    this.tagsHash = m.tagsHash;
+    this.tagsLen = m.tagsLen;
+    this.state = state;
+    this.problem = problem;
+    this.badTags = badTags;
+  }
 }
 
 const TYPE_CODE: Record<StatsdType, number> = { c: 1, g: 2, ms: 3, h: 4, d: 5, s: 6 };
@@ -186,14 +215,14 @@ export class StatsdAccumulator implements StatsdSink {
       case 'c': {
         const v = m.sampleRate === 1 ? m.value : m.value / m.sampleRate;
         if (m.tsMs >= 0) {
-          this.timed.push({ id: st.key.id, op: 'inc', value: v, tsMs: m.tsMs });
+          this.timed.push({ id: st.id, op: 'inc', value: v, tsMs: m.tsMs });
           st.timedLines++;
         } else st.inc += v;
         break;
       }
       case 'g':
         if (m.tsMs >= 0) {
-          this.timed.push({ id: st.key.id, op: m.relative ? 'add' : 'set', value: m.value, tsMs: m.tsMs });
+          this.timed.push({ id: st.id, op: m.relative ? 'add' : 'set', value: m.value, tsMs: m.tsMs });
           st.timedLines++;
         } else if (m.relative) st.add += m.value;
         else {
@@ -209,7 +238,7 @@ export class StatsdAccumulator implements StatsdSink {
         this.observe(st, m.value, 1 / m.sampleRate);
         break;
       case 's': {
-        const set = (st.members ??= new Set());
+        const set = (st.extra ??= new Set<string>()) as Set<string>;
         if (set.size < MAX_SET_MEMBERS) set.add(latin1ToUtf8(m.member) ?? m.member);
         break;
       }
@@ -217,7 +246,8 @@ export class StatsdAccumulator implements StatsdSink {
   }
 
   /** Keep every observation of the window up to the reservoir size, then a uniform sample. */
-  private observe(st: KeyState, v: number, weight: number): void {
+  private observe(key: KeyState, v: number, weight: number): void {
+    const st = key.obs;
     st.seen++;
     st.weight += weight;
     st.sum += v * weight;
@@ -236,23 +266,23 @@ export class StatsdAccumulator implements StatsdSink {
   }
 
   private resolve(m: ScannedMetric): Cached {
-    const base = { nameLen: m.nameEnd - m.nameStart, nameHash2: m.nameHash2, type: m.type, tagsHash: m.tagsHash, tagsLen: m.tagsLen, next: null };
     const r = resolveName({ nameRaw: metricName(m), tagsRaw: metricTags(m), containerId: metricContainer(m) });
-    if (typeof r === 'string') return { ...base, state: null, problem: r, badTags: 0 };
+    if (typeof r === 'string') return new Cached(m, null, r, 0);
     const checked = checkEscapedSeries(r.name, r.tags);
-    if (typeof checked === 'string') return { ...base, state: null, problem: checked, badTags: r.badTags };
+    if (typeof checked === 'string') return new Cached(m, null, checked, r.badTags);
     const kind = KIND[m.type];
     // The same series in another raw spelling (tags in another order) is the same key.
     const identity = seriesKey(checked.name, checked.labels);
     let st = this.byIdentity.get(identity);
-    if (st && st.key.kind !== kind) return { ...base, state: null, problem: 'type_conflict', badTags: r.badTags };
+    if (st && st.kind !== kind) return new Cached(m, null, 'type_conflict', r.badTags);
     if (!st) {
-      const key: StatsdKey = { id: this.freeIds.pop() ?? this.nextId++, kind, name: checked.name, labels: checked.labels };
+      const labels = checked.labels.length === 0 ? NO_LABELS : checked.labels;
+      const key: StatsdKey = { id: this.freeIds.pop() ?? this.nextId++, kind, name: checked.name, labels };
       st = new KeyState(key);
       this.byIdentity.set(identity, st);
       this.newKeys.push(key);
     }
-    return { ...base, state: st, problem: null, badTags: r.badTags };
+    return new Cached(m, st, null, r.badTags);
   }
 
   private clearRaw(): void {
@@ -279,7 +309,7 @@ export class StatsdAccumulator implements StatsdSink {
       if (drop === 0) break;
       if (st.lastWindow > cut) continue;
       this.byIdentity.delete(identity);
-      this.freeIds.push(st.key.id);
+      this.freeIds.push(st.id);
       drop--;
       this.evictedKeys++;
     }
@@ -306,8 +336,8 @@ export class StatsdAccumulator implements StatsdSink {
     // at the flush would put a timestamped sample at another time.
     for (const st of this.touched) {
       if (st.lines === st.timedLines) continue;
-      if (st.key.kind === 'counter') counters.push(counters.length);
-      else if (st.key.kind === 'gauge') gauges.push(gauges.length);
+      if (st.kind === 'counter') counters.push(counters.length);
+      else if (st.kind === 'gauge') gauges.push(gauges.length);
     }
     const cIds = new Int32Array(counters.length);
     const cIncs = new Float64Array(counters.length);
@@ -319,9 +349,9 @@ export class StatsdAccumulator implements StatsdSink {
     let ci = 0;
     let gi = 0;
     for (const st of this.touched) {
-      const id = st.key.id;
+      const id = st.id;
       const folded = st.lines - st.timedLines;
-      switch (st.key.kind) {
+      switch (st.kind) {
         case 'counter':
           if (folded === 0) break;
           cIds[ci] = id;
@@ -335,23 +365,27 @@ export class StatsdAccumulator implements StatsdSink {
           gAdds[gi] = st.add;
           gLines[gi++] = folded;
           break;
-        case 'summary':
-          if (st.seen > 0) summaries.push({ id, values: st.values!.slice(0, st.stored), seen: st.seen, weight: st.weight, sum: st.sum, lines: st.lines });
+        case 'summary': {
+          const o = st.obs;
+          if (o.seen > 0) summaries.push({ id, values: o.values!.slice(0, o.stored), seen: o.seen, weight: o.weight, sum: o.sum, lines: st.lines });
+          o.stored = 0;
+          o.seen = 0;
+          o.weight = 0;
+          o.sum = 0;
           break;
-        case 'set':
-          sets.push({ id, members: [...(st.members ?? [])], lines: st.lines });
+        }
+        case 'set': {
+          const members = st.extra as Set<string> | null;
+          sets.push({ id, members: [...(members ?? [])], lines: st.lines });
+          members?.clear();
           break;
+        }
       }
       st.lines = 0;
       st.timedLines = 0;
       st.inc = 0;
       st.set = NaN;
       st.add = 0;
-      st.stored = 0;
-      st.seen = 0;
-      st.weight = 0;
-      st.sum = 0;
-      st.members?.clear();
       st.listed = false;
     }
     const out: StatsdDelta = {

@@ -105,17 +105,17 @@ function artimeRunner(name: string, opts: Partial<ArtimeOptions>, lookahead = fa
 const runnerOf = (c: CandidateConfig): Runner =>
   c.cad ? cadRunner(c.name, c.cad, c.lookahead) : c.artime ? artimeRunner(c.name, c.artime, c.lookahead) : ensembleRunner(c.name, c.options);
 
-const runners: Runner[] = createDetectors().map((d, i) => ({
+// Every detector alone (the shape detector too, which the ensemble leaves out by default).
+const runners: Runner[] = createDetectors({ shape: {} }).map((d, i) => ({
   name: d.name,
   create() {
-    const fresh = createDetectors()[i]!;
+    const fresh = createDetectors({ shape: {} })[i]!;
     return { update: (t, v) => fresh.update({ t, v }).score, threshold: fresh.threshold };
   },
 }));
 runners.push(cadRunner('CAD', { ...CAD_DEFAULTS, restPeriod: 72 }));
-runners.push(artimeRunner('ARTime', {}));
 runners.push(ensembleRunner('radiator'));
-runners.push(ensembleRunner('radiator+ARTime', { artime: {} }));
+runners.push(ensembleRunner('radiator-previous', { artime: false, shape: {}, surprise: { priorWeight: 100 } }));
 if (opt.variants) {
   // Each changes one thing about the default ensemble; the thresholds put the hold-off trigger
   // where that combination's scores live.
@@ -128,10 +128,12 @@ if (opt.variants) {
     ensembleRunner('radiator-no-hold-off', { holdOff: 0 }),
     ensembleRunner('radiator-hold-off-144', { holdOff: 144, escalate: 0 }),
     ensembleRunner('radiator-no-escalation', { escalate: 0 }),
-    ensembleRunner('radiator-no-shape', { shape: false }),
+    ensembleRunner('radiator-shape-16', { shape: {} }),
+    ensembleRunner('radiator-no-ARTime', { artime: false }),
     ensembleRunner('radiator-sigma-rules-always', { distribution: { maxSkewness: Infinity, maxKurtosis: Infinity, countsDistinctFraction: -1 } }),
     ensembleRunner('radiator-local-on-seasonal', { seasonalDistrustsLocal: false }),
     ensembleRunner('radiator+CAD', { cad: {} }),
+    ensembleRunner('radiator-previous+CAD', { artime: false, shape: {}, surprise: { priorWeight: 100 }, cad: {} }),
     ensembleRunner('CAD-likelihood', { only: ['CAD'], cad: {} }),
     ensembleRunner('CAD+EWMA+seasonal', { only: ['CAD', 'EWMA', 'seasonal'], cad: {} }),
     ...Object.entries(CAD_RANGES).map(([k, r]) => cadRunner(`CAD-range-${k}`, { ...r, restPeriod: 72 })),
@@ -230,7 +232,7 @@ if (selected.some((r) => r.name === 'radiator')) {
     return { update: (t: number, v: number) => e.update({ t, v }) };
   }, 2500) / 1024;
   log('');
-  log(`memory: about ${kb.toFixed(0)} KiB of detector state per series for the ensemble once its windows are full (heap growth over 200 series).`);
+  log(`memory: about ${kb.toFixed(0)} KiB of detector state per series for the ensemble once its windows are full (heap and typed-array growth over 200 series).`);
 }
 if (selected.some((r) => r.name === 'CAD' || r.name.includes('+CAD') || r.name.startsWith('CAD'))) {
   const kb = bytesPerSeries(() => {
@@ -244,7 +246,8 @@ if (selected.some((r) => r.name.includes('ARTime'))) {
     const x = new ArtimeDetector();
     return { update: (t: number, v: number) => x.update({ t, v }) };
   }, 20_000) / 1024;
-  log(`memory: about ${kb.toFixed(0)} KiB of state per series for ARTime (${ARTIME_DEFAULTS.maxCategories} categories at most; heap growth over 200 series).`);
+  const weights = (ARTIME_DEFAULTS.maxCategories * 4 * ARTIME_DEFAULTS.window * 4) / 1024;
+  log(`memory: about ${kb.toFixed(0)} KiB of state per series for ARTime on this smooth series; its network is at most ${ARTIME_DEFAULTS.maxCategories} categories, ${weights.toFixed(0)} KiB of weights (heap and typed-array growth over 200 series).`);
 }
 log('');
 log('NAB: standard profile (TP 1, FP 0.11, FN 1), normalised so the null detector scores 0 and a perfect one 100;');

@@ -1,8 +1,9 @@
 // The tunables the leave-one-category-out protocol chooses among (with the threshold), one grid
 // per design ("family"). Each candidate is one full configuration; the protocol never sees the
 // held-out category while choosing.
-//   radiator      the shipped ensemble: hold-off length and escalation, the shape detector's
-//                 subsequence length (or none), the weight of the calibration prior
+//   radiator      the ensemble without ARTime (the design shipped before it): hold-off length and
+//                 escalation, the shape detector's subsequence length (or none), the weight of the
+//                 calibration prior
 //   CAD           the contextual detector alone (cad-detector.ts), with its own rest period:
 //                 rest period, and how its value range is learned
 //   CAD-lookahead the same given each file's min and max in advance, as NAB gives them (a reference:
@@ -18,7 +19,8 @@
 //   ARTime-lookahead  the same given, as NAB gives it, each file's min and max and its length
 //                 (probation 15 % of the file up to 750 points, down-sampling probation / 104): a
 //                 reference only, what the published ARTime's score owes to that look-ahead
-//   radiator+ARTime  the ensemble with ARTime as one more calibrated detector
+//   radiator+ARTime  the ensemble with ARTime as one more calibrated detector (the shipped design:
+//                 its in-sample choice is the default)
 
 import type { ArtimeOptions, CadOptions, EnsembleOptions } from '../../src/main/core/analysis/index.ts';
 
@@ -58,6 +60,7 @@ export function candidateGrid(): CandidateConfig[] {
   return product({ 'hold-off': [24, 72, 144], escalate: ['off', 1.25], shape: ['off', 4, 8, 16], prior: [30, 100, 300] }).map((choices) => ({
     name: named(choices),
     options: {
+      artime: false,
       holdOff: Number(choices['hold-off']),
       escalate: choices.escalate === 'off' ? 0 : Number(choices.escalate),
       shape: choices.shape === 'off' ? false : { length: Number(choices.shape) },
@@ -81,6 +84,7 @@ function ensembleGrid(only: string[] | null, dims: Record<string, Array<string |
     name: named(choices),
     options: {
       only,
+      artime: false,
       cad: { ...CAD_RANGES[choices.range ?? 'grow']!, ...cad },
       holdOff: Number(choices['hold-off']),
       escalate: choices.escalate === undefined || choices.escalate === 'off' ? 0 : Number(choices.escalate),

@@ -78,7 +78,7 @@ export interface ArtimeOptions {
 
 export const ARTIME_DEFAULTS: ArtimeOptions = {
   learn: 300,
-  downsample: 4,
+  downsample: 2,
   window: 8,
   levels: 80,
   chomp: 0.075,

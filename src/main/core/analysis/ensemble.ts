@@ -69,11 +69,11 @@ export interface EnsembleOptions {
   histogram: Partial<HistogramOptions>;
   ks: Partial<KsOptions>;
   seasonal: Partial<SeasonalOptions>;
-  /** The shape (subsequence) detector's options; false leaves it out. */
+  /** The shape (subsequence) detector's options; false (the default) leaves it out. */
   shape: Partial<ShapeOptions> | false;
   /** The contextual (CAD) detector's options; false (the default) leaves it out. Its rest period is the ensemble's hold-off, not its own. */
   cad: Partial<CadOptions> | false;
-  /** The adaptive resonance (ARTime) detector's options; false (the default) leaves it out. */
+  /** The adaptive resonance (ARTime) detector's options (on by default: `{}`, ARTIME_DEFAULTS); false leaves it out. */
   artime: Partial<ArtimeOptions> | false;
   /** Only these detectors, by name (null: all of them). */
   only: string[] | null;
@@ -90,7 +90,8 @@ export const ENSEMBLE_DEFAULTS: EnsembleOptions = {
   classifyEvery: 32,
   combine: 'max',
   calibrate: true,
-  surprise: {},
+  // The prior worth 300 points, not surprise.ts's 100: chosen with ARTime by the held-out protocol (docs/anomaly.md).
+  surprise: { priorWeight: 300 },
   criticalSurprise: 3.3,
   voteSurprise: 2,
   weights: {},
@@ -106,9 +107,9 @@ export const ENSEMBLE_DEFAULTS: EnsembleOptions = {
   histogram: {},
   ks: {},
   seasonal: {},
-  shape: {},
+  shape: false,
   cad: false,
-  artime: false,
+  artime: {},
   only: null,
   distribution: {},
 };
@@ -121,7 +122,7 @@ function withDefaults(opts: Partial<EnsembleOptions> = {}): EnsembleOptions {
 const LOCAL_DETECTORS: ReadonlySet<string> = new Set(['EWMA', 'LSQ']);
 
 /**
- * The detectors (eight, the shape detector unless turned off, the CAD and ARTime detectors if turned on),
+ * The detectors (the eight value and pattern detectors, ARTime unless turned off, the shape and CAD detectors if turned on),
  * configured from the ensemble's options, in the order they are listed on a TV; `only` keeps
  * those named.
  */

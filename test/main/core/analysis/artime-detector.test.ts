@@ -100,7 +100,7 @@ describe('the ARTime detector', () => {
     expect(new ArtimeDetector().update({ t: 0, v: NaN }).ready).toBe(false);
   });
 
-  it('is one more calibrated detector in the ensemble when turned on, named in the explanation', () => {
+  it('is one of the ensemble\'s calibrated detectors, named in the explanation', () => {
     const values = daily(4000, 5);
     for (let i = 3000; i < 4000; i++) values[i]! += 30;
     const e = new Ensemble({ artime: { downsample: 2 }, only: ['ARTime', 'MAD'] });
@@ -108,6 +108,7 @@ describe('the ARTime detector', () => {
     expect(e.detectors.map((d) => d.name)).toEqual(['MAD', 'ARTime']);
     expect(out[2999]!.trusted).toEqual(['MAD', 'ARTime']);
     expect(out.slice(3000, 3020).some((o) => o.votes.includes('ARTime'))).toBe(true);
-    expect(new Ensemble().detectors.map((d) => d.name)).not.toContain('ARTime');
+    expect(new Ensemble().detectors.map((d) => d.name)).toContain('ARTime');
+    expect(new Ensemble({ artime: false }).detectors.map((d) => d.name)).not.toContain('ARTime');
   });
 });

@@ -9,6 +9,7 @@ import {
   MadDetector,
   SeasonalDetector,
   ShapeDetector,
+  ArtimeDetector,
   SigmaDetector,
   type Detector,
   type DetectorOutput,
@@ -26,6 +27,7 @@ const ALL: Record<string, Make> = {
   KS: () => new KsDetector(),
   seasonal: () => new SeasonalDetector(),
   shape: () => new ShapeDetector(),
+  ARTime: () => new ArtimeDetector(),
 };
 
 function run(make: Make, values: number[]): DetectorOutput[] {
@@ -42,8 +44,9 @@ function flagged(out: DetectorOutput[], from = 0, to = out.length - 1): number[]
 
 describe('each detector', () => {
   it('has the name the TV shows, and scores in [0, 1] with anomalous ⇔ score ≥ threshold', () => {
-    expect(createDetectors().map((d) => d.name)).toEqual(['σ', 'EWMA', 'MAD', 'Grubbs', 'LSQ', 'histogram', 'KS', 'seasonal', 'shape']);
-    expect(createDetectors({ shape: false }).map((d) => d.name)).not.toContain('shape');
+    expect(createDetectors().map((d) => d.name)).toEqual(['σ', 'EWMA', 'MAD', 'Grubbs', 'LSQ', 'histogram', 'KS', 'seasonal', 'ARTime']);
+    expect(createDetectors({ shape: {} }).map((d) => d.name)).toContain('shape');
+    expect(createDetectors({ artime: false }).map((d) => d.name)).not.toContain('ARTime');
     const values = spike(1500, 1200, 12, 1);
     for (const [name, make] of Object.entries(ALL)) {
       const d = make();

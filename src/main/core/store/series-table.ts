@@ -12,7 +12,7 @@
 import { decodeChunk, decodeInto, encodeSample, SAMPLE_ROOM, type EncoderState } from './chunk-codec.ts';
 
 const PAGE_SLOTS = 1024;
-/** The smallest region; each size class doubles it (an open chunk grows as ChunkEncoder's does). */
+/** The smallest region; each size class doubles it. */
 const MIN_REGION = 32;
 const SLAB_BYTES = 32 * 1024;
 
@@ -84,6 +84,8 @@ class RegionPool {
 
 /** The encoder state of the open chunk being appended to, loaded from and stored back to columns. */
 const st: EncoderState = { pos: 0, count: 0, tMin: 0, tMax: 0, prevDelta: 0, prevHi: 0, prevLo: 0 };
+/** Where a sample that may not fit is written first. */
+const aside = new Uint8Array(SAMPLE_ROOM);
 
 export class SeriesTable {
   /** Every page, by its number; the last is the one being filled. */
@@ -139,41 +141,49 @@ export class SeriesPage {
     this.no = no;
   }
 
-  /** Appends a sample to the slot's open chunk, opening one if there is none; returns its count. */
+  /** Appends a sample to the slot's open chunk, opening one if there is none; returns its count.
+   * A region is taken or grown (to the next size that holds it) only when the sample's bytes do
+   * not fit, not whenever the room left is under SAMPLE_ROOM. */
   append(slot: number, ts: number, value: number): number {
     const table = this.table;
     let ref = this.openRef[slot]!;
     let cls = this.openCls[slot]!;
-    const pos = this.openPos[slot]!;
-    if (ref < 0) {
-      cls = 0;
-      ref = table.pool(0).alloc(this, slot);
-      this.openCount[slot] = 0;
-      this.openPos[slot] = 0;
-    } else if (pos + SAMPLE_ROOM > table.pool(cls).size) {
-      // Grows as ChunkEncoder's buffer does: to the next size that fits, by doubling.
-      let next = cls + 1;
-      while (pos + SAMPLE_ROOM > MIN_REGION << next) next++;
-      const from = table.pool(cls);
-      const to = table.pool(next);
-      const moved = to.alloc(this, slot);
-      const at = from.offset(ref);
-      to.slab(moved).set(from.slab(ref).subarray(at, at + pos), to.offset(moved));
-      from.free(ref);
-      ref = moved;
-      cls = next;
-    }
-    this.openRef[slot] = ref;
-    this.openCls[slot] = cls;
+    const pos = ref < 0 ? 0 : this.openPos[slot]!;
     st.pos = pos;
-    st.count = this.openCount[slot]!;
+    st.count = ref < 0 ? 0 : this.openCount[slot]!;
     st.tMin = this.openTMin[slot]!;
     st.tMax = this.openTMax[slot]!;
     st.prevDelta = this.openPrevDelta[slot]!;
     st.prevHi = this.openPrevHi[slot]!;
     st.prevLo = this.openPrevLo[slot]!;
-    const pool = table.pool(cls);
-    encodeSample(pool.slab(ref), pool.offset(ref), st, ts, value);
+    if (ref >= 0 && pos + SAMPLE_ROOM <= table.pool(cls).size) {
+      const pool = table.pool(cls);
+      encodeSample(pool.slab(ref), pool.offset(ref), st, ts, value);
+    } else {
+      // Written aside first, to learn how many bytes it takes.
+      st.pos = 0;
+      encodeSample(aside, 0, st, ts, value);
+      const len = st.pos;
+      st.pos = pos + len;
+      if (ref < 0 || pos + len > table.pool(cls).size) {
+        let next = ref < 0 ? 0 : cls + 1;
+        while (pos + len > MIN_REGION << next) next++;
+        const to = table.pool(next);
+        const moved = to.alloc(this, slot);
+        if (ref >= 0) {
+          const from = table.pool(cls);
+          const at = from.offset(ref);
+          to.slab(moved).set(from.slab(ref).subarray(at, at + pos), to.offset(moved));
+          from.free(ref);
+        }
+        ref = moved;
+        cls = next;
+        this.openRef[slot] = ref;
+        this.openCls[slot] = cls;
+      }
+      const pool = table.pool(cls);
+      pool.slab(ref).set(aside.subarray(0, len), pool.offset(ref) + pos);
+    }
     this.openPos[slot] = st.pos;
     this.openCount[slot] = st.count;
     this.openTMin[slot] = st.tMin;

@@ -15,6 +15,7 @@ const PAGE_SLOTS = 1024;
 /** The smallest region; each size class doubles it. */
 const MIN_REGION = 32;
 const SLAB_BYTES = 32 * 1024;
+const CLOSED_SLAB_BYTES = 64 * 1024;
 
 /** One closed chunk's worth of samples, as the store keeps it. */
 export interface ChunkBytes {
@@ -92,6 +93,8 @@ export class SeriesTable {
   readonly pages: SeriesPage[] = [];
   /** Region pools by size class (MIN_REGION << class). */
   private readonly pools: RegionPool[] = [];
+  private closedSlab = new Uint8Array(0);
+  private closedUsed = 0;
 
   /** The page of a new series; its slot is `page.used++`. */
   pageForNewSeries(): SeriesPage {
@@ -100,6 +103,23 @@ export class SeriesTable {
     const page = new SeriesPage(this, this.pages.length);
     this.pages.push(page);
     return page;
+  }
+
+  /** A copy of `bytes` for a closed chunk to keep: a view into a shared slab, filled in order,
+   * not a buffer of its own (an ArrayBuffer and its allocation cost more than a small chunk).
+   * Chunks that share a slab closed at about the same time and leave memory at about the same
+   * time (the hot window), after which the slab goes with the last view into it. */
+  keepClosed(bytes: Uint8Array): Uint8Array {
+    const n = bytes.length;
+    if (n > CLOSED_SLAB_BYTES / 8) return bytes.slice();
+    if (this.closedUsed + n > this.closedSlab.length) {
+      this.closedSlab = new Uint8Array(CLOSED_SLAB_BYTES);
+      this.closedUsed = 0;
+    }
+    const at = this.closedUsed;
+    this.closedSlab.set(bytes, at);
+    this.closedUsed += n;
+    return this.closedSlab.subarray(at, at + n);
   }
 
   pool(cls: number): RegionPool {
@@ -216,9 +236,14 @@ export class SeriesPage {
     return decodeInto(pool.slab(ref), this.openCount[slot]!, outTs, outValues, offset, pool.offset(ref));
   }
 
-  /** Closes the open chunk: its bytes (a copy) and span; the slot has no open chunk after. */
+  /** Closes the open chunk: its bytes (a copy, see keepClosed) and span; the slot has no open
+   * chunk after. */
   close(slot: number): ChunkBytes {
-    const chunk: ChunkBytes = { tMin: this.openTMin[slot]!, tMax: this.openTMax[slot]!, count: this.openCount[slot]!, bytes: this.snapshot(slot) };
+    if (this.openRef[slot]! < 0) throw new Error('no open chunk to close');
+    const pool = this.table.pool(this.openCls[slot]!);
+    const at = pool.offset(this.openRef[slot]!);
+    const bytes = this.table.keepClosed(pool.slab(this.openRef[slot]!).subarray(at, at + this.openPos[slot]!));
+    const chunk: ChunkBytes = { tMin: this.openTMin[slot]!, tMax: this.openTMax[slot]!, count: this.openCount[slot]!, bytes };
     this.discard(slot);
     return chunk;
   }

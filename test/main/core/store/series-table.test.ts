@@ -39,7 +39,7 @@ describe('series numbers in columns', () => {
 });
 
 describe('open chunks in shared slabs', () => {
-  it('hold the bytes ChunkEncoder writes, while other series grow, close and move around them', () => {
+  it('hold the bytes ChunkEncoder writes, while other series grow, close and move around them; closed ones keep theirs', () => {
     const table = new SeriesTable();
     const N = 3000;
     const series: Series[] = [];
@@ -51,6 +51,7 @@ describe('open chunks in shared slabs', () => {
     let seed = 7;
     const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
     const t = new Float64Array(N).fill(1_800_000_000_000);
+    const kept: Array<[unknown, unknown]> = [];
     for (let round = 0; round < 40_000; round++) {
       // Series append at different rates, so regions of every size are taken and freed in turn.
       const i = Math.floor(rnd() ** 2 * N);
@@ -59,13 +60,18 @@ describe('open chunks in shared slabs', () => {
       const n = series[i]!.appendOpen(t[i]!, v);
       encoders[i]!.append(t[i]!, v);
       expect(n).toBe(encoders[i]!.count);
-      if (n === 120 || rnd() < 0.002) {
+      if (n === 120 || rnd() < 0.02) {
         const closed = series[i]!.closeOpen();
-        expect(closed).toEqual({ tMin: encoders[i]!.tMin, tMax: encoders[i]!.tMax, count: encoders[i]!.count, bytes: encoders[i]!.snapshot() });
+        const want = { tMin: encoders[i]!.tMin, tMax: encoders[i]!.tMax, count: encoders[i]!.count, bytes: encoders[i]!.snapshot() };
+        expect(closed).toEqual(want);
+        kept.push([closed, want]);
         expect(series[i]!.openCount).toBe(0);
         encoders[i] = new ChunkEncoder(16);
       }
     }
+    // Closed chunks share slabs: each still holds its own bytes after everything closed since.
+    expect(kept.length).toBeGreaterThan(500);
+    for (const [closed, want] of kept) expect(closed).toEqual(want);
     for (let i = 0; i < N; i++) {
       const s = series[i]!;
       const e = encoders[i]!;

@@ -5,7 +5,7 @@
 
 import { CHUNK_MAX_SAMPLES, MAX_OVERFLOW_SERIES, MAX_PENDING_SAMPLES_WHILE_FULL, MAX_SAMPLE_AGE_MS, MAX_SAMPLE_FUTURE_MS, ROLLUP_RESOLUTIONS_MS } from '../../../shared/limits.ts';
 import type { LabelPairs } from '../../../shared/model.ts';
-import { detachLabels, detachString, seriesKey } from '../../../shared/model.ts';
+import { seriesKey } from '../../../shared/model.ts';
 import { ChunkEncoder } from './chunk-codec.ts';
 import { StoreWriteError } from './errors.ts';
 import type { StoreOptions } from './options.ts';
@@ -73,10 +73,10 @@ export class Head {
       if (!opts.overflow) this.refused++;
       return null;
     }
-    // Kept for the life of the series: detached from the text they were parsed from. Without
-    // labels the key is the name: one string, not two.
-    const kept = detachString(name);
-    const s = new Series(this.nextId++, kept, detachLabels(labels), labels.length === 0 ? kept : key, this.table);
+    // Kept for the life of the series: detached from the text they were parsed from, label pairs
+    // other series hold shared with them. Without labels the key is the name: one string, not two.
+    const kept = this.index.keptName(name);
+    const s = new Series(this.nextId++, kept, this.index.keptLabels(labels), labels.length === 0 ? kept : key, this.table);
     this.index.add(s);
     this.newSeries.push(s);
     if (opts.overflow) this.overflowCount++;

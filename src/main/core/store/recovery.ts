@@ -2,7 +2,6 @@
 // window, then the write-ahead log replayed over them; what closed during replay is committed
 // before anything trims the log.
 
-import { NO_LABELS } from '../../../shared/model.ts';
 import type { Head } from './head.ts';
 import type { Maintenance } from './maintenance.ts';
 import type { StoreOptions } from './options.ts';
@@ -34,9 +33,11 @@ export function recover(p: RecoveryParts): void {
     labels: string;
   }>) {
     const labels = JSON.parse(row.labels) as Array<[string, string]>;
-    // Without labels the key is the name (one string) and the labels the shared empty list.
+    // Without labels the key is the name (one string); names and label pairs other series hold
+    // are shared with them (see SeriesIndex.keptLabels).
     const bare = labels.length === 0;
-    const s = new Series(row.id, row.name, bare ? NO_LABELS : labels, bare ? row.name : row.key, p.head.table);
+    const name = p.index.keptName(row.name);
+    const s = new Series(row.id, name, p.index.keptLabels(labels), bare ? name : row.key, p.head.table);
     p.index.add(s);
     p.head.nextId = Math.max(p.head.nextId, row.id + 1);
   }

@@ -1,7 +1,7 @@
 // Finds series by identity and by label matchers. Postings (label → value → series) answer
 // equality matchers without a scan; the rest are tested on the smaller candidate set.
 
-import type { LabelMatcher } from '../../../shared/model.ts';
+import { detachString, NO_LABELS, type LabelMatcher, type LabelPairs } from '../../../shared/model.ts';
 import { compileMatcher, matchesSeries, type CompiledMatcher } from './matchers.ts';
 import type { Series } from './series.ts';
 
@@ -26,6 +26,22 @@ function removeFrom<K>(m: Map<K, Posting>, k: K, s: Series): void {
 }
 
 const sizeOf = (p: Posting): number => (p instanceof Set ? p.size : 1);
+const firstOf = (p: Posting): Series => (p instanceof Set ? p.values().next().value! : p);
+
+/** The pair of `s` named `k` (labels are sorted by name). */
+function pairOf(s: Series, k: string): readonly [string, string] | undefined {
+  const labels = s.labels;
+  let lo = 0;
+  let hi = labels.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const name = labels[mid]![0];
+    if (name === k) return labels[mid];
+    if (name < k) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return undefined;
+}
 const listOf = (p: Posting): Iterable<Series> => (p instanceof Set ? p : [p]);
 
 /** The series of several posting lists of one label (disjoint: one value per series). */
@@ -123,6 +139,37 @@ export class SeriesIndex {
     }
     const out: Series[] = [];
     for (const s of candidates ?? this.byKey.values()) if (matchesSeries(compiled, s.name, s.labels)) out.push(s);
+    return out;
+  }
+
+  /** `name` as a new series keeps it: the string of the series already named so, if any;
+   * otherwise detached from the text it was parsed from (see detachString). */
+  keptName(name: string): string {
+    const p = this.byName.get(name);
+    return p === undefined ? detachString(name) : firstOf(p).name;
+  }
+
+  /** `labels` as a new series keeps them: each pair another series already holds (same name
+   * and value) is that series' pair object, and a label name others hold is their string, so a
+   * label shared by many series is one pair and one pair of strings, not one per series. The rest
+   * is detached from the text it was parsed from (see detachString). Pairs are never changed, so
+   * sharing them is safe. */
+  keptLabels(labels: LabelPairs): LabelPairs {
+    if (labels.length === 0) return NO_LABELS;
+    const out: Array<readonly [string, string]> = [];
+    for (const pair of labels) {
+      const [k, v] = pair;
+      const byValue = this.postings.get(k);
+      let kept: readonly [string, string] | undefined;
+      if (byValue !== undefined) {
+        const same = byValue.get(v);
+        // Another series with this label: its pair (same value) or its name string (another).
+        const holder = same ?? byValue.values().next().value;
+        const other = holder === undefined ? undefined : pairOf(firstOf(holder), k);
+        if (other !== undefined) kept = same !== undefined ? other : [other[0], detachString(v)];
+      }
+      out.push(kept ?? [detachString(k), detachString(v)]);
+    }
     return out;
   }
 

@@ -151,6 +151,8 @@ class Dvfa {
   w: Float32Array;
   /** The step at which each category last matched best, learned or was made (for replacement). */
   used: Float64Array;
+  /** Each category's |w| (the sum of its weights), for bounding its match before it is fully compared. */
+  norm: Float64Array;
   private readonly m: Float64Array;
   private readonly x: Float64Array;
   step = 0;
@@ -167,6 +169,7 @@ class Dvfa {
     const initial = Math.min(cap, 16);
     this.w = new Float32Array(initial * 2 * dim);
     this.used = new Float64Array(initial);
+    this.norm = new Float64Array(cap);
     this.m = new Float64Array(cap);
     this.x = new Float64Array(2 * dim);
   }
@@ -198,23 +201,51 @@ class Dvfa {
     let best = -1;
     let bestM = 0;
     let bestE = 0;
+    const xe = x[e]!;
+    const xc = x[d2 - 1]!;
+    const rhoUb = this.rhoUb;
     for (let j = 0; j < this.n; j++) {
       const o = j * d2;
+      // The level match first: the match is at most its square (the feature match is at most 1),
+      // so a category whose level match cannot reach ρ_ub nor beat the best so far is skipped —
+      // it would neither learn nor be the best. Same result, most categories never fully compared.
+      const we = w[o + e]!;
+      const wc = w[o + d2 - 1]!;
+      const ne = we + wc;
+      const energy = ne === 0 ? 1 : ((xe < we ? xe : we) + (xc < wc ? xc : wc)) / ne;
+      const bound = energy * energy;
+      if (bound < rhoUb && bound <= bestM) {
+        m[j] = 0;
+        continue;
+      }
+      // Half the features, then a bound on the rest (each min(x, w) ≤ w): if even that cannot
+      // reach ρ_ub nor beat the best, the category is skipped (the margin covers rounding).
       let num = 0;
       let nw = 0;
-      for (let k = 0; k < d2; k++) {
+      for (let k = 0; k < d; k++) {
+        const wk = w[o + k]!;
+        const xk = x[k]!;
+        num += xk < wk ? xk : wk;
+        nw += wk;
+      }
+      const total = this.norm[j]!;
+      if (total > 0) {
+        const fsBound = (num + (total - nw)) / total;
+        const mBound = fsBound * fsBound * fsBound * bound * (1 + 1e-9);
+        if (mBound < rhoUb && mBound <= bestM) {
+          m[j] = 0;
+          continue;
+        }
+      }
+      for (let k = d; k < d2; k++) {
         const wk = w[o + k]!;
         const xk = x[k]!;
         num += xk < wk ? xk : wk;
         nw += wk;
       }
       if (nw === 0) nw = 0.001;
-      const we = w[o + e]!;
-      const wc = w[o + d2 - 1]!;
-      const ne = we + wc;
-      const energy = ne === 0 ? 1 : ((x[e]! < we ? x[e]! : we) + (x[d2 - 1]! < wc ? x[d2 - 1]! : wc)) / ne;
       const fs = num / nw;
-      const mj = fs * fs * fs * energy * energy;
+      const mj = fs * fs * fs * bound;
       m[j] = mj;
       if (mj > bestM) {
         bestM = mj;
@@ -233,6 +264,7 @@ class Dvfa {
       this.used[j] = this.step;
       const o = j * d2;
       for (let k = 0; k < d2; k++) if (x[k]! < w[o + k]!) w[o + k] = x[k]!;
+      this.updateNorm(j);
     }
     if (resonated) return false;
     this.add(x);
@@ -261,6 +293,14 @@ class Dvfa {
     if (x) this.w.set(x, j * d2);
     else this.w.fill(1, j * d2, (j + 1) * d2);
     this.used[j] = this.step;
+    this.updateNorm(j);
+  }
+
+  private updateNorm(j: number): void {
+    const d2 = 2 * this.dim;
+    let s = 0;
+    for (let k = j * d2; k < (j + 1) * d2; k++) s += this.w[k]!;
+    this.norm[j] = s;
   }
 
   /** Re-maps the level features (the last `levels` of the first half) by v → a·v + b, complements included. */
@@ -273,6 +313,7 @@ class Dvfa {
         this.w[o + k] = a * this.w[o + k]! + b;
         this.w[o + d + k] = 1 - a * (1 - this.w[o + d + k]!) - b;
       }
+      this.updateNorm(j);
     }
   }
 }

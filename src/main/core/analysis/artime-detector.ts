@@ -1,7 +1,10 @@
 // Adaptive resonance anomaly detection: a streaming re-implementation of the algorithm of Mark
 // Hampton's ARTime (https://github.com/markNZed/ARTimeNAB.jl, numenta/NAB's detector `ARTime`,
 // 74.9 on the full NAB), written from its Julia source, not translated line by line. What differs,
-// and why, is listed below. docs/anomaly.md has its benchmark figures.
+// and why, is listed below. docs/anomaly.md has its benchmark figures; the ensemble runs it by
+// default, as one more calibrated detector. Given NAB's look-ahead (range 'fixed' at the file's
+// min and max, NAB's probation and down-sampling) it scores every row as the published ARTime does
+// (test/main/core/analysis/artime-published.int.test.ts).
 //
 // The idea. The series is down-sampled by a fixed factor (each block of `downsample` points
 // becomes its mean, or its max or min when that is a spike of more than 10 % away from the mean),

@@ -100,8 +100,8 @@ export class AnomalyTracker {
     }
     if (!e) {
       // An alert is about a value outside what the detectors expected. A change they see only in
-      // the pattern, with the value inside the band (KS, shape), colours the chart but does not
-      // page anyone; with no band to compare with, the score decides.
+      // the pattern, with the value inside the band (KS, ARTime; shape when turned on), colours the
+      // chart but does not page anyone; with no band to compare with, the score decides.
       const band = o.expected;
       // The hysteresis works both ways: in only beyond the band by the margin, out only back
       // inside it by the margin, so a value hovering at the band's edge neither starts nor ends one.

@@ -17,12 +17,36 @@ const MIN_REGION = 32;
 const SLAB_BYTES = 32 * 1024;
 const CLOSED_SLAB_BYTES = 64 * 1024;
 
-/** One closed chunk's worth of samples, as the store keeps it. */
-export interface ChunkBytes {
+/** A closed chunk the store keeps in memory: its span, its count, and its bytes at `at` in `buf`
+ * (a slab shared with chunks that closed about the same time, see keepClosed, or a buffer of its
+ * own), without a Uint8Array view of its own per chunk. */
+export class ClosedChunk {
   readonly tMin: number;
   readonly tMax: number;
   readonly count: number;
-  readonly bytes: Uint8Array;
+  private readonly buf: Uint8Array;
+  private readonly at: number;
+  /** Its size in bytes. */
+  readonly length: number;
+
+  constructor(tMin: number, tMax: number, count: number, buf: Uint8Array, at = 0, length = buf.length - at) {
+    this.tMin = tMin;
+    this.tMax = tMax;
+    this.count = count;
+    this.buf = buf;
+    this.at = at;
+    this.length = length;
+  }
+
+  /** Its bytes: a view, made on each call (to write it to disk). */
+  get bytes(): Uint8Array {
+    return this.buf.subarray(this.at, this.at + this.length);
+  }
+
+  /** Decodes it into the arrays at `offset`; returns the number written. */
+  decodeInto(outTs: Float64Array, outValues: Float64Array, offset: number): number {
+    return decodeInto(this.buf, this.count, outTs, outValues, offset, this.at);
+  }
 }
 
 /** Regions of one size, packed densely in slabs: region r is at `slab(r)`, `offset(r)`. Freeing
@@ -105,13 +129,13 @@ export class SeriesTable {
     return page;
   }
 
-  /** A copy of `bytes` for a closed chunk to keep: a view into a shared slab, filled in order,
-   * not a buffer of its own (an ArrayBuffer and its allocation cost more than a small chunk).
-   * Chunks that share a slab closed at about the same time and leave memory at about the same
-   * time (the hot window), after which the slab goes with the last view into it. */
-  keepClosed(bytes: Uint8Array): Uint8Array {
+  /** A closed chunk to keep, its bytes copied from `bytes` into a shared slab, filled in order,
+   * not into a buffer of its own (an ArrayBuffer and its allocation cost more than a small
+   * chunk). Chunks that share a slab closed at about the same time and leave memory at about the
+   * same time (the hot window), after which the slab goes with the last chunk in it. */
+  keepClosed(tMin: number, tMax: number, count: number, bytes: Uint8Array): ClosedChunk {
     const n = bytes.length;
-    if (n > CLOSED_SLAB_BYTES / 8) return bytes.slice();
+    if (n > CLOSED_SLAB_BYTES / 8) return new ClosedChunk(tMin, tMax, count, bytes.slice());
     if (this.closedUsed + n > this.closedSlab.length) {
       this.closedSlab = new Uint8Array(CLOSED_SLAB_BYTES);
       this.closedUsed = 0;
@@ -119,7 +143,7 @@ export class SeriesTable {
     const at = this.closedUsed;
     this.closedSlab.set(bytes, at);
     this.closedUsed += n;
-    return this.closedSlab.subarray(at, at + n);
+    return new ClosedChunk(tMin, tMax, count, this.closedSlab, at, n);
   }
 
   pool(cls: number): RegionPool {
@@ -236,14 +260,14 @@ export class SeriesPage {
     return decodeInto(pool.slab(ref), this.openCount[slot]!, outTs, outValues, offset, pool.offset(ref));
   }
 
-  /** Closes the open chunk: its bytes (a copy, see keepClosed) and span; the slot has no open
-   * chunk after. */
-  close(slot: number): ChunkBytes {
+  /** Closes the open chunk and returns it (its bytes copied, see keepClosed); the slot has no
+   * open chunk after. */
+  close(slot: number): ClosedChunk {
     if (this.openRef[slot]! < 0) throw new Error('no open chunk to close');
     const pool = this.table.pool(this.openCls[slot]!);
     const at = pool.offset(this.openRef[slot]!);
-    const bytes = this.table.keepClosed(pool.slab(this.openRef[slot]!).subarray(at, at + this.openPos[slot]!));
-    const chunk: ChunkBytes = { tMin: this.openTMin[slot]!, tMax: this.openTMax[slot]!, count: this.openCount[slot]!, bytes };
+    const bytes = pool.slab(this.openRef[slot]!).subarray(at, at + this.openPos[slot]!);
+    const chunk = this.table.keepClosed(this.openTMin[slot]!, this.openTMax[slot]!, this.openCount[slot]!, bytes);
     this.discard(slot);
     return chunk;
   }

@@ -2,10 +2,9 @@
 // window. Everything older is only on disk.
 
 import type { LabelPairs, SeriesId } from '../../../shared/model.ts';
-import { decodeInto } from './chunk-codec.ts';
-import { LOOSE_SERIES, type ChunkBytes, type SeriesPage, type SeriesTable } from './series-table.ts';
+import { ClosedChunk, LOOSE_SERIES, type SeriesPage, type SeriesTable } from './series-table.ts';
 
-export type ClosedChunk = ChunkBytes;
+export { ClosedChunk };
 
 /** The `closed` of a series that holds none. */
 export const NO_CHUNKS: readonly ClosedChunk[] = Object.freeze([]);
@@ -147,7 +146,7 @@ export class Series implements SeriesId {
 
   get bytesInMemory(): number {
     let n = this.page.capacity(this.slot);
-    for (const c of this.closed) n += c.bytes.length;
+    for (const c of this.closed) n += c.length;
     return n;
   }
 
@@ -164,7 +163,7 @@ export class Series implements SeriesId {
    * time order; returns the number written (samples outside [from, to] included). */
   decodeMemoryInto(from: number, to: number, ts: Float64Array, values: Float64Array, offset: number): number {
     let n = offset;
-    for (const c of this.closed) if (!(c.tMax < from || c.tMin > to)) n += decodeInto(c.bytes, c.count, ts, values, n);
+    for (const c of this.closed) if (!(c.tMax < from || c.tMin > to)) n += c.decodeInto(ts, values, n);
     if (this.openCount > 0 && !(this.openTMax < from || this.openTMin > to)) n += this.page.decode(this.slot, ts, values, n);
     return n - offset;
   }

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { ChunkEncoder, decodeChunk } from '../../../../src/main/core/store/chunk-codec.ts';
 import { Series } from '../../../../src/main/core/store/index.ts';
-import { SeriesTable } from '../../../../src/main/core/store/series-table.ts';
+import { SeriesTable, type ClosedChunk } from '../../../../src/main/core/store/series-table.ts';
 
 describe('series numbers in columns', () => {
   it('start as a series without samples', () => {
@@ -51,7 +51,8 @@ describe('open chunks in shared slabs', () => {
     let seed = 7;
     const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
     const t = new Float64Array(N).fill(1_800_000_000_000);
-    const kept: Array<[unknown, unknown]> = [];
+    const kept: Array<[ClosedChunk, { tMin: number; tMax: number; count: number; bytes: Uint8Array }]> = [];
+    const seen = (c: ClosedChunk) => ({ tMin: c.tMin, tMax: c.tMax, count: c.count, bytes: c.bytes });
     for (let round = 0; round < 40_000; round++) {
       // Series append at different rates, so regions of every size are taken and freed in turn.
       const i = Math.floor(rnd() ** 2 * N);
@@ -61,17 +62,26 @@ describe('open chunks in shared slabs', () => {
       encoders[i]!.append(t[i]!, v);
       expect(n).toBe(encoders[i]!.count);
       if (n === 120 || rnd() < 0.02) {
-        const closed = series[i]!.closeOpen();
+        const c = series[i]!.closeOpen();
         const want = { tMin: encoders[i]!.tMin, tMax: encoders[i]!.tMax, count: encoders[i]!.count, bytes: encoders[i]!.snapshot() };
-        expect(closed).toEqual(want);
-        kept.push([closed, want]);
+        expect(seen(c)).toEqual(want);
+        kept.push([c, want]);
         expect(series[i]!.openCount).toBe(0);
         encoders[i] = new ChunkEncoder(16);
       }
     }
     // Closed chunks share slabs: each still holds its own bytes after everything closed since.
     expect(kept.length).toBeGreaterThan(500);
-    for (const [closed, want] of kept) expect(closed).toEqual(want);
+    for (const [c, want] of kept) {
+      expect(seen(c)).toEqual(want);
+      expect(c.length).toBe(want.bytes.length);
+      const ts = new Float64Array(c.count + 2);
+      const values = new Float64Array(c.count + 2);
+      expect(c.decodeInto(ts, values, 2)).toBe(c.count);
+      const d = decodeChunk(want.bytes, want.count);
+      expect([...ts.subarray(2)]).toEqual([...d.ts]);
+      expect([...values.subarray(2)]).toEqual([...d.values]);
+    }
     for (let i = 0; i < N; i++) {
       const s = series[i]!;
       const e = encoders[i]!;

@@ -168,15 +168,17 @@ interface Row {
   atBest: WindowMetrics;
   atOwn: WindowMetrics;
   nsPerPoint: number;
+  cpuNsPerPoint: number;
   perFile: number[];
   lowFp: number;
   scores: Float64Array[];
 }
 
 /** A fresh runner's scores over the corpus, and the time its update() took. */
-function scoreCorpus(r: Runner, write: boolean): { scores: Float64Array[]; ns: bigint; own: number } {
+function scoreCorpus(r: Runner, write: boolean): { scores: Float64Array[]; ns: bigint; cpuUs: number; own: number } {
   const scores: Float64Array[] = [];
   let ns = 0n;
+  let cpuUs = 0;
   let own = 0.5;
   for (const f of files) {
     const d = r.create(f);
@@ -184,12 +186,15 @@ function scoreCorpus(r: Runner, write: boolean): { scores: Float64Array[]; ns: b
     const s = new Float64Array(f.t.length);
     const { t, v } = f;
     const start = process.hrtime.bigint();
+    const cpu = process.cpuUsage();
     for (let i = 0; i < t.length; i++) s[i] = d.update(t[i]!, v[i]!);
     ns += process.hrtime.bigint() - start;
+    const used = process.cpuUsage(cpu);
+    cpuUs += used.user + used.system;
     scores.push(s);
     if (write) writeResults(dirName(r.name), f, s);
   }
-  return { scores, ns, own };
+  return { scores, ns, cpuUs, own };
 }
 
 const rows: Row[] = [];
@@ -197,7 +202,7 @@ for (const r of selected) {
   // One untimed pass over the first file, so the timing is of compiled code, not of the JIT.
   const warm = r.create(files[0]!);
   for (let i = 0; i < files[0]!.t.length; i++) warm.update(files[0]!.t[i]!, files[0]!.v[i]!);
-  const { scores: allScores, ns, own } = scoreCorpus(r, !opt['no-write']);
+  const { scores: allScores, ns, cpuUs, own } = scoreCorpus(r, !opt['no-write']);
   const nab = nabScore(files, allScores, undefined, own);
   rows.push({
     name: r.name,
@@ -208,6 +213,7 @@ for (const r of selected) {
     atBest: windowMetrics(files, allScores, nab.threshold),
     atOwn: windowMetrics(files, allScores, own),
     nsPerPoint: Number(ns) / totalPoints,
+    cpuNsPerPoint: (cpuUs * 1000) / totalPoints,
     perFile: fileScores(files, allScores, nab.threshold),
     lowFp: nabScore(files, allScores, LOW_FP_PROFILE).normalized,
     scores: allScores,
@@ -220,11 +226,11 @@ const width = Math.max(10, ...rows.map((r) => r.name.length));
 const metrics = (m: WindowMetrics) => `${pad(f2(m.precision), 5)} ${pad(f2(m.recall), 5)} ${pad(f2(m.f1), 5)} ${pad(String(m.fpEvents), 5)}`;
 log('');
 log(`${''.padEnd(width)} │ ${'at the best threshold'.padEnd(40)} │ ${"at the detector's own threshold".padEnd(40)} │`);
-log(`${'detector'.padEnd(width)} │ ${pad('NAB', 6)} ${pad('thr', 6)} ${pad('P', 5)} ${pad('R', 5)} ${pad('F1', 5)} ${pad('FP', 5)}   │ ${pad('NAB', 6)} ${pad('thr', 6)} ${pad('P', 5)} ${pad('R', 5)} ${pad('F1', 5)} ${pad('FP', 5)}   │ ${pad('ns/point', 8)}`);
+log(`${'detector'.padEnd(width)} │ ${pad('NAB', 6)} ${pad('thr', 6)} ${pad('P', 5)} ${pad('R', 5)} ${pad('F1', 5)} ${pad('FP', 5)}   │ ${pad('NAB', 6)} ${pad('thr', 6)} ${pad('P', 5)} ${pad('R', 5)} ${pad('F1', 5)} ${pad('FP', 5)}   │ ${pad('ns/point', 8)} ${pad('CPU ns/pt', 9)}`);
 // NAB's sweep starts above every score (1.1): a best threshold there means never flagging.
 const thr = (x: number) => (x > 1 ? 'none' : x.toFixed(3));
 for (const row of rows) {
-  log(`${row.name.padEnd(width)} │ ${pad(row.nab.toFixed(1), 6)} ${pad(thr(row.threshold), 6)} ${metrics(row.atBest)}   │ ${pad(row.nabOwn.toFixed(1), 6)} ${pad(row.own.toFixed(3), 6)} ${metrics(row.atOwn)}   │ ${pad(row.nsPerPoint.toFixed(0), 8)}`);
+  log(`${row.name.padEnd(width)} │ ${pad(row.nab.toFixed(1), 6)} ${pad(thr(row.threshold), 6)} ${metrics(row.atBest)}   │ ${pad(row.nabOwn.toFixed(1), 6)} ${pad(row.own.toFixed(3), 6)} ${metrics(row.atOwn)}   │ ${pad(row.nsPerPoint.toFixed(0), 8)} ${pad(row.cpuNsPerPoint.toFixed(0), 9)}`);
 }
 if (selected.some((r) => r.name === 'radiator')) {
   const kb = bytesPerSeries(() => {
@@ -254,7 +260,7 @@ log('NAB: standard profile (TP 1, FP 0.11, FN 1), normalised so the null detecto
 log('the best threshold is NAB\'s, optimised over the whole corpus (an exact sweep over every distinct score).');
 log('P / R / F1: of labelled windows — a window is detected if any point in it is flagged (score ≥ thr); each run of');
 log('consecutive flagged points outside every window is one false positive (FP). Probationary rows (NAB\'s first 15 %) are ignored.');
-log('ns/point: the detector\'s update() over the whole corpus, one fresh instance per file, after one untimed warm-up file, on this machine.');
+log('ns/point: the detector\'s update() over the whole corpus, one fresh instance per file, after one untimed warm-up file, on this machine: wall clock, and the process\'s CPU time (user + system, GC threads included) over the same loops, which other load on the machine inflates less.');
 if (opt['per-file']) {
   log('');
   log('raw NAB score per file at the best threshold (a missed window costs 1, a caught one earns up to 1, each FP point up to 0.11):');

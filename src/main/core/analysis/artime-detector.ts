@@ -535,8 +535,10 @@ export class ArtimeDetector implements Detector {
     this.probation = null;
     if (this.o.range === 'learned') {
       const m = this.o.rangeMargin * (this.max - this.min);
-      this.min -= m;
-      this.max += m;
+      if (Number.isFinite(this.max + m - (this.min - m))) {
+        this.min -= m;
+        this.max += m;
+      }
     }
     const feats: Float64Array[] = [];
     for (const ds of values) {
@@ -582,8 +584,13 @@ export class ArtimeDetector implements Detector {
     const oldMin = this.min;
     const oldWidth = this.max - this.min;
     const grow = this.o.rangeGrowth * Math.max(oldWidth, ds > this.max ? ds - this.max : this.min - ds);
-    if (ds > this.max) this.max = ds + grow;
-    if (ds < this.min) this.min = ds - grow;
+    const max = ds > this.max ? ds + grow : this.max;
+    const min = ds < this.min ? ds - grow : this.min;
+    // Near ±1.8e308 the new width would not be a number: the value is taken as the range's edge
+    // (scale clips it) rather than turn every stored weight into NaN.
+    if (!Number.isFinite(max - min)) return;
+    this.max = max;
+    this.min = min;
     this.widened++;
     const width = this.max - this.min;
     // v_new = a · v_old + b for a value v in range units.

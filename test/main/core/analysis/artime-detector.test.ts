@@ -93,6 +93,17 @@ describe('the ARTime detector', () => {
     }
   });
 
+  it('does not widen its range past what a double holds: a value near 1.7e308 leaves what it learned intact', () => {
+    const values = daily(4000);
+    values[1000] = 1.7e308;
+    values[1001] = -1.7e308;
+    const d = new ArtimeDetector({ learn: 300, downsample: 1 });
+    const out = run(d, values);
+    expect(Number.isFinite(d['max'] - d['min'])).toBe(true);
+    expect(out.every((o) => Number.isFinite(o.score))).toBe(true);
+    expect(Number.isFinite(d['medlevel'])).toBe(true);
+  });
+
   it('rejects options it cannot work with, and ignores a value that is not a finite number', () => {
     expect(() => new ArtimeDetector({ window: 6 })).toThrow(/power of 2/);
     expect(() => new ArtimeDetector({ learn: 40, downsample: 4 })).toThrow(/at least/);

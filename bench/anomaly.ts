@@ -14,7 +14,9 @@
 // leave-one-category-out protocol over the shipped detector's tunables, bench/anomaly/candidates.ts:
 // for each category, every tunable and the threshold chosen on the other categories, then the
 // held-out category scored; and the same per design choice), --families radiator,CAD,… (which
-// designs --loco judges, each over its own grid, bench/anomaly/candidates.ts; default radiator).
+// designs --loco judges, each over its own grid, bench/anomaly/candidates.ts; default
+// radiator+ARTime, the shipped design's grid, about 36 minutes; `radiator` is the design before
+// ARTime).
 // `--only X --loco --families Y` runs only the protocol for family Y (and the runner X).
 //
 //   npm run bench:anomaly -- --data ../shared/nab/data --windows ../shared/nab/combined_windows.json --no-write --loco --families CAD,CAD-likelihood,radiator+CAD --only CAD
@@ -40,7 +42,7 @@ const { values: opt } = parseArgs({
     'per-file': { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
     loco: { type: 'boolean', default: false },
-    families: { type: 'string', default: 'radiator' },
+    families: { type: 'string', default: 'radiator+ARTime' },
   },
 });
 if (!opt.data || !opt.windows || (!opt.out && !opt['no-write'])) {

@@ -379,6 +379,8 @@ export class ArtimeDetector implements Detector {
   private readonly fwin: Float64Array;
   private fat = 0;
   private readonly dw: Float64Array;
+  /** The features of the current step; train() copies them, so one buffer serves every step. */
+  private readonly fbuf: Float64Array;
   private readonly tmp: Float64Array;
   // detect! state
   private lastAnomaly = 0;
@@ -412,6 +414,7 @@ export class ArtimeDetector implements Detector {
     this.medbin = new Float64Array(levels + 1);
     this.fwin = new Float64Array(window);
     this.dw = new Float64Array(window);
+    this.fbuf = new Float64Array(2 * window);
     this.tmp = new Float64Array(window);
     this.simWindow = new Ring((this.trend >> 1) + 1, 1);
     this.simDiff = new Ring(this.trend + 1, 0);
@@ -513,12 +516,12 @@ export class ArtimeDetector implements Detector {
   }
 
   /** The feature vector for a new scaled value: the Haar transform of the min–max scaled window, then the window. */
-  private features(x: number): Float64Array {
+  /** The step's features into `f` (by default the shared buffer, valid until the next step). */
+  private features(x: number, f: Float64Array = this.fbuf): Float64Array {
     const { window } = this.o;
     this.fwin[this.fat] = x;
     this.fat = (this.fat + 1) % window;
-    const f = new Float64Array(2 * window);
-    if (this.dsi + 1 < window) return f;
+    if (this.dsi + 1 < window) return f.fill(0);
     const dw = this.dw;
     for (let k = 0; k < window; k++) dw[k] = this.fwin[(this.fat + k) % window]!;
     for (let k = 0; k < window; k++) f[window + k] = dw[k]!;
@@ -542,7 +545,7 @@ export class ArtimeDetector implements Detector {
     }
     const feats: Float64Array[] = [];
     for (const ds of values) {
-      feats.push(this.features(this.scale(ds)));
+      feats.push(this.features(this.scale(ds), new Float64Array(2 * this.o.window)));
       this.dsi++;
     }
     const rho = this.initialRho(feats);

@@ -7,7 +7,7 @@ import type { Maintenance } from './maintenance.ts';
 import type { StoreOptions } from './options.ts';
 import type { Rollups } from './rollups.ts';
 import type { SeriesIndex } from './series-index.ts';
-import { ClosedChunk, Series } from './series.ts';
+import { Series } from './series.ts';
 import type { StoreDb } from './store-db.ts';
 import { decodeWalRecord, type SampleBatch } from './wal-codec.ts';
 import type { WalFeed } from './wal-feed.ts';
@@ -66,7 +66,8 @@ export function recover(p: RecoveryParts): void {
       s.openPersisted = r.n;
     } else {
       // A checkpointed open chunk that a later chunk superseded is closed in effect.
-      s.addClosed(new ClosedChunk(r.t_min, r.t_max, r.n, r.data));
+      // Into the shared slab like a chunk closed while running (SQLite's blob has a buffer of its own).
+      s.addClosed(p.head.table.keepClosed(r.t_min, r.t_max, r.n, r.data));
     }
     s.memFrom = Math.min(s.memFrom, r.t_min);
   }

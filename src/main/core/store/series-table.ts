@@ -79,7 +79,9 @@ class RegionPool {
   }
 
   alloc(page: SeriesPage, slot: number): number {
-    const r = this.n++;
+    // Whatever may fail to allocate comes before the count changes, so a failed allocation leaves
+    // no region counted without its slab or owner (a later free would move it onto a live one).
+    const r = this.n;
     if (r >>> this.shift === this.slabs.length) this.slabs.push(new Uint8Array((this.mask + 1) * this.size));
     if (r === this.owners.length) {
       const owners = new Int32Array(r * 2);
@@ -87,6 +89,7 @@ class RegionPool {
       this.owners = owners;
     }
     this.owners[r] = page.no * PAGE_SLOTS + slot;
+    this.n = r + 1;
     return r;
   }
 

@@ -7,7 +7,7 @@
 //
 //   npm run bench:statsd [-- --quick] [-- --recv-buffer 8388608] [-- --trial-ms 2000]
 //                        [-- --only bare|etsy|radiator|prometheus]
-//                        [-- --v8-flags "<flags>"]   Node flags for Radiator (default: the ones
+//                        [-- --v8-flags="<flags>"]   Node flags for Radiator (default: the ones
 //                                                   `npm run serve` passes, core/heap-mode.ts)
 //                        [-- --compare-v8-flags]    also search Radiator's rate with V8's defaults
 //

@@ -16,10 +16,13 @@ import v8 from 'node:v8';
  * it creates the heap, and `v8.setFlagsFromString` later changes nothing. By default V8 lets each
  * of the two semi-spaces grow to 64 MB here (24 GiB machine), and a collector that allocates all
  * the time keeps them full: 134 MB of the 580 MB RSS holding 100,031 StatsD series. Capped at
- * 4 MB: 412 MB (2 MB: 408, 8 MB: 457), with ingest as fast (bench:statsd prints both, see
- * docs/collector.md). `npm run serve` passes them to Node, `npm start`/`npm run dev` to Electron
- * as --js-flags, and the benchmarks to the servers they start. */
-export const STARTUP_V8_FLAGS: readonly string[] = ['--max-semi-space-size=4'];
+ * 8 MB: about 100 MB less, with the same loss-free StatsD rate (bench:statsd --quick
+ * --compare-v8-flags, three paired runs on a quiet machine: 108,266 / 107,629, 119,319 / 120,264,
+ * 107,850 / 118,565 datagrams/s capped / V8's default). Capped at 4 MB it held about 50 MB less
+ * again but lost 10–30 % of that rate (83,207 / 108,246, 121,034 / 132,336, 83,321 / 95,647), which
+ * the ≥ 2× Etsy statsd goal cannot spare. `npm run serve` passes them to Node, `npm start` to
+ * Electron as --js-flags, and the benchmarks to the servers they start. */
+export const STARTUP_V8_FLAGS: readonly string[] = ['--max-semi-space-size=8'];
 
 /** Whether this process was started with STARTUP_V8_FLAGS (Node's execArgv or, in Electron, the
  * --js-flags switch, which Electron passes to V8 and leaves in process.argv). */

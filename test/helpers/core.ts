@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseSettings, type SettingsInput } from '../../src/shared/settings.ts';
 import { startCore, type Core } from '../../src/main/core/core.ts';
+import { Store } from '../../src/main/core/store/index.ts';
+import { afterEach } from 'vitest';
 
 export interface TestCore {
   core: Core;
@@ -15,6 +17,33 @@ export interface TestCore {
 
 export function tempDir(prefix = 'radiator-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+const HOUR = 3_600_000;
+
+/** Stores a test opens in temporary directories (a directory may be opened again, as after a
+ * restart), with an hour's hot window by default; each is closed and its directory removed after
+ * every test. `closed(store)` when the test closed one itself. */
+export function tempStores(hotWindowMs = HOUR): { open(dir?: string): Store; closed(store: Store): void } {
+  let dirs: string[] = [];
+  let stores: Store[] = [];
+  afterEach(() => {
+    for (const s of stores) s.close();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    stores = [];
+    dirs = [];
+  });
+  return {
+    open(dir = tempDir()) {
+      if (!dirs.includes(dir)) dirs.push(dir);
+      const store = new Store({ dir, maxSeries: 1000, hotWindowMs, retention: { rawMs: 72 * HOUR, rollup5mMs: 30 * 24 * HOUR, rollup1hMs: 365 * 24 * HOUR, eventsMs: 30 * 24 * HOUR } });
+      stores.push(store);
+      return store;
+    },
+    closed(store) {
+      stores = stores.filter((s) => s !== store);
+    },
+  };
 }
 
 function merge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {

@@ -1,27 +1,11 @@
 // A new series shares the label pairs (and the name) that other series already hold, instead of
 // keeping its own copies: the pairs must stay equal to what was asked, selections must find the
 // same series, and a restart must give back the same labels.
-import { rmSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
-import { parseSelector, Store } from '../../../../src/main/core/store/index.ts';
-import { tempDir } from '../../../helpers/core.ts';
+import { describe, expect, it } from 'vitest';
+import { parseSelector } from '../../../../src/main/core/store/index.ts';
+import { tempDir, tempStores } from '../../../helpers/core.ts';
 
-const H = 3_600_000;
-let dirs: string[] = [];
-let stores: Store[] = [];
-afterEach(() => {
-  for (const s of stores) s.close();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  stores = [];
-  dirs = [];
-});
-
-function open(dir = tempDir()): Store {
-  if (!dirs.includes(dir)) dirs.push(dir);
-  const store = new Store({ dir, maxSeries: 1000, hotWindowMs: H, retention: { rawMs: 72 * H, rollup5mMs: 30 * 24 * H, rollup1hMs: 365 * 24 * H, eventsMs: 30 * 24 * H } });
-  stores.push(store);
-  return store;
-}
+const { open } = tempStores();
 
 describe('label pairs kept by new series', () => {
   it('are shared where equal, stay equal to what was asked, and select the same series', () => {

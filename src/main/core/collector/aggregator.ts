@@ -113,6 +113,10 @@ export class Entry {
     return this.identity.labels;
   }
 
+  private setFlag(bit: number, on: boolean): void {
+    this.flags = on ? this.flags | bit : this.flags & ~bit;
+  }
+
   get part(): SummaryPart {
     return this.extra as SummaryPart;
   }
@@ -126,21 +130,21 @@ export class Entry {
     return (this.flags & HELD) !== 0;
   }
   set held(b: boolean) {
-    this.flags = b ? this.flags | HELD : this.flags & ~HELD;
+    this.setFlag(HELD, b);
   }
 
   get dirty(): boolean {
     return (this.flags & DIRTY) !== 0;
   }
   set dirty(b: boolean) {
-    this.flags = b ? this.flags | DIRTY : this.flags & ~DIRTY;
+    this.setFlag(DIRTY, b);
   }
 
   get removed(): boolean {
     return (this.flags & REMOVED) !== 0;
   }
   set removed(b: boolean) {
-    this.flags = b ? this.flags | REMOVED : this.flags & ~REMOVED;
+    this.setFlag(REMOVED, b);
   }
 
   /** A set that was non-empty at the last flush writes one 0 when it empties. */
@@ -148,7 +152,7 @@ export class Entry {
     return (this.flags & SET_WAS_NON_EMPTY) !== 0;
   }
   set setWasNonEmpty(b: boolean) {
-    this.flags = b ? this.flags | SET_WAS_NON_EMPTY : this.flags & ~SET_WAS_NON_EMPTY;
+    this.setFlag(SET_WAS_NON_EMPTY, b);
   }
 }
 

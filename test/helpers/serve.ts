@@ -13,8 +13,8 @@ export interface Served {
 }
 
 /** Start the CLI; resolves once every listener line is printed. */
-export function serve(args: string[], opts: { expectListeners?: number; timeoutMs?: number } = {}): Promise<Served> {
-  const proc = spawn(process.execPath, [CLI, 'serve', ...args], {
+export function serve(args: string[], opts: { expectListeners?: number; timeoutMs?: number; nodeArgs?: readonly string[] } = {}): Promise<Served> {
+  const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), CLI, 'serve', ...args], {
     env: { ...process.env, XDG_CONFIG_HOME: tempDir('radiator-cfg-'), NODE_NO_WARNINGS: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

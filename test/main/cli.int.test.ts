@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/core.ts';
 import { runCli, serve } from '../helpers/serve.ts';
+import { STARTUP_V8_FLAGS } from '../../src/main/core/heap-mode.ts';
 
 describe('radiator serve', () => {
   it('--help documents every flag', async () => {
@@ -85,5 +86,17 @@ describe('radiator serve', () => {
     expect(body.columns[1]).toEqual([42]);
     again.proc.kill('SIGINT');
     expect(await again.exited).toBe(0);
+  });
+
+  it('says when Node was started without the V8 flags npm run serve passes, and not when it was', async () => {
+    const args = ['--data-dir', tempDir(), '--http-port', '0', '--statsd-port', 'off', '--statsd-tcp-port', 'off', '--push-port', 'off', '--otlp-port', 'off', '--no-host-metrics'];
+    const bare = await serve(args);
+    expect(bare.output()).toContain(`note: Node was started without ${STARTUP_V8_FLAGS.join(' ')}`);
+    bare.proc.kill('SIGTERM');
+    expect(await bare.exited).toBe(0);
+    const flagged = await serve(['--data-dir', tempDir(), ...args.slice(2)], { nodeArgs: STARTUP_V8_FLAGS });
+    expect(flagged.output()).not.toContain('note: Node was started without');
+    flagged.proc.kill('SIGTERM');
+    expect(await flagged.exited).toBe(0);
   });
 });

@@ -156,7 +156,8 @@ class Dvfa {
   used: Float64Array;
   /** Each category's |w| (the sum of its weights), for bounding its match before it is fully compared. */
   norm: Float64Array;
-  private readonly m: Float64Array;
+  /** The categories at or above ρ_ub in the current train(), which learn. */
+  private readonly resonant: Int32Array;
   private readonly x: Float64Array;
   step = 0;
   /** Of the last train(): the best match and its level match. */
@@ -173,7 +174,7 @@ class Dvfa {
     this.w = new Float32Array(initial * 2 * dim);
     this.used = new Float64Array(initial);
     this.norm = new Float64Array(cap);
-    this.m = new Float64Array(cap);
+    this.resonant = new Int32Array(cap);
     this.x = new Float64Array(2 * dim);
   }
 
@@ -199,8 +200,11 @@ class Dvfa {
       return false;
     }
     const w = this.w;
-    const m = this.m;
+    const norm = this.norm;
+    const resonant = this.resonant;
+    let nResonant = 0;
     const e = d - 1; // the newest value's feature, and its complement at d2 − 1
+    const q = d >> 1; // where the match is first bounded (after the shape features' lower bounds)
     let best = -1;
     let bestM = 0;
     let bestE = 0;
@@ -217,39 +221,45 @@ class Dvfa {
       const ne = we + wc;
       const energy = ne === 0 ? 1 : ((xe < we ? xe : we) + (xc < wc ? xc : wc)) / ne;
       const bound = energy * energy;
-      if (bound < rhoUb && bound <= bestM) {
-        m[j] = 0;
-        continue;
-      }
-      // Half the features, then a bound on the rest (each min(x, w) ≤ w): if even that cannot
-      // reach ρ_ub nor beat the best, the category is skipped (the margin covers rounding).
+      if (bound < rhoUb && bound <= bestM) continue;
+      // Then a quarter and half of the features, each followed by a bound on the rest (each
+      // min(x, w) ≤ w): if even that cannot reach ρ_ub nor beat the best, the category is skipped
+      // (the margin covers rounding). The sum goes on in the same order, so a category compared in
+      // full gets the very same match.
+      const total = norm[j]!;
       let num = 0;
       let nw = 0;
-      for (let k = 0; k < d; k++) {
+      for (let k = 0; k < q; k++) {
         const wk = w[o + k]!;
         const xk = x[k]!;
         num += xk < wk ? xk : wk;
         nw += wk;
       }
-      const total = this.norm[j]!;
       if (total > 0) {
         const fsBound = (num + (total - nw)) / total;
         const mBound = fsBound * fsBound * fsBound * bound * (1 + 1e-9);
-        if (mBound < rhoUb && mBound <= bestM) {
-          m[j] = 0;
-          continue;
-        }
+        if (mBound < rhoUb && mBound <= bestM) continue;
+      }
+      for (let k = q; k < d; k++) {
+        const wk = w[o + k]!;
+        const xk = x[k]!;
+        num += xk < wk ? xk : wk;
+        nw += wk;
+      }
+      if (total > 0) {
+        const fsBound = (num + (total - nw)) / total;
+        const mBound = fsBound * fsBound * fsBound * bound * (1 + 1e-9);
+        if (mBound < rhoUb && mBound <= bestM) continue;
       }
       for (let k = d; k < d2; k++) {
         const wk = w[o + k]!;
         const xk = x[k]!;
         num += xk < wk ? xk : wk;
-        nw += wk;
       }
-      if (nw === 0) nw = 0.001;
-      const fs = num / nw;
+      // |w| summed in the same order as norm[j] is (updateNorm), so it is norm[j] exactly.
+      const fs = num / (total === 0 ? 0.001 : total);
       const mj = fs * fs * fs * bound;
-      m[j] = mj;
+      if (mj >= rhoUb) resonant[nResonant++] = j;
       if (mj > bestM) {
         bestM = mj;
         bestE = energy;
@@ -260,14 +270,23 @@ class Dvfa {
     this.ae = bestE;
     if (best >= 0) this.used[best] = this.step;
     if (!learning) return true;
-    let resonated = false;
-    for (let j = 0; j < this.n; j++) {
-      if (m[j]! < this.rhoUb) continue;
-      resonated = true;
+    const resonated = nResonant > 0;
+    for (let r = 0; r < nResonant; r++) {
+      const j = resonant[r]!;
       this.used[j] = this.step;
+      // The box grows to hold x, and its |w| is summed as updateNorm sums it (the stored,
+      // single-precision weights, in order).
       const o = j * d2;
-      for (let k = 0; k < d2; k++) if (x[k]! < w[o + k]!) w[o + k] = x[k]!;
-      this.updateNorm(j);
+      let sum = 0;
+      for (let k = 0; k < d2; k++) {
+        let wk = w[o + k]!;
+        if (x[k]! < wk) {
+          w[o + k] = x[k]!;
+          wk = w[o + k]!;
+        }
+        sum += wk;
+      }
+      norm[j] = sum;
     }
     if (resonated) return false;
     this.add(x);

@@ -156,7 +156,19 @@ export class Ensemble {
   private readonly filters: PreFilters;
   private readonly recent: SortedWindow;
   private readonly surprises: Surprise[];
-  private readonly weights: number[];
+  private readonly weights: Float64Array;
+  /** Per detector, fixed at construction: trusted only on Gaussian data (σ, Grubbs); local (EWMA, LSQ). */
+  private readonly gaussianOnly: boolean[];
+  private readonly local: boolean[];
+  /** The seasonal detector's index (−1 if none), and those whose band is drawn, in order of preference. */
+  private readonly seasonalAt: number;
+  private readonly bandFrom: number[];
+  /** This point's outputs and surprise per detector, the trusted detectors and the voters (reused from point to point). */
+  private readonly outputs: DetectorOutput[];
+  private readonly surprise: Float64Array;
+  private readonly isTrusted: Uint8Array;
+  private readonly trustedAt: Int32Array;
+  private readonly votersAt: Int32Array;
   private distribution: Distribution = 'gaussian';
   private sinceClassify = 0;
   /** Points still held off after the last anomaly, and when that anomaly was. */
@@ -172,15 +184,29 @@ export class Ensemble {
     this.filters = new PreFilters({ minHistory: this.opts.minHistory, expectedIntervalMs: this.opts.expectedIntervalMs, staleFactor: this.opts.staleFactor });
     this.recent = new SortedWindow(this.opts.distributionWindow);
     this.surprises = this.detectors.map(() => new Surprise(this.opts.surprise));
-    this.weights = this.detectors.map((d) => this.opts.weights[d.name] ?? 1);
+    this.weights = Float64Array.from(this.detectors, (d) => this.opts.weights[d.name] ?? 1);
+    this.gaussianOnly = this.detectors.map((d) => GAUSSIAN_ONLY_DETECTORS.has(d.name));
+    this.local = this.detectors.map((d) => LOCAL_DETECTORS.has(d.name));
+    this.seasonalAt = this.detectors.findIndex((d) => d instanceof SeasonalDetector);
+    this.bandFrom = ['seasonal', 'σ', 'MAD'].map((name) => this.detectors.findIndex((d) => d.name === name)).filter((i) => i >= 0);
+    const n = this.detectors.length;
+    this.outputs = new Array<DetectorOutput>(n);
+    this.surprise = new Float64Array(n);
+    this.isTrusted = new Uint8Array(n);
+    this.trustedAt = new Int32Array(n);
+    this.votersAt = new Int32Array(n);
   }
 
   /** Judges the next point. A point whose value is not a finite number is ignored (the last output is returned). */
   update(p: Point): EnsembleOutput {
     if (!Number.isFinite(p.v)) return this.last ?? this.skip('too_short', null);
     // Every detector sees every point, judged or not, so none falls behind; so does its calibration.
-    const outputs = this.detectors.map((d) => d.update(p));
-    const surprise = outputs.map((o, i) => (o.ready === false ? 0 : this.surprises[i]!.update(o.score)));
+    const { detectors, outputs, surprise, surprises } = this;
+    for (let i = 0; i < detectors.length; i++) {
+      const o = detectors[i]!.update(p);
+      outputs[i] = o;
+      surprise[i] = o.ready === false ? 0 : surprises[i]!.update(o.score);
+    }
     this.recent.push(p.v);
     if (--this.sinceClassify <= 0) {
       this.sinceClassify = this.opts.classifyEvery;
@@ -190,7 +216,7 @@ export class Ensemble {
     const held = this.holding > 0;
     if (held) this.holding--;
     if (skipped) return (this.last = this.skip(skipped, skipped === 'flat' ? { center: p.v, lower: p.v, upper: p.v } : null));
-    return (this.last = this.combine(p, outputs, surprise, held));
+    return (this.last = this.combine(p, held));
   }
 
   /**
@@ -207,38 +233,52 @@ export class Ensemble {
     return { score: 0, anomalous: false, votes: [], explanation: `skipped: ${why}`, expected, skipped: reason, distribution: this.distribution };
   }
 
-  private combine(p: Point, outputs: DetectorOutput[], surprise: number[], held: boolean): EnsembleOutput {
-    const { calibrate } = this.opts;
+  /** Combines this point's outputs and surprise (this.outputs, this.surprise) into the ensemble's output. */
+  private combine(p: Point, held: boolean): EnsembleOutput {
+    const { calibrate, criticalSurprise, voteSurprise, combine } = this.opts;
+    const { detectors, outputs, surprise, weights, isTrusted, trustedAt, votersAt } = this;
     // A series that clearly repeats itself repeats its steps and slopes every cycle, and detectors
     // that only compare a point with the last few (EWMA, LSQ) would call each of them a break. A
     // weak period (autocorrelation under distrustLocalAbove) is as likely chance, and is not
     // enough reason to give them up.
-    const seasonal = this.detectors.some((d, i) => d instanceof SeasonalDetector && outputs[i]!.ready !== false && d.periodicity >= this.opts.distrustLocalAbove);
-    const trusted: number[] = [];
+    const sa = this.seasonalAt;
+    const seasonal = sa >= 0 && outputs[sa]!.ready !== false && (detectors[sa] as SeasonalDetector).periodicity >= this.opts.distrustLocalAbove;
+    const distrustGaussianOnly = this.distribution !== 'gaussian';
+    const distrustLocal = seasonal && this.opts.seasonalDistrustsLocal;
+    const trustedNames: string[] = [];
+    let nTrusted = 0;
+    let nVoters = 0;
     for (let i = 0; i < outputs.length; i++) {
-      const name = this.detectors[i]!.name;
+      isTrusted[i] = 0;
       if (outputs[i]!.ready === false) continue;
-      if (this.distribution !== 'gaussian' && GAUSSIAN_ONLY_DETECTORS.has(name)) continue;
-      if (seasonal && this.opts.seasonalDistrustsLocal && LOCAL_DETECTORS.has(name)) continue;
-      trusted.push(i);
+      if (distrustGaussianOnly && this.gaussianOnly[i]) continue;
+      if (distrustLocal && this.local[i]) continue;
+      isTrusted[i] = 1;
+      trustedAt[nTrusted++] = i;
+      trustedNames.push(detectors[i]!.name);
+      // The voters, most surprised (or highest scoring) first; ties keep the detectors' order.
+      const strength = calibrate ? weights[i]! * surprise[i]! : outputs[i]!.score;
+      if (!(calibrate ? strength >= voteSurprise : outputs[i]!.anomalous)) continue;
+      let at = nVoters++;
+      while (at > 0 && (calibrate ? weights[votersAt[at - 1]!]! * surprise[votersAt[at - 1]!]! : outputs[votersAt[at - 1]!]!.score) < strength) {
+        votersAt[at] = votersAt[at - 1]!;
+        at--;
+      }
+      votersAt[at] = i;
     }
-    const { criticalSurprise, voteSurprise, combine } = this.opts;
-    const evidence = (i: number): number => this.weights[i]! * surprise[i]!;
-    const votes = (i: number): boolean => (calibrate ? evidence(i) >= voteSurprise : outputs[i]!.anomalous);
-    const strength = (i: number): number => (calibrate ? evidence(i) : outputs[i]!.score);
-    const voters = trusted.filter(votes).sort((a, b) => strength(b) - strength(a));
     let raw = 0;
-    if (trusted.length > 0) {
-      if (combine === 'vote') raw = voters.length / trusted.length;
+    if (nTrusted > 0) {
+      if (combine === 'vote') raw = nVoters / nTrusted;
       else {
         let sum = 0;
         let max = 0;
-        for (const i of trusted) {
-          const s = calibrate ? ratioScore(evidence(i) / criticalSurprise) : outputs[i]!.score;
+        for (let t = 0; t < nTrusted; t++) {
+          const i = trustedAt[t]!;
+          const s = calibrate ? ratioScore((weights[i]! * surprise[i]!) / criticalSurprise) : outputs[i]!.score;
           sum += s;
           if (s > max) max = s;
         }
-        raw = combine === 'mean' ? sum / trusted.length : max;
+        raw = combine === 'mean' ? sum / nTrusted : max;
       }
     }
     // A bigger anomaly during the hold-off is reported: a second failure is not hidden by a first.
@@ -250,27 +290,29 @@ export class Ensemble {
       this.heldSince = p.t;
       this.heldRaw = raw;
     }
-    const names = voters.map((i) => this.detectors[i]!.name);
+    const names: string[] = [];
+    for (let v = 0; v < nVoters; v++) names.push(detectors[votersAt[v]!]!.name);
     const verdict = anomalous ? 'anomalous' : held && raw >= this.threshold ? 'ongoing' : 'normal';
     const since = verdict === 'ongoing' ? ` (since ${new Date(this.heldSince).toISOString()})` : '';
     return {
       score,
       anomalous,
       votes: names,
-      explanation: `${verdict}: ${names.length} of ${trusted.length}${names.length ? ' — ' + names.join(', ') : ''}${since}`,
-      expected: this.band(outputs, trusted),
+      explanation: `${verdict}: ${names.length} of ${nTrusted}${names.length ? ' — ' + names.join(', ') : ''}${since}`,
+      expected: this.band(),
       distribution: this.distribution,
-      trusted: trusted.map((i) => this.detectors[i]!.name),
+      trusted: trustedNames,
       rawScore: raw,
     };
   }
 
-  /** The seasonal expectation when there is one, else mean ± kσ for Gaussian data, else the MAD band. */
-  private band(outputs: DetectorOutput[], trusted: number[]): Band | null {
-    const byName = (name: string): Band | undefined => {
-      const i = trusted.find((j) => this.detectors[j]!.name === name);
-      return i === undefined ? undefined : outputs[i]!.expected;
-    };
-    return byName('seasonal') ?? byName('σ') ?? byName('MAD') ?? null;
+  /** The seasonal expectation when there is one, else mean ± kσ for Gaussian data, else the MAD band (of trusted detectors). */
+  private band(): Band | null {
+    for (const i of this.bandFrom) {
+      if (!this.isTrusted[i]) continue;
+      const b = this.outputs[i]!.expected;
+      if (b !== undefined && b !== null) return b;
+    }
+    return null;
   }
 }

@@ -62,7 +62,8 @@ export class Surprise {
     const b = binOf(r);
     const tail = Math.max(0, this.total - this.below(b));
     const { priorWeight, priorP, priorSlope, priorBody } = this.opts;
-    const prior = r <= 1 ? Math.pow(priorP, Math.pow(r, priorBody)) : priorP * Math.pow(r, -priorSlope);
+    // r^1 is r (Math.pow(r, 1) returns r exactly); the default body is 1, so one call is saved.
+    const prior = r <= 1 ? Math.pow(priorP, priorBody === 1 ? r : Math.pow(r, priorBody)) : priorP * Math.pow(r, -priorSlope);
     // In units of the current weight, the prior is priorWeight points of history.
     const w = this.weight;
     const p = (tail / w + priorWeight * prior) / (this.total / w + priorWeight);

@@ -20,6 +20,8 @@ import { SEASONAL_DEFAULTS, SeasonalDetector, type SeasonalOptions } from './sea
 import { SHAPE_DEFAULTS, ShapeDetector, type ShapeOptions } from './shape-detector.ts';
 import { SIGMA_DEFAULTS, SigmaDetector, type SigmaOptions } from './sigma-detector.ts';
 import { ratioScore, scoreRatio } from './ratio-score.ts';
+import { RollingMoments } from './rolling-moments.ts';
+import { SharedWindow } from './shared-window.ts';
 import { SortedWindow } from './sorted-window.ts';
 import { Surprise, type SurpriseOptions } from './surprise.ts';
 import type { Band, Detector, DetectorOutput, Distribution, EnsembleOutput, Point, SkipReason } from './types.ts';
@@ -132,20 +134,29 @@ export function createDetectors(opts: Partial<EnsembleOptions> = {}): Detector[]
   const shape = o.shape;
   const cad = o.cad;
   const artime = o.artime;
+  const wanted = (name: string) => !o.only || o.only.includes(name);
+  const sigmaOpts = { ...SIGMA_DEFAULTS, ...common, ...o.sigma };
+  const madOpts = { ...MAD_DEFAULTS, ...common, ...o.mad };
+  const grubbsOpts = { ...GRUBBS_DEFAULTS, ...common, ...o.grubbs };
+  const histogramOpts = { ...HISTOGRAM_DEFAULTS, window: o.window, minHistory: Math.max(o.minHistory, HISTOGRAM_DEFAULTS.minHistory), ...o.histogram };
+  // σ and Grubbs keep the moments of the same trailing window, MAD and histogram the same sorted
+  // window: one copy for both when both run with the same window (shared-window.ts).
+  const moments = wanted('σ') && wanted('Grubbs') && sigmaOpts.window === grubbsOpts.window ? new SharedWindow(new RollingMoments(sigmaOpts.window)) : undefined;
+  const sorted = wanted('MAD') && wanted('histogram') && madOpts.window === histogramOpts.window ? new SharedWindow(new SortedWindow(madOpts.window)) : undefined;
   const all: Array<[string, () => Detector]> = [
-    ['σ', () => new SigmaDetector({ ...SIGMA_DEFAULTS, ...common, ...o.sigma })],
+    ['σ', () => new SigmaDetector(sigmaOpts, moments)],
     ['EWMA', () => new EwmaDetector({ ...EWMA_DEFAULTS, minHistory: o.minHistory, ...o.ewma })],
-    ['MAD', () => new MadDetector({ ...MAD_DEFAULTS, ...common, ...o.mad })],
-    ['Grubbs', () => new GrubbsDetector({ ...GRUBBS_DEFAULTS, ...common, ...o.grubbs })],
+    ['MAD', () => new MadDetector(madOpts, sorted)],
+    ['Grubbs', () => new GrubbsDetector(grubbsOpts, moments)],
     ['LSQ', () => new LeastSquaresDetector({ ...LEAST_SQUARES_DEFAULTS, minHistory: o.minHistory, ...o.lsq })],
-    ['histogram', () => new HistogramDetector({ ...HISTOGRAM_DEFAULTS, window: o.window, minHistory: Math.max(o.minHistory, HISTOGRAM_DEFAULTS.minHistory), ...o.histogram })],
+    ['histogram', () => new HistogramDetector(histogramOpts, sorted)],
     ['KS', () => new KsDetector({ ...KS_DEFAULTS, ...o.ks })],
     ['seasonal', () => new SeasonalDetector({ ...SEASONAL_DEFAULTS, ...o.seasonal })],
     ...(shape ? [['shape', () => new ShapeDetector({ ...SHAPE_DEFAULTS, ...shape })] as [string, () => Detector]] : []),
     ...(cad ? [['CAD', () => new CadDetector({ ...CAD_DEFAULTS, ...cad, restPeriod: 0 })] as [string, () => Detector]] : []),
     ...(artime ? [['ARTime', () => new ArtimeDetector({ ...ARTIME_DEFAULTS, ...artime })] as [string, () => Detector]] : []),
   ];
-  return all.filter(([name]) => !o.only || o.only.includes(name)).map(([, make]) => make());
+  return all.filter(([name]) => wanted(name)).map(([, make]) => make());
 }
 
 export class Ensemble {

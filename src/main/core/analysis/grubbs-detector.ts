@@ -4,6 +4,7 @@
 // Unlike a fixed kσ rule its bar rises with the sample size and it assumes normality.
 
 import { RollingMoments } from './rolling-moments.ts';
+import { SharedWindow } from './shared-window.ts';
 import { DEFAULT_THRESHOLD, deviationRatio, ratioScore } from './ratio-score.ts';
 import { grubbsCritical } from './student-t.ts';
 import type { Detector, DetectorOutput, Point } from './types.ts';
@@ -22,13 +23,16 @@ export class GrubbsDetector implements Detector {
   readonly name = 'Grubbs';
   readonly threshold: number;
   private readonly opts: GrubbsOptions;
-  private readonly moments: RollingMoments;
+  private readonly moments: SharedWindow<RollingMoments>;
+  private seen = 0;
   private readonly criticalBySize = new Map<number, number>();
 
-  constructor(opts: Partial<GrubbsOptions> = {}) {
+  /** shared: the trailing window's moments, kept with other readers (the σ detector, in an ensemble); its own by default. */
+  constructor(opts: Partial<GrubbsOptions> = {}, shared?: SharedWindow<RollingMoments>) {
     this.opts = { ...GRUBBS_DEFAULTS, ...opts };
     this.threshold = this.opts.threshold;
-    this.moments = new RollingMoments(this.opts.window);
+    if (shared && shared.window.values.capacity !== Math.floor(this.opts.window)) throw new Error('Grubbs: the shared moments must be of opts.window values');
+    this.moments = shared ?? new SharedWindow(new RollingMoments(this.opts.window));
   }
 
   private critical(n: number): number {
@@ -42,7 +46,7 @@ export class GrubbsDetector implements Detector {
 
   update(p: Point): DetectorOutput {
     if (!Number.isFinite(p.v)) return { score: 0, anomalous: false, ready: false };
-    const m = this.moments;
+    const m = this.moments.before(this.seen);
     let out: DetectorOutput = { score: 0, anomalous: false, ready: false };
     const n = m.length;
     if (n >= this.opts.minHistory) {
@@ -61,7 +65,7 @@ export class GrubbsDetector implements Detector {
       const half = denom > 0 ? Math.sqrt((g * g * s2 * (n - 1) * n1 * n1) / denom) : Infinity;
       out = { score, anomalous: score >= this.threshold, expected: { center: mean, lower: mean - half, upper: mean + half } };
     }
-    m.push(p.v);
+    this.moments.after(this.seen++, p.v);
     return out;
   }
 }

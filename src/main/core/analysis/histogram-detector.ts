@@ -4,6 +4,7 @@
 // about the shape of the distribution, so it is one of the robust detectors.
 
 import { DEFAULT_THRESHOLD, ratioScore } from './ratio-score.ts';
+import { SharedWindow } from './shared-window.ts';
 import { SortedWindow } from './sorted-window.ts';
 import type { Detector, DetectorOutput, Point } from './types.ts';
 
@@ -23,17 +24,20 @@ export class HistogramDetector implements Detector {
   readonly name = 'histogram';
   readonly threshold: number;
   private readonly opts: HistogramOptions;
-  private readonly window: SortedWindow;
+  private readonly values: SharedWindow<SortedWindow>;
+  private seen = 0;
 
-  constructor(opts: Partial<HistogramOptions> = {}) {
+  /** shared: the trailing window, kept with other readers (the MAD detector, in an ensemble); its own by default. */
+  constructor(opts: Partial<HistogramOptions> = {}, shared?: SharedWindow<SortedWindow>) {
     this.opts = { ...HISTOGRAM_DEFAULTS, ...opts };
     this.threshold = this.opts.threshold;
-    this.window = new SortedWindow(this.opts.window);
+    if (shared && shared.window.order.capacity !== Math.floor(this.opts.window)) throw new Error('histogram: the shared window must hold opts.window values');
+    this.values = shared ?? new SharedWindow(new SortedWindow(this.opts.window));
   }
 
   update(p: Point): DetectorOutput {
     if (!Number.isFinite(p.v)) return { score: 0, anomalous: false, ready: false };
-    const w = this.window;
+    const w = this.values.before(this.seen);
     let out: DetectorOutput = { score: 0, anomalous: false, ready: false };
     if (w.length >= this.opts.minHistory) {
       const lo = w.min();
@@ -58,7 +62,7 @@ export class HistogramDetector implements Detector {
       const score = ratioScore(r);
       out = { score, anomalous: score >= this.threshold };
     }
-    w.push(p.v);
+    this.values.after(this.seen++, p.v);
     return out;
   }
 }

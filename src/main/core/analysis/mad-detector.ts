@@ -3,6 +3,7 @@
 // so it stays calibrated on skewed, heavy-tailed and count data where σ rules do not.
 
 import { DEFAULT_THRESHOLD, deviationRatio, ratioScore } from './ratio-score.ts';
+import { SharedWindow } from './shared-window.ts';
 import { SortedWindow } from './sorted-window.ts';
 import type { Detector, DetectorOutput, Point } from './types.ts';
 
@@ -27,17 +28,20 @@ export class MadDetector implements Detector {
   readonly name = 'MAD';
   readonly threshold: number;
   private readonly opts: MadOptions;
-  private readonly window: SortedWindow;
+  private readonly values: SharedWindow<SortedWindow>;
+  private seen = 0;
 
-  constructor(opts: Partial<MadOptions> = {}) {
+  /** shared: the trailing window, kept with other readers (the histogram detector, in an ensemble); its own by default. */
+  constructor(opts: Partial<MadOptions> = {}, shared?: SharedWindow<SortedWindow>) {
     this.opts = { ...MAD_DEFAULTS, ...opts };
     this.threshold = this.opts.threshold;
-    this.window = new SortedWindow(this.opts.window);
+    if (shared && shared.window.order.capacity !== Math.floor(this.opts.window)) throw new Error('MAD: the shared window must hold opts.window values');
+    this.values = shared ?? new SharedWindow(new SortedWindow(this.opts.window));
   }
 
   update(p: Point): DetectorOutput {
     if (!Number.isFinite(p.v)) return { score: 0, anomalous: false, ready: false };
-    const w = this.window;
+    const w = this.values.before(this.seen);
     let out: DetectorOutput = { score: 0, anomalous: false, ready: false };
     if (w.length >= this.opts.minHistory) {
       const median = w.median();
@@ -50,7 +54,7 @@ export class MadDetector implements Detector {
       const score = ratioScore(deviationRatio(p.v, median, scale, k));
       out = { score, anomalous: score >= this.threshold, expected: { center: median, lower: median - k * scale, upper: median + k * scale } };
     }
-    w.push(p.v);
+    this.values.after(this.seen++, p.v);
     return out;
   }
 }

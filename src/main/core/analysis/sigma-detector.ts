@@ -2,6 +2,7 @@
 // The classic rule; trusted only when the data looks Gaussian.
 
 import { RollingMoments } from './rolling-moments.ts';
+import { SharedWindow } from './shared-window.ts';
 import { DEFAULT_THRESHOLD, deviationRatio, ratioScore } from './ratio-score.ts';
 import type { Detector, DetectorOutput, Point } from './types.ts';
 
@@ -21,17 +22,20 @@ export class SigmaDetector implements Detector {
   readonly name = 'σ';
   readonly threshold: number;
   private readonly opts: SigmaOptions;
-  private readonly moments: RollingMoments;
+  private readonly moments: SharedWindow<RollingMoments>;
+  private seen = 0;
 
-  constructor(opts: Partial<SigmaOptions> = {}) {
+  /** shared: the trailing window's moments, kept with other readers (the Grubbs detector, in an ensemble); its own by default. */
+  constructor(opts: Partial<SigmaOptions> = {}, shared?: SharedWindow<RollingMoments>) {
     this.opts = { ...SIGMA_DEFAULTS, ...opts };
     this.threshold = this.opts.threshold;
-    this.moments = new RollingMoments(this.opts.window);
+    if (shared && shared.window.values.capacity !== Math.floor(this.opts.window)) throw new Error('σ: the shared moments must be of opts.window values');
+    this.moments = shared ?? new SharedWindow(new RollingMoments(this.opts.window));
   }
 
   update(p: Point): DetectorOutput {
     if (!Number.isFinite(p.v)) return { score: 0, anomalous: false, ready: false };
-    const m = this.moments;
+    const m = this.moments.before(this.seen);
     let out: DetectorOutput = { score: 0, anomalous: false, ready: false };
     if (m.length >= this.opts.minHistory) {
       const mean = m.mean();
@@ -40,7 +44,7 @@ export class SigmaDetector implements Detector {
       const score = ratioScore(deviationRatio(p.v, mean, sd, k));
       out = { score, anomalous: score >= this.threshold, expected: { center: mean, lower: mean - k * sd, upper: mean + k * sd } };
     }
-    m.push(p.v);
+    this.moments.after(this.seen++, p.v);
     return out;
   }
 }

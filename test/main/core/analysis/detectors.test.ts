@@ -215,3 +215,19 @@ describe('seasonal, on irregular sampling', () => {
     expect(falseAlarms).toBeLessThan(30);
   });
 });
+
+describe('detectors sharing a window (createDetectors: σ with Grubbs, MAD with histogram)', () => {
+  it('score every point as they do with windows of their own, whichever reads first', () => {
+    const rnd = prng(7);
+    const noise = studentT(rnd, 3);
+    const values = Array.from({ length: 3000 }, (_, i) => 100 + 10 * Math.sin(i / 40) + noise() + (i === 2500 ? 60 : 0));
+    const shared = createDetectors({ only: ['σ', 'MAD', 'Grubbs', 'histogram'] });
+    const reversed = createDetectors({ only: ['σ', 'MAD', 'Grubbs', 'histogram'] }).reverse();
+    const alone = ['σ', 'MAD', 'Grubbs', 'histogram'].map((name) => createDetectors({ only: [name] })[0]!);
+    for (const p of points(values)) {
+      const a = alone.map((d) => d.update(p));
+      expect(shared.map((d) => d.update(p))).toEqual(a);
+      expect(reversed.map((d) => d.update(p)).reverse()).toEqual(a);
+    }
+  });
+});

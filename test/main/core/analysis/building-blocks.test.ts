@@ -93,6 +93,29 @@ describe('ksStatistic', () => {
     }
   });
 
+  it('is bit for bit the largest gap a full merge of the two samples finds (ties, empty and one-sided samples included)', () => {
+    const merged = (a: number[], b: number[]): number => {
+      let i = 0;
+      let j = 0;
+      let d = 0;
+      while (i < a.length && j < b.length) {
+        const x = a[i]! <= b[j]! ? a[i]! : b[j]!;
+        while (i < a.length && a[i]! <= x) i++;
+        while (j < b.length && b[j]! <= x) j++;
+        d = Math.max(d, Math.abs(i / a.length - j / b.length));
+      }
+      return d;
+    };
+    const rnd = prng(11);
+    for (let trial = 0; trial < 20_000; trial++) {
+      const levels = 1 + Math.floor(rnd() * (rnd() < 0.5 ? 5 : 1000));
+      const shift = rnd() < 0.3 ? Math.floor(rnd() * levels) : 0;
+      const a = Array.from({ length: Math.floor(rnd() * 40) }, () => Math.floor(rnd() * levels) + shift).sort((x, y) => x - y);
+      const b = Array.from({ length: Math.floor(rnd() * 300) }, () => Math.floor(rnd() * levels)).sort((x, y) => x - y);
+      expect(ksStatistic(a, b)).toBe(merged(a, b));
+    }
+  });
+
   it("has Kolmogorov's critical value for large samples (1.36/√n at α = 0.05)", () => {
     expect(ksCritical(10_000, 0.05)).toBeCloseTo(1.358 / 100, 3);
   });

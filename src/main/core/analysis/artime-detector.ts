@@ -160,6 +160,8 @@ class Dvfa {
   private readonly resonant: Int32Array;
   private readonly x: Float64Array;
   step = 0;
+  /** The best-matching category of the last train(), compared first in the next. */
+  private hint = 0;
   /** Of the last train(): the best match and its level match. */
   a = 0;
   ae = 0;
@@ -211,6 +213,12 @@ class Dvfa {
     const xe = x[e]!;
     const xc = x[d2 - 1]!;
     const rhoUb = this.rhoUb;
+    // The category that matched best last time usually does again: its match, found first, lets
+    // the loop skip the categories before it that cannot reach it (strictly below: on a tie the
+    // earlier category is the best, as in the loop alone) as well as those after it that cannot
+    // beat the best so far. The loop still decides; the hint only prunes.
+    const hint = this.hint < this.n ? this.hint : 0;
+    const hintM = this.matchOf(hint);
     for (let j = 0; j < this.n; j++) {
       const o = j * d2;
       // The level match first: the match is at most its square (the feature match is at most 1),
@@ -221,7 +229,7 @@ class Dvfa {
       const ne = we + wc;
       const energy = ne === 0 ? 1 : ((xe < we ? xe : we) + (xc < wc ? xc : wc)) / ne;
       const bound = energy * energy;
-      if (bound < rhoUb && bound <= bestM) continue;
+      if (bound < rhoUb && (bound <= bestM || bound < hintM)) continue;
       // Then a quarter and half of the features, each followed by a bound on the rest (each
       // min(x, w) ≤ w): if even that cannot reach ρ_ub nor beat the best, the category is skipped
       // (the margin covers rounding). The sum goes on in the same order, so a category compared in
@@ -238,7 +246,7 @@ class Dvfa {
       if (total > 0) {
         const fsBound = (num + (total - nw)) / total;
         const mBound = fsBound * fsBound * fsBound * bound * (1 + 1e-9);
-        if (mBound < rhoUb && mBound <= bestM) continue;
+        if (mBound < rhoUb && (mBound <= bestM || mBound < hintM)) continue;
       }
       for (let k = q; k < d; k++) {
         const wk = w[o + k]!;
@@ -249,7 +257,7 @@ class Dvfa {
       if (total > 0) {
         const fsBound = (num + (total - nw)) / total;
         const mBound = fsBound * fsBound * fsBound * bound * (1 + 1e-9);
-        if (mBound < rhoUb && mBound <= bestM) continue;
+        if (mBound < rhoUb && (mBound <= bestM || mBound < hintM)) continue;
       }
       for (let k = d; k < d2; k++) {
         const wk = w[o + k]!;
@@ -269,6 +277,7 @@ class Dvfa {
     this.a = bestM;
     this.ae = bestE;
     if (best >= 0) this.used[best] = this.step;
+    this.hint = best >= 0 ? best : 0;
     if (!learning) return true;
     const resonated = nResonant > 0;
     for (let r = 0; r < nResonant; r++) {
@@ -291,6 +300,31 @@ class Dvfa {
     if (resonated) return false;
     this.add(x);
     return !(bestM >= this.rhoLb);
+  }
+
+  /** Category j's match with this.x, computed as train()'s loop computes it. */
+  private matchOf(j: number): number {
+    const d = this.dim;
+    const d2 = 2 * d;
+    const x = this.x;
+    const w = this.w;
+    const o = j * d2;
+    const we = w[o + d - 1]!;
+    const wc = w[o + d2 - 1]!;
+    const xe = x[d - 1]!;
+    const xc = x[d2 - 1]!;
+    const ne = we + wc;
+    const energy = ne === 0 ? 1 : ((xe < we ? xe : we) + (xc < wc ? xc : wc)) / ne;
+    const bound = energy * energy;
+    let num = 0;
+    for (let k = 0; k < d2; k++) {
+      const wk = w[o + k]!;
+      const xk = x[k]!;
+      num += xk < wk ? xk : wk;
+    }
+    const total = this.norm[j]!;
+    const fs = num / (total === 0 ? 0.001 : total);
+    return fs * fs * fs * bound;
   }
 
   /** A new category holding x (or all ones); the least recently used one is replaced when full. */

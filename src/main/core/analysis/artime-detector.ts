@@ -124,18 +124,10 @@ function minMax(x: Float64Array): void {
   if (hi !== 0) for (let k = 0; k < x.length; k++) x[k] = x[k]! / hi;
 }
 
-/** ARTime's similarity for ordering the probation: cosine, or 1 − the other's norm when one is 0. */
-function similarity(a: Float64Array, b: Float64Array): number {
+/** ARTime's similarity for ordering the probation: cosine, or 1 − the other's norm when one is 0 (na, nb: the norms of a and b). */
+function similarityOfNorms(a: Float64Array, b: Float64Array, na: number, nb: number): number {
   let ab = 0;
-  let aa = 0;
-  let bb = 0;
-  for (let k = 0; k < a.length; k++) {
-    ab += a[k]! * b[k]!;
-    aa += a[k]! * a[k]!;
-    bb += b[k]! * b[k]!;
-  }
-  const na = Math.sqrt(aa);
-  const nb = Math.sqrt(bb);
+  for (let k = 0; k < a.length; k++) ab += a[k]! * b[k]!;
   if (na === 0) return 1 - nb;
   if (nb === 0) return 1 - na;
   return ab / (na * nb);
@@ -611,10 +603,21 @@ export class ArtimeDetector implements Detector {
   private initialRho(feats: Float64Array[]): number {
     const { window, initialRho } = this.o;
     const xs = feats.slice(window - 1, this.trend);
-    const sums = xs.map(() => 1);
-    for (let i = 0; i < xs.length; i++) {
+    const n = xs.length;
+    // Each vector's norm once (its squares summed in order, as a pairwise loop would), not once per pair.
+    const norms = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const x = xs[i]!;
+      let sq = 0;
+      for (let k = 0; k < x.length; k++) sq += x[k]! * x[k]!;
+      norms[i] = Math.sqrt(sq);
+    }
+    // Typed arrays: plain ones begin as small integers (1, or a first match of 0) and change kind
+    // when a fraction arrives, which throws away the optimised code on every series.
+    const sums = new Float64Array(n).fill(1);
+    for (let i = 0; i < n; i++) {
       for (let j = 0; j < i; j++) {
-        const s = similarity(xs[i]!, xs[j]!);
+        const s = similarityOfNorms(xs[i]!, xs[j]!, norms[i]!, norms[j]!);
         sums[i]! += s;
         sums[j]! += s;
       }
@@ -623,16 +626,17 @@ export class ArtimeDetector implements Detector {
     const scratch = new Dvfa(2 * window, this.o.maxCategories);
     scratch.rhoLb = initialRho;
     scratch.rhoUb = initialRho;
-    const a: number[] = [];
-    for (const i of order) {
-      scratch.train(xs[i]!, true);
-      a.push(scratch.a);
+    const a = new Float64Array(n);
+    for (let k = 0; k < n; k++) {
+      scratch.train(xs[order[k]!]!, true);
+      a[k] = scratch.a;
     }
     const from = (this.trend >> 1) - 1;
     let sum = 0;
-    for (let k = from; k < a.length; k++) sum += a[k]!;
-    return sum / (a.length - from);
+    for (let k = from; k < n; k++) sum += a[k]!;
+    return sum / (n - from);
   }
+
 
   /** A down-sampled value outside the range: widen it and re-map everything stored in its units. */
   private widen(ds: number): void {

@@ -23,29 +23,38 @@ export class RingBuffer {
   /** Appends v; returns the value it pushed out, or undefined while not yet full. */
   push(v: number): number | undefined {
     if (this.size < this.capacity) {
-      this.data[(this.head + this.size) % this.capacity] = v;
+      this.data[this.index(this.size)] = v;
       this.size++;
       return undefined;
     }
     const evicted = this.data[this.head]!;
     this.data[this.head] = v;
-    this.head = (this.head + 1) % this.capacity;
+    this.head = this.head + 1 === this.capacity ? 0 : this.head + 1;
     return evicted;
   }
 
   /** The i-th value, oldest first (0 ≤ i < length). */
   at(i: number): number {
-    return this.data[(this.head + i) % this.capacity]!;
+    return this.data[this.index(i)]!;
   }
 
   /** The i-th value counting back from the newest (0 = newest). */
   back(i: number): number {
-    return this.data[(this.head + this.size - 1 - i) % this.capacity]!;
+    return this.data[this.index(this.size - 1 - i)]!;
   }
 
   /** Copies the values, oldest first, into out (which must hold length values). */
   copyTo(out: Float64Array | number[]): void {
-    for (let i = 0; i < this.size; i++) out[i] = this.data[(this.head + i) % this.capacity]!;
+    for (let i = 0; i < this.size; i++) out[i] = this.data[this.index(i)]!;
+  }
+
+  /**
+   * Where the i-th value (oldest first) is stored: (head + i) mod capacity for 0 ≤ i < capacity,
+   * by a subtraction rather than a division (and, like %, negative for a negative i).
+   */
+  private index(i: number): number {
+    const k = this.head + i;
+    return k >= this.capacity ? k - this.capacity : k;
   }
 
   clear(): void {

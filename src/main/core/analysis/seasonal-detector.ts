@@ -5,7 +5,7 @@
 // same-phase points and their neighbours). This is the detector that sees a daily pattern arrive
 // late, flatten or invert while every value stays inside the normal range.
 
-import { median, medianSorted } from 'simple-statistics';
+import { median } from 'simple-statistics';
 import { findPeriod } from './find-period.ts';
 import { RingBuffer } from './ring-buffer.ts';
 import { DEFAULT_THRESHOLD, deviationRatio, ratioScore } from './ratio-score.ts';
@@ -69,8 +69,12 @@ export class SeasonalDetector implements Detector {
   private periodAcf = 0;
   /** The median sampling interval, ms. */
   private intervalMs = 0;
-  private readonly phase: number[] = [];
-  private readonly pooled: number[] = [];
+  /** The same-phase values and those with their neighbours (typed: a plain array would change kind, integers to fractions, on many series). */
+  private readonly phase: Float64Array;
+  private readonly pooled: Float64Array;
+  /** Of the last expectation(): the expected value and the spread around it. */
+  private expectedCenter = 0;
+  private expectedSpread = 0;
 
   constructor(opts: Partial<SeasonalOptions> = {}) {
     this.opts = { ...SEASONAL_DEFAULTS, ...opts };
@@ -78,6 +82,8 @@ export class SeasonalDetector implements Detector {
     this.times = new RingBuffer(this.opts.history);
     this.values = new RingBuffer(this.opts.history);
     this.residuals = new SortedWindow(this.opts.residualWindow);
+    this.phase = new Float64Array(Math.max(0, this.opts.cycles));
+    this.pooled = new Float64Array(Math.max(0, this.opts.cycles) * (2 * Math.max(0, this.opts.neighbours) + 1));
   }
 
   /** The learned period in ms, or 0 while the series shows none. */
@@ -93,9 +99,8 @@ export class SeasonalDetector implements Detector {
   update(p: Point): DetectorOutput {
     if (!Number.isFinite(p.v)) return { score: 0, anomalous: false, ready: false };
     let out: DetectorOutput = { score: 0, anomalous: false, ready: false };
-    const expected = this.periodMs > 0 ? this.expectation(p.t) : undefined;
-    if (expected !== undefined) {
-      const residual = p.v - expected.center;
+    if (this.periodMs > 0 && this.expectation(p.t)) {
+      const residual = p.v - this.expectedCenter;
       const r = this.residuals;
       if (r.length >= this.opts.minResiduals) {
         const center = r.median();
@@ -103,10 +108,10 @@ export class SeasonalDetector implements Detector {
         if (scale === 0) scale = MEAN_AD_TO_SIGMA * r.meanAbsDeviation(center);
         // How much the series varies around this phase (its noise here, and how steep the
         // pattern is) adds to how much it has recently differed from its past.
-        scale = Math.hypot(scale, expected.spread);
+        scale = Math.hypot(scale, this.expectedSpread);
         const { k } = this.opts;
         const score = ratioScore(deviationRatio(residual, center, scale, k));
-        const c = expected.center + center;
+        const c = this.expectedCenter + center;
         out = { score, anomalous: score >= this.threshold, expected: { center: c, lower: c - k * scale, upper: c + k * scale } };
       }
       r.push(residual);
@@ -157,34 +162,49 @@ export class SeasonalDetector implements Detector {
 
   /**
    * The median of the values at t − k·period for k = 1..cycles (if at least minCycles exist),
-   * and the robust spread of those values and their neighbours (± neighbours points).
+   * and the robust spread of those values and their neighbours (± neighbours points), into
+   * expectedCenter and expectedSpread; false if too few periods are in the history.
    */
-  private expectation(t: number): { center: number; spread: number } | undefined {
+  private expectation(t: number): boolean {
     const { times, values, phase, pooled } = this;
     const n = times.length;
     const h = this.opts.neighbours;
     const tolerance = this.intervalMs / 2;
-    phase.length = 0;
-    pooled.length = 0;
+    let nPhase = 0;
+    let nPooled = 0;
     for (let k = 1; k <= this.opts.cycles; k++) {
       const target = t - k * this.periodMs;
       if (n === 0 || target < times.at(0) - tolerance) break;
       const j = nearestIndex(times, target, this.intervalMs);
       if (Math.abs(times.at(j) - target) > tolerance) continue;
-      phase.push(values.at(j));
-      for (let d = Math.max(0, j - h); d <= Math.min(n - 1, j + h); d++) pooled.push(values.at(d));
+      phase[nPhase++] = values.at(j);
+      for (let d = Math.max(0, j - h); d <= Math.min(n - 1, j + h); d++) pooled[nPooled++] = values.at(d);
     }
-    if (phase.length < this.opts.minCycles) return undefined;
-    const center = medianSorted(insertionSort(phase));
-    const pooledMedian = medianSorted(insertionSort(pooled));
-    for (let i = 0; i < pooled.length; i++) pooled[i] = Math.abs(pooled[i]! - pooledMedian);
-    return { center, spread: MAD_TO_SIGMA * medianSorted(insertionSort(pooled)) };
+    if (nPhase < this.opts.minCycles) return false;
+    this.expectedCenter = medianOfFirst(insertionSort(phase, nPhase), nPhase);
+    const pooledMedian = medianOfFirst(insertionSort(pooled, nPooled), nPooled);
+    for (let i = 0; i < nPooled; i++) pooled[i] = Math.abs(pooled[i]! - pooledMedian);
+    this.expectedSpread = MAD_TO_SIGMA * medianOfFirst(insertionSort(pooled, nPooled), nPooled);
+    return true;
   }
 }
 
-/** Sorts a short array in place (a few dozen values: cheaper than Array#sort's comparator calls). */
-function insertionSort(a: number[]): number[] {
-  for (let i = 1; i < a.length; i++) {
+/** The median of a's first n values, sorted: simple-statistics' medianSorted (numpy's linear quantile at ½), without a copy. */
+function medianOfFirst(a: Float64Array, n: number): number {
+  if (n === 0) throw new Error('quantile requires at least one data point.');
+  const idx = (n - 1) * 0.5;
+  if (idx % 1 !== 0) {
+    const lower = Math.floor(idx);
+    const upper = Math.ceil(idx);
+    const fraction = idx - lower;
+    return a[lower]! + fraction * (a[upper]! - a[lower]!);
+  }
+  return a[idx]!;
+}
+
+/** Sorts the first n values of a in place (a few dozen values: cheaper than a sort with a comparator). */
+function insertionSort(a: Float64Array, n: number): Float64Array {
+  for (let i = 1; i < n; i++) {
     const x = a[i]!;
     let j = i - 1;
     while (j >= 0 && a[j]! > x) {

@@ -21,6 +21,7 @@ import type { AppendResult, Series } from '../store/index.ts';
 import { SlidingSummary } from './summary.ts';
 
 export type EntryKind = 'counter' | 'gauge' | 'summary' | 'set' | 'value';
+const ENTRY_KINDS: readonly EntryKind[] = ['counter', 'gauge', 'summary', 'set', 'value'];
 
 /** The store as the aggregator sees it. */
 export interface SeriesSink {
@@ -92,7 +93,9 @@ export class Entry {
   private flags = 0;
 
   constructor(kind: EntryKind, series: Series, extra: SummaryPart | Set<string> | null) {
-    this.kind = kind;
+    // The literal, not the caller's string: a kind that came from the StatsD thread is a copy of
+    // its own per message (24 bytes per entry, 2.3 MB at 100,000 series).
+    this.kind = ENTRY_KINDS.find((k) => k === kind) ?? kind;
     this.series = series;
     this.extra = extra;
   }

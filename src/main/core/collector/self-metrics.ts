@@ -115,6 +115,7 @@ export class SelfMetrics {
     const mem = process.memoryUsage();
     g('process_resident_memory_bytes', mem.rss, 'Resident memory size in bytes.');
     g('nodejs_heap_used_bytes', mem.heapUsed, 'V8 heap in use.');
+    g('nodejs_heap_size_total_bytes', mem.heapTotal, 'V8 heap committed (in use or not).');
     g('process_start_time_seconds', this.started / 1000, 'Start time of the process since unix epoch in seconds.');
     return out;
   }

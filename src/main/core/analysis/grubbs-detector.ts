@@ -19,13 +19,20 @@ export interface GrubbsOptions {
 
 export const GRUBBS_DEFAULTS: GrubbsOptions = { window: 1024, minHistory: 30, alpha: 0.01, threshold: DEFAULT_THRESHOLD };
 
+/**
+ * Grubbs critical values by α, then by sample size, computed once per process rather than per
+ * series (a table per series held a thousand entries, most of a series' JS heap for this detector).
+ */
+const criticalTables = new Map<number, number[]>();
+
 export class GrubbsDetector implements Detector {
   readonly name = 'Grubbs';
   readonly threshold: number;
   private readonly opts: GrubbsOptions;
   private readonly moments: SharedWindow<RollingMoments>;
   private seen = 0;
-  private readonly criticalBySize = new Map<number, number>();
+  /** Critical values by sample size for this α (shared: a pure function of both). */
+  private readonly criticalBySize: number[];
 
   /** shared: the trailing window's moments, kept with other readers (the σ detector, in an ensemble); its own by default. */
   constructor(opts: Partial<GrubbsOptions> = {}, shared?: SharedWindow<RollingMoments>) {
@@ -33,13 +40,16 @@ export class GrubbsDetector implements Detector {
     this.threshold = this.opts.threshold;
     if (shared && shared.window.values.capacity !== Math.floor(this.opts.window)) throw new Error('Grubbs: the shared moments must be of opts.window values');
     this.moments = shared ?? new SharedWindow(new RollingMoments(this.opts.window));
+    let table = criticalTables.get(this.opts.alpha);
+    if (!table) criticalTables.set(this.opts.alpha, (table = []));
+    this.criticalBySize = table;
   }
 
   private critical(n: number): number {
-    let g = this.criticalBySize.get(n);
+    let g = this.criticalBySize[n];
     if (g === undefined) {
       g = grubbsCritical(n, this.opts.alpha);
-      this.criticalBySize.set(n, g);
+      this.criticalBySize[n] = g;
     }
     return g;
   }

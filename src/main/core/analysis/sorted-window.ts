@@ -99,8 +99,11 @@ export class SortedWindow {
     if (n === 0) return NaN;
     const k = (n - 1) >> 1; // 0-based rank of the lower middle deviation
     const a = this.kthDeviation(center, k);
-    return n % 2 === 1 ? a : (a + this.kthDeviation(center, k + 1)) / 2;
+    return n % 2 === 1 ? a : (a + this.nextDeviation) / 2;
   }
+
+  /** Set by kthDeviation(center, k): the (k+1)-th smallest deviation (Infinity if none). */
+  private nextDeviation = Infinity;
 
   /** The k-th smallest (0-based) of |x − center| over the window. */
   private kthDeviation(center: number, k: number): number {
@@ -123,6 +126,11 @@ export class SortedWindow {
     const j = k + 1 - i;
     const fromLow = i > 0 ? low(i - 1) : -Infinity;
     const fromHigh = j > 0 ? high(j - 1) : -Infinity;
+    // The k+1 smallest are the i smallest below center and the j smallest above it, so the next
+    // one is the smaller of the next on either side: the (k+1)-th without a second search.
+    const nextLow = i < nLow ? low(i) : Infinity;
+    const nextHigh = j < nHigh ? high(j) : Infinity;
+    this.nextDeviation = nextLow < nextHigh ? nextLow : nextHigh;
     return Math.max(fromLow, fromHigh);
   }
 

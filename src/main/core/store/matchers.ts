@@ -10,6 +10,8 @@ export interface CompiledMatcher {
   readonly op: MatchOp;
   readonly value: string;
   test(v: string): boolean;
+  /** For `=~`: every value it matches, when they are a few plain strings (see regex-literals.ts). */
+  readonly values?: readonly string[] | null;
 }
 
 export function compileMatcher(m: LabelMatcher): CompiledMatcher {
@@ -20,7 +22,7 @@ export function compileMatcher(m: LabelMatcher): CompiledMatcher {
       return { ...m, test: (v) => v !== m.value };
     case '=~': {
       const re = compileRegex(m.value);
-      return { ...m, test: (v) => re.test(v) };
+      return { ...m, test: (v) => re.test(v), values: re.values };
     }
     case '!~': {
       const re = compileRegex(m.value);

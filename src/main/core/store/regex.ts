@@ -4,10 +4,11 @@
 // a port of Go's regexp, the engine Prometheus uses) never backtracks. Patterns are anchored as
 // Prometheus 2.x anchors them, `^(?:re)$`: `.` does not match `\n` unless the pattern says `(?s)`
 // (Prometheus 3 anchors with `^(?s:re)$`; this follows 2.42, the version docs/promql.md targets).
-// This module does not optimise literal or alternation patterns the way Prometheus does; RE2 is
-// fast enough at label sizes.
+// Plain patterns are answered without RE2 where that is exact (regex-literals.ts): a finite set
+// of strings is a set lookup, and a literal prefix turns most values down before RE2 runs.
 
 import { RE2JS } from 're2js';
+import { finiteMatches, literalPrefix } from './regex-literals.ts';
 import { RadiatorError } from '../../../shared/errors.ts';
 import { REGEX_CACHE_ENTRIES } from '../../../shared/limits.ts';
 
@@ -17,6 +18,8 @@ export interface LabelRegex {
   readonly source: string;
   /** Whether the whole value matches. */
   test(value: string): boolean;
+  /** Every value it matches, when they are a few plain strings (`a|b`, `x(_total)?`). */
+  readonly values: readonly string[] | null;
   /** The groups of a whole-value match (numbered and named, as RegExp's), or null. */
   exec(value: string): RegExpExecArray | null;
 }
@@ -40,9 +43,13 @@ export function compileRegex(pattern: string): LabelRegex {
     const reason = (e as Error).message.replace(/^error parsing regexp: /, '');
     throw new RadiatorError('INVALID_PARAMETER', `invalid regular expression ${JSON.stringify(pattern)}: ${reason} (RE2 syntax, as in Prometheus)`);
   }
+  const values = finiteMatches(pattern);
+  const set = values ? new Set(values) : null;
+  const prefix = set ? '' : literalPrefix(pattern);
   const compiled: LabelRegex = {
     source: pattern,
-    test: (value) => re.testExact(value),
+    values,
+    test: set ? (value) => set.has(value) : prefix ? (value) => value.startsWith(prefix) && re.testExact(value) : (value) => re.testExact(value),
     exec: (value) => re.exec(value) as RegExpExecArray | null,
   };
   if (cache.size >= REGEX_CACHE_ENTRIES) cache.clear();

@@ -72,6 +72,16 @@ export class SeriesIndex {
     return this.byKey.values();
   }
 
+  /** Calls `fn` for every series, by an indexed loop (no iterator result per series: the store's
+   * stats walk every series every few seconds). */
+  forEach(fn: (s: Series) => void): void {
+    const list = this.byIdList;
+    for (let i = 0; i < list.length; i++) {
+      const s = list[i];
+      if (s !== undefined) fn(s);
+    }
+  }
+
   add(s: Series): void {
     this.byKey.set(s.key, s);
     this.byIdList[s.id] = s;
@@ -122,14 +132,24 @@ export class SeriesIndex {
       if (m.op !== '=~' || m.test('')) continue;
       const byValue = m.name === '__name__' ? this.byName : this.postings.get(m.name);
       if (!byValue) return [];
-      // Testing every value of a label is only worth it when it has fewer values than candidates.
-      if (byValue.size >= smallest) continue;
       const lists: Posting[] = [];
       let size = 0;
-      for (const [v, p] of byValue) {
-        if (!m.test(v)) continue;
-        lists.push(p);
-        size += sizeOf(p);
+      if (m.values) {
+        // A few plain strings (`x(_total)?`, `a|b`): looked up, not tested against every value.
+        for (const v of m.values) {
+          const p = byValue.get(v);
+          if (!p) continue;
+          lists.push(p);
+          size += sizeOf(p);
+        }
+      } else {
+        // Testing every value of a label is only worth it when it has fewer values than candidates.
+        if (byValue.size >= smallest) continue;
+        for (const [v, p] of byValue) {
+          if (!m.test(v)) continue;
+          lists.push(p);
+          size += sizeOf(p);
+        }
       }
       if (size === 0) return [];
       if (size < smallest) {

@@ -138,15 +138,19 @@ export class Series implements SeriesId {
     this.page.onDisk[this.slot] = b ? 1 : 0;
   }
 
+  // Indexed loops: these run over every series every few seconds (the store's stats), and a for-of
+  // here allocated an iterator result per chunk (about 1.6 MB/s at 100,000 series).
   get sampleCountInMemory(): number {
     let n = this.openCount;
-    for (const c of this.closed) n += c.count;
+    const closed = this.closed;
+    for (let i = 0; i < closed.length; i++) n += closed[i]!.count;
     return n;
   }
 
   get bytesInMemory(): number {
     let n = this.page.capacity(this.slot);
-    for (const c of this.closed) n += c.length;
+    const closed = this.closed;
+    for (let i = 0; i < closed.length; i++) n += closed[i]!.length;
     return n;
   }
 

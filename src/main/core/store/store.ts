@@ -219,10 +219,10 @@ export class Store {
   getStats(): StoreStats {
     let samples = 0;
     let bytes = 0;
-    for (const s of this.index.all()) {
+    this.index.forEach((s) => {
       samples += s.sampleCountInMemory;
       bytes += s.bytesInMemory;
-    }
+    });
     let disk = 0;
     for (const suffix of ['', '-wal', '-shm']) {
       try {

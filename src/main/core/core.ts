@@ -13,6 +13,7 @@ import type { MetadataRegistry } from './collector/metadata.ts';
 import { PushReceiver } from './collector/push.ts';
 import type { Receiver } from './collector/receiver.ts';
 import { SelfMetrics } from './collector/self-metrics.ts';
+import { HeapTrimmer } from './heap-trim.ts';
 import { StatsdApplier } from './collector/statsd-apply.ts';
 import { InlineStatsdPipeline, WorkerStatsdPipeline, type StatsdPipeline } from './collector/statsd-pipeline.ts';
 import { StatsdTcpReceiver } from './collector/statsd-tcp.ts';
@@ -336,8 +337,10 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   const udp = s.udpPort === false ? null : statsd.udpReceiver({ host: settings.server.host, port: s.udpPort, recvBufferBytes: s.recvBufferBytes });
   const tcp = s.tcpPort === false ? null : new StatsdTcpReceiver({ host: settings.server.host, port: s.tcpPort }, (b) => statsd.ingest(b), (r) => statsd.reject(r));
 
+  const heapTrimmer = new HeapTrimmer({ log });
   selfMetrics = new SelfMetrics({
     stats,
+    heapTrim: () => heapTrimmer.stats,
     store: () => store.getStats(),
     feedClients: () => feed.clientCount,
     feedClosedSlow: () => feed.closedSlow,
@@ -512,6 +515,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
   scrape.start();
   void files.set(settings.logs.files).then(() => files.start());
   alerts.start();
+  heapTrimmer.start();
   for (const r of receivers) log(`listening: ${r.description}`);
 
   return {
@@ -547,6 +551,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
       stopped = true;
       if (flushTimer) clearTimeout(flushTimer);
       clearInterval(machineTimer);
+      heapTrimmer.stop();
       alerts.stop();
       recording.stop();
       cctray.stop();

@@ -7,6 +7,7 @@ import type { StoreStats } from '../store/index.ts';
 import type { MetricSample } from './host-metrics.ts';
 import type { IngestStats } from './ingest-stats.ts';
 import type { QueueStats as RemoteWriteQueueStats } from '../remote-write/queue.ts';
+import type { HeapTrimStats } from '../heap-trim.ts';
 
 export interface SelfMetricsSources {
   stats: IngestStats;
@@ -26,6 +27,8 @@ export interface SelfMetricsSources {
   /** Recording rules: evaluations, and those that failed. */
   recordingRules?: () => { evaluations: number; failures: number };
   alertRules?: () => { evaluations: number; failures: number };
+  /** The memory trimmer's collections (see core/heap-trim.ts). */
+  heapTrim?: () => HeapTrimStats;
 }
 
 export class SelfMetrics {
@@ -116,6 +119,12 @@ export class SelfMetrics {
     g('process_resident_memory_bytes', mem.rss, 'Resident memory size in bytes.');
     g('nodejs_heap_used_bytes', mem.heapUsed, 'V8 heap in use.');
     g('nodejs_heap_size_total_bytes', mem.heapTotal, 'V8 heap committed (in use or not).');
+    const trim = this.src.heapTrim?.();
+    if (trim) {
+      c('radiator_memory_trims_total', trim.trims, 'Memory-reducing collections run after a burst left the process holding pages it no longer uses (core/heap-trim.ts).');
+      g('radiator_memory_trim_pause_seconds', trim.lastPauseSeconds, 'How long the last memory trim held the event loop.');
+      g('radiator_memory_trim_freed_bytes', trim.lastFreedBytes, 'Resident bytes the last memory trim gave back.');
+    }
     g('process_start_time_seconds', this.started / 1000, 'Start time of the process since unix epoch in seconds.');
     return out;
   }

@@ -1,0 +1,59 @@
+// When the memory trimmer runs a memory-reducing collection: only once resident memory has grown
+// well past where the last trim left it and has stopped moving, never twice within the least
+// interval. That V8's collection really gives memory back is heap-trim.int.test.ts (in a process
+// of its own).
+import { describe, expect, it } from 'vitest';
+import { HeapTrimmer, shouldTrimHeap } from '../../../src/main/core/heap-trim.ts';
+
+const MB = 1024 * 1024;
+const policy = { minGrowthBytes: 64 * MB, quietBytes: 16 * MB, minIntervalMs: 300_000 };
+
+describe('shouldTrimHeap', () => {
+  it.each([
+    ['no previous reading', null, 400, 200, -Infinity, 1e6, false],
+    ['grown and still', 396, 400, 200, -Infinity, 1e6, true],
+    ['grown and falling slowly', 410, 400, 200, -Infinity, 1e6, true],
+    ['grown but still growing', 300, 400, 200, -Infinity, 1e6, false],
+    ['grown but falling fast (V8 giving back already)', 440, 400, 200, -Infinity, 1e6, false],
+    ['not grown enough', 250, 250, 200, -Infinity, 1e6, false],
+    ['grown exactly the least', 264, 264, 200, -Infinity, 1e6, true],
+    ['too soon after the last trim', 400, 400, 200, 800_000, 1e6, false],
+    ['the least interval passed', 400, 400, 200, 700_000, 1e6, true],
+  ])('%s', (_name, prev, rss, baseline, last, now, want) => {
+    expect(shouldTrimHeap(prev === null ? null : prev * MB, rss * MB, baseline * MB, last, now, policy)).toBe(want);
+  });
+});
+
+describe('HeapTrimmer', () => {
+  it('measures growth from the lowest reading, not the first', () => {
+    const readings = [400, 180, 250, 250, 250, 170];
+    let i = 0;
+    const t = new HeapTrimmer({ ...policy, rss: () => readings[i++]! * MB, now: () => 1e6, log: () => {} });
+    expect(t.check()).toBe(false); // 400: started in a burst
+    expect(t.check()).toBe(false); // 180: V8 gave it back by itself; the new low
+    expect(t.check()).toBe(false); // 250: grown 70 MB from the low, but moving
+    expect(t.check()).toBe(true); // 250, still: trims (250 → 170)
+    expect(t.stats.lastFreedBytes).toBe(80 * MB);
+  });
+
+  it('trims once a burst is over, starts again from where the trim left the process, and waits the least interval', () => {
+    // Readings in MB: start 150; a burst to 420; still; the trim's before/after (420 → 230); …
+    const readings = [150, 420, 418, 418, 230, 240, 330, 330, 330, 200];
+    let i = 0;
+    let clock = 1_000_000;
+    const lines: string[] = [];
+    const t = new HeapTrimmer({ ...policy, rss: () => readings[Math.min(i++, readings.length - 1)]! * MB, now: () => clock, log: (l) => lines.push(l) });
+    expect(t.check()).toBe(false); // the baseline, 150
+    expect(t.check()).toBe(false); // 420: grown, but still moving
+    expect(t.check()).toBe(true); // 418: grown and still: trims (reads 418 before, 230 after)
+    expect(t.stats).toMatchObject({ trims: 1, lastFreedBytes: 188 * MB });
+    expect(lines[0]).toMatch(/^memory trimmed: resident 418 → 230 MB, in \d+ ms$/);
+    expect(t.check()).toBe(false); // 240: within 64 MB of where the trim left it
+    clock += 60_000;
+    expect(t.check()).toBe(false); // 330: grown from 230, moving
+    expect(t.check()).toBe(false); // 330, still, but within 5 minutes of the trim
+    clock += 300_000;
+    expect(t.check()).toBe(true); // 330 still, 5 minutes on: trims (330 → 200)
+    expect(t.stats.trims).toBe(2);
+  });
+});

@@ -2,7 +2,7 @@
 // N counter series `bench_scale_total{route, instance}` every 15 s for 1 h (N × 241 samples),
 // backfilled into Prometheus with promtool and into Radiator with POST /api/v1/import; then the
 // board queries the issue names, alternated, p50/p95 of each; and the RSS of both processes
-// holding the data (after a warm-up, and after the queries).
+// holding the data (after a warm-up, after the queries, and after both have been idle 60 s).
 //
 //   npm run bench:promql -- --series 5000,20000,100000 [--runs 5] [--scale-only]
 
@@ -17,6 +17,9 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const HOUR = 3_600_000;
 const STEP = 15_000;
 const log = (s: string) => process.stdout.write(s + '\n');
+
+/** How long both servers are left idle before their RSS is read the last time. */
+const SETTLE_MS = 60_000;
 
 /** Resident set of a process, MB (from /proc). */
 function rssMb(pid: number): number {
@@ -66,7 +69,7 @@ interface Row {
 
 export async function runScale(sizes: number[], runs: number): Promise<void> {
   const rows: Row[] = [];
-  const memory: Array<{ series: number; samples: number; promRss: number; radRss: number; promRssAfter: number; radRssAfter: number }> = [];
+  const memory: Array<{ series: number; samples: number; promRss: number; radRss: number; promRssAfter: number; radRssAfter: number; promRssSettled: number; radRssSettled: number }> = [];
   for (const n of sizes) {
     const work = mkdtempSync(join(tmpdir(), `radiator-bench-scale-${n}-`));
     const end = Math.floor(Date.now() / HOUR) * HOUR - HOUR;
@@ -150,7 +153,12 @@ export async function runScale(sizes: number[], runs: number): Promise<void> {
       }
       rows.push(row);
     }
-    memory.push({ series: n, samples, promRss, radRss, promRssAfter: rssMb(prom.proc.pid!), radRssAfter: rssMb(rad.pid!) });
+    const promRssAfter = rssMb(prom.proc.pid!);
+    const radRssAfter = rssMb(rad.pid!);
+    // Both left idle, holding the data: V8's memory reducer and Go's scavenger give back what the
+    // import and the queries left some seconds after the work stops.
+    await new Promise((r2) => setTimeout(r2, SETTLE_MS));
+    memory.push({ series: n, samples, promRss, radRss, promRssAfter, radRssAfter, promRssSettled: rssMb(prom.proc.pid!), radRssSettled: rssMb(rad.pid!) });
     await prom.stop();
     rad.kill('SIGTERM');
     await new Promise((r2) => rad.once('exit', r2));
@@ -164,8 +172,8 @@ export async function runScale(sizes: number[], runs: number): Promise<void> {
     const ratio = x.promError || x.radError ? '—' : `${(pct(x.rad, 0.5) / pct(x.prom, 0.5)).toFixed(2)}×`;
     log(`| ${x.series} | ${x.query} | ${cell(x.prom, x.promError)} | ${cell(x.rad, x.radError)} | ${ratio} |`);
   }
-  log('\n| series | samples | Prometheus RSS MB (warm / after queries) | Radiator RSS MB (warm / after queries) |');
+  log(`\n| series | samples | Prometheus RSS MB (warm / after queries / ${SETTLE_MS / 1000} s idle) | Radiator RSS MB (warm / after queries / ${SETTLE_MS / 1000} s idle) |`);
   log('|---:|---:|---:|---:|');
-  for (const m of memory) log(`| ${m.series} | ${m.samples} | ${m.promRss.toFixed(0)} / ${m.promRssAfter.toFixed(0)} | ${m.radRss.toFixed(0)} / ${m.radRssAfter.toFixed(0)} |`);
+  for (const m of memory) log(`| ${m.series} | ${m.samples} | ${m.promRss.toFixed(0)} / ${m.promRssAfter.toFixed(0)} / ${m.promRssSettled.toFixed(0)} | ${m.radRss.toFixed(0)} / ${m.radRssAfter.toFixed(0)} / ${m.radRssSettled.toFixed(0)} |`);
   log(`\n(${runs} runs of each query after a warm-up, alternating Prometheus and Radiator)`);
 }

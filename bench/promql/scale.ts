@@ -158,6 +158,9 @@ export async function runScale(sizes: number[], runs: number): Promise<void> {
     // Both left idle, holding the data: V8's memory reducer and Go's scavenger give back what the
     // import and the queries left some seconds after the work stops.
     await new Promise((r2) => setTimeout(r2, SETTLE_MS));
+    // Whether Radiator's memory trimmer (core/heap-trim.ts) or V8 on its own gave memory back.
+    const selfText = await (await fetch(`${radUrl}/metrics`)).text();
+    log(`Radiator's memory trims by then: ${/^radiator_memory_trims_total (\S+)$/m.exec(selfText)?.[1] ?? '?'}`);
     memory.push({ series: n, samples, promRss, radRss, promRssAfter, radRssAfter, promRssSettled: rssMb(prom.proc.pid!), radRssSettled: rssMb(rad.pid!) });
     await prom.stop();
     rad.kill('SIGTERM');

@@ -3,6 +3,7 @@
 // they are not UTF-8.
 
 import type { IncomingMessage } from 'node:http';
+import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { RadiatorError } from '../../../shared/errors.ts';
 import { MAX_JSON_DEPTH, MAX_JSON_NODES } from '../../../shared/limits.ts';
@@ -18,6 +19,32 @@ export interface BodyOptions {
 /** The whole body. 413 when it (or its gunzipped form) passes the limit; 415 for an encoding
  * other than identity/gzip; 400 for gzip that does not inflate. */
 export function readBody(req: IncomingMessage, opts: BodyOptions): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  return collectBody(req, opts, {
+    chunk: (c) => chunks.push(c),
+    end: (size) => Buffer.concat(chunks, size),
+  });
+}
+
+/** The whole body as UTF-8 text, with readBody's limits and errors. Each chunk is decoded as it
+ * arrives (a character split between chunks is carried over), so a large text body never becomes
+ * one large Buffer: those are malloc'd outside V8's heap, and after a series of multi-megabyte
+ * imports glibc kept their freed space resident (67 MB after 20,000 series × 1 h). */
+export function readBodyText(req: IncomingMessage, opts: BodyOptions): Promise<string> {
+  const decoder = new StringDecoder('utf8');
+  const parts: string[] = [];
+  return collectBody(req, opts, {
+    chunk: (c) => parts.push(decoder.write(c)),
+    end: () => parts.join('') + decoder.end(),
+  });
+}
+
+interface BodySink<T> {
+  chunk(c: Buffer): void;
+  end(size: number): T;
+}
+
+function collectBody<T>(req: IncomingMessage, opts: BodyOptions, sink: BodySink<T>): Promise<T> {
   const limit = opts.limitBytes;
   const sent = (req.headers['content-encoding'] ?? 'identity').toLowerCase().trim();
   const encoding = opts.rawEncodings?.includes(sent) ? 'identity' : sent;
@@ -33,7 +60,6 @@ export function readBody(req: IncomingMessage, opts: BodyOptions): Promise<Buffe
     return Promise.reject(tooLarge(limit, `the body is ${declared} bytes`));
   }
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
     let size = 0;
     let done = false;
     const fail = (e: Error) => {
@@ -52,12 +78,12 @@ export function readBody(req: IncomingMessage, opts: BodyOptions): Promise<Buffe
         if (source !== req) (source as ReturnType<typeof createGunzip>).destroy();
         return;
       }
-      chunks.push(c);
+      sink.chunk(c);
     });
     source.on('end', () => {
       if (done) return;
       done = true;
-      resolve(Buffer.concat(chunks, size));
+      resolve(sink.end(size));
     });
     source.on('error', (e: Error) =>
       fail(encoding === 'gzip' ? new RadiatorError('MALFORMED_BODY', `the gzip body does not inflate: ${e.message}`) : e),

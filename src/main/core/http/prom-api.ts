@@ -12,7 +12,7 @@ import type { MetadataRegistry, MetricType } from '../collector/metadata.ts';
 import { ExpositionError, parseExposition } from '../collector/exposition-parser.ts';
 import { type EngineLimits, type Expr, formatValue, instantQuery, parseDurationMs, parsePromQL, PromQLError, rangeQuery } from '../promql/index.ts';
 import { SelectLimitError, type Store } from '../store/index.ts';
-import { mediaType, readBody } from './body.ts';
+import { mediaType, readBody, readBodyText } from './body.ts';
 import { redactText } from '../../../shared/redact.ts';
 import type { GroupStatus } from '../rules/index.ts';
 
@@ -245,8 +245,8 @@ async function importHandler(ctx: PromApiContext, req: IncomingMessage, res: Ser
   const type = mediaType(req);
   let families;
   try {
-    const body = await readBody(req, { limitBytes: 64 * MAX_BODY_BYTES });
-    families = parseExposition(body.toString('utf8'), { openMetrics: type === 'application/openmetrics-text' });
+    const body = await readBodyText(req, { limitBytes: 64 * MAX_BODY_BYTES });
+    families = parseExposition(body, { openMetrics: type === 'application/openmetrics-text' });
   } catch (e) {
     // A body that stored nothing: one request received and refused, by its reason.
     const reason = e instanceof ExpositionError ? 'parse_error' : e instanceof RadiatorError ? e.code.toLowerCase() : null;

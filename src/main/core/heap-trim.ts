@@ -5,28 +5,47 @@
 // 218 MB of V8 pages resident, RSS 396–419 MB for minutes; one memory-reducing collection (the
 // one V8 runs before giving up on an allocation) took 171 ms and left RSS at 229 MB. This runs
 // that collection when the process has grown well past where the last one left it and has then
-// stopped growing: once per burst, never while one is under way, never more often than every few
-// minutes. It does not touch glibc's heap (freed request bodies; see docs/promql.md).
+// stopped growing with its event loop mostly idle: once per burst, never while one is under way,
+// never more often than every two minutes. It does not touch glibc's heap (freed request bodies; see docs/promql.md).
 
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { HEAP_TRIM_CHECK_INTERVAL_MS, HEAP_TRIM_MIN_GROWTH_BYTES, HEAP_TRIM_MIN_INTERVAL_MS, HEAP_TRIM_QUIET_BYTES } from '../../shared/limits.ts';
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
+import {
+  HEAP_TRIM_CHECK_INTERVAL_MS,
+  HEAP_TRIM_MAX_UTILIZATION,
+  HEAP_TRIM_MIN_GROWTH_BYTES,
+  HEAP_TRIM_MIN_INTERVAL_MS,
+  HEAP_TRIM_QUIET_BYTES,
+} from '../../shared/limits.ts';
 
 export interface HeapTrimPolicy {
   /** Resident memory at least this far above where the last trim (or the start) left it. */
   minGrowthBytes: number;
-  /** …and moved less than this since the previous check: the burst is over. */
+  /** …and moved less than this since the previous check… */
   quietBytes: number;
+  /** …and the event loop busy at most this fraction of the time since then: the burst is over
+   * (a long import holds resident memory steady while it keeps the loop busy). */
+  maxUtilization: number;
   /** No two trims closer than this. */
   minIntervalMs: number;
 }
 
-/** Whether to trim now, from resident memory at the previous check and now, and where the last
- * trim left it. `lastTrimAt` is -Infinity before the first trim. */
-export function shouldTrimHeap(prevRss: number | null, rss: number, baselineRss: number, lastTrimAt: number, now: number, policy: HeapTrimPolicy): boolean {
+/** Whether to trim now, from resident memory at the previous check and now, where the last trim
+ * left it, and how busy the event loop was in between (0–1). `lastTrimAt` is -Infinity before the
+ * first trim. */
+export function shouldTrimHeap(
+  prevRss: number | null,
+  rss: number,
+  baselineRss: number,
+  utilization: number,
+  lastTrimAt: number,
+  now: number,
+  policy: HeapTrimPolicy,
+): boolean {
   if (prevRss === null) return false;
   if (now - lastTrimAt < policy.minIntervalMs) return false;
-  return rss - baselineRss >= policy.minGrowthBytes && Math.abs(rss - prevRss) < policy.quietBytes;
+  return rss - baselineRss >= policy.minGrowthBytes && Math.abs(rss - prevRss) < policy.quietBytes && utilization <= policy.maxUtilization;
 }
 
 type GcFunction = (options?: { type?: 'major' | 'minor'; execution?: 'sync' | 'async'; flavor?: 'regular' | 'last-resort' }) => void;
@@ -52,6 +71,17 @@ export function memoryReducingGc(): GcFunction | null {
   return gcFunction;
 }
 
+/** The event loop's utilization since the previous call of the returned function. */
+function loopUtilization(): () => number {
+  let last: EventLoopUtilization = performance.eventLoopUtilization();
+  return () => {
+    const now = performance.eventLoopUtilization();
+    const u = performance.eventLoopUtilization(now, last).utilization;
+    last = now;
+    return u;
+  };
+}
+
 export interface HeapTrimStats {
   trims: number;
   /** How long the last trim held the event loop, in seconds (0 before the first). */
@@ -63,6 +93,8 @@ export interface HeapTrimStats {
 export interface HeapTrimmerOptions extends Partial<HeapTrimPolicy> {
   checkEveryMs?: number;
   rss?: () => number;
+  /** The event loop's utilization (0–1) since the previous call. */
+  utilization?: () => number;
   now?: () => number;
   log?: (line: string) => void;
 }
@@ -74,6 +106,7 @@ export class HeapTrimmer {
   private readonly policy: HeapTrimPolicy;
   private readonly checkEveryMs: number;
   private readonly rss: () => number;
+  private readonly utilization: () => number;
   private readonly now: () => number;
   private readonly log: (line: string) => void;
   private prevRss: number | null = null;
@@ -85,10 +118,12 @@ export class HeapTrimmer {
     this.policy = {
       minGrowthBytes: opts.minGrowthBytes ?? HEAP_TRIM_MIN_GROWTH_BYTES,
       quietBytes: opts.quietBytes ?? HEAP_TRIM_QUIET_BYTES,
+      maxUtilization: opts.maxUtilization ?? HEAP_TRIM_MAX_UTILIZATION,
       minIntervalMs: opts.minIntervalMs ?? HEAP_TRIM_MIN_INTERVAL_MS,
     };
     this.checkEveryMs = opts.checkEveryMs ?? HEAP_TRIM_CHECK_INTERVAL_MS;
     this.rss = opts.rss ?? (() => process.memoryUsage.rss());
+    this.utilization = opts.utilization ?? loopUtilization();
     this.now = opts.now ?? Date.now;
     this.log = opts.log ?? (() => {});
   }
@@ -107,12 +142,13 @@ export class HeapTrimmer {
   /** One check; trims when due. Returns whether it trimmed. */
   check(): boolean {
     const rss = this.rss();
+    const busy = this.utilization();
     const prev = this.prevRss;
     this.prevRss = rss;
     // Growth is measured from the lowest reading since the last trim (the first reading may be
     // in the middle of a burst; V8 may give some back by itself).
     this.baselineRss = Math.min(this.baselineRss ?? rss, rss);
-    if (!shouldTrimHeap(prev, rss, this.baselineRss, this.lastTrimAt, this.now(), this.policy)) return false;
+    if (!shouldTrimHeap(prev, rss, this.baselineRss, busy, this.lastTrimAt, this.now(), this.policy)) return false;
     this.trim();
     return true;
   }

@@ -6,21 +6,23 @@ import { describe, expect, it } from 'vitest';
 import { HeapTrimmer, shouldTrimHeap } from '../../../src/main/core/heap-trim.ts';
 
 const MB = 1024 * 1024;
-const policy = { minGrowthBytes: 64 * MB, quietBytes: 16 * MB, minIntervalMs: 300_000 };
+const policy = { minGrowthBytes: 64 * MB, quietBytes: 16 * MB, maxUtilization: 0.5, minIntervalMs: 300_000 };
 
 describe('shouldTrimHeap', () => {
   it.each([
-    ['no previous reading', null, 400, 200, -Infinity, 1e6, false],
-    ['grown and still', 396, 400, 200, -Infinity, 1e6, true],
-    ['grown and falling slowly', 410, 400, 200, -Infinity, 1e6, true],
-    ['grown but still growing', 300, 400, 200, -Infinity, 1e6, false],
-    ['grown but falling fast (V8 giving back already)', 440, 400, 200, -Infinity, 1e6, false],
-    ['not grown enough', 250, 250, 200, -Infinity, 1e6, false],
-    ['grown exactly the least', 264, 264, 200, -Infinity, 1e6, true],
-    ['too soon after the last trim', 400, 400, 200, 800_000, 1e6, false],
-    ['the least interval passed', 400, 400, 200, 700_000, 1e6, true],
-  ])('%s', (_name, prev, rss, baseline, last, now, want) => {
-    expect(shouldTrimHeap(prev === null ? null : prev * MB, rss * MB, baseline * MB, last, now, policy)).toBe(want);
+    ['no previous reading', null, 400, 200, 0.1, -Infinity, 1e6, false],
+    ['grown and still', 396, 400, 200, 0.1, -Infinity, 1e6, true],
+    ['grown and falling slowly', 410, 400, 200, 0.1, -Infinity, 1e6, true],
+    ['grown but still growing', 300, 400, 200, 0.1, -Infinity, 1e6, false],
+    ['grown but falling fast (V8 giving back already)', 440, 400, 200, 0.1, -Infinity, 1e6, false],
+    ['grown and still, but the loop busy (a long import)', 396, 400, 200, 0.9, -Infinity, 1e6, false],
+    ['grown and still, the loop half busy', 396, 400, 200, 0.5, -Infinity, 1e6, true],
+    ['not grown enough', 250, 250, 200, 0.1, -Infinity, 1e6, false],
+    ['grown exactly the least', 264, 264, 200, 0.1, -Infinity, 1e6, true],
+    ['too soon after the last trim', 400, 400, 200, 0.1, 800_000, 1e6, false],
+    ['the least interval passed', 400, 400, 200, 0.1, 700_000, 1e6, true],
+  ])('%s', (_name, prev, rss, baseline, busy, last, now, want) => {
+    expect(shouldTrimHeap(prev === null ? null : prev * MB, rss * MB, baseline * MB, busy, last, now, policy)).toBe(want);
   });
 });
 
@@ -28,7 +30,7 @@ describe('HeapTrimmer', () => {
   it('measures growth from the lowest reading, not the first', () => {
     const readings = [400, 180, 250, 250, 250, 170];
     let i = 0;
-    const t = new HeapTrimmer({ ...policy, rss: () => readings[i++]! * MB, now: () => 1e6, log: () => {} });
+    const t = new HeapTrimmer({ ...policy, rss: () => readings[i++]! * MB, utilization: () => 0.1, now: () => 1e6, log: () => {} });
     expect(t.check()).toBe(false); // 400: started in a burst
     expect(t.check()).toBe(false); // 180: V8 gave it back by itself; the new low
     expect(t.check()).toBe(false); // 250: grown 70 MB from the low, but moving
@@ -42,7 +44,7 @@ describe('HeapTrimmer', () => {
     let i = 0;
     let clock = 1_000_000;
     const lines: string[] = [];
-    const t = new HeapTrimmer({ ...policy, rss: () => readings[Math.min(i++, readings.length - 1)]! * MB, now: () => clock, log: (l) => lines.push(l) });
+    const t = new HeapTrimmer({ ...policy, rss: () => readings[Math.min(i++, readings.length - 1)]! * MB, utilization: () => 0.1, now: () => clock, log: (l) => lines.push(l) });
     expect(t.check()).toBe(false); // the baseline, 150
     expect(t.check()).toBe(false); // 420: grown, but still moving
     expect(t.check()).toBe(true); // 418: grown and still: trims (reads 418 before, 230 after)

@@ -21,6 +21,8 @@
 //                 reference only, what the published ARTime's score owes to that look-ahead
 //   radiator+ARTime  the ensemble with ARTime as one more calibrated detector (the shipped design:
 //                 its in-sample choice is the default)
+//   radiator+ARTime-relearn  the same with ARTime's range re-learning as a tunable (0: never; else
+//                 the narrowing ratio), over its ARTime choices at the shipped hold-off and prior
 
 import type { ArtimeOptions, CadOptions, EnsembleOptions } from '../../src/main/core/analysis/index.ts';
 
@@ -100,7 +102,7 @@ function cadLookaheadGrid(): CandidateConfig[] {
   return product({ rest: [24, 72, 144] }).map((choices) => ({ name: named(choices), options: {}, cad: { restPeriod: Number(choices.rest) }, lookahead: true, choices }));
 }
 
-/** ARTime's streaming tunables from a choice: probation, down-sampling, range margin (= growth). */
+/** ARTime's streaming tunables from a choice: probation, down-sampling, range margin (= growth), and optionally the category cap and re-learning ratio. */
 function artimeOf(choices: Record<string, string>): Partial<ArtimeOptions> {
   return {
     learn: Number(choices.learn),
@@ -108,6 +110,7 @@ function artimeOf(choices: Record<string, string>): Partial<ArtimeOptions> {
     rangeMargin: Number(choices.margin),
     rangeGrowth: Number(choices.margin),
     ...(choices.categories ? { maxCategories: Number(choices.categories) } : {}),
+    ...(choices.relearn ? { relearn: Number(choices.relearn) } : {}),
   };
 }
 
@@ -141,5 +144,6 @@ export const FAMILIES: Record<string, () => CandidateConfig[]> = {
   ARTime: artimeStandaloneGrid,
   'ARTime-lookahead': () => [{ name: 'look-ahead', options: {}, artime: {}, lookahead: true, choices: { range: 'look-ahead' } }],
   'radiator+ARTime': () => artimeEnsembleGrid({ 'hold-off': [24, 72], escalate: [1.25], shape: ['off', 16], prior: [100, 300], learn: [300, 600], downsample: [1, 2, 4], margin: [0.5, 1] }),
+  'radiator+ARTime-relearn': () => artimeEnsembleGrid({ 'hold-off': [72], escalate: [1.25], shape: ['off', 16], prior: [300], learn: [300, 600], downsample: [2, 4], margin: [0.5, 1], relearn: [0, 2, 4, 8] }),
   'CAD+histogram+EWMA': () => ensembleGrid(['CAD', 'histogram', 'EWMA'], { 'hold-off': [24, 72, 144], range: ['grow1', 'patient'], prior: [100, 300], combine: ['max', 'mean'] }),
 };

@@ -39,7 +39,13 @@
 //     of every category box, the feature window, and the median's level histogram), so the
 //     network keeps what it learned. The value that widened it reads as the new extreme: far from
 //     every category's levels, so a new cluster. ('fixed' takes the range as given, NAB's way,
-//     for comparison only.)
+//     for comparison only.) The range also narrows again: when the down-sampled values have kept,
+//     for `relearnAfter` points in a row, to less than 1/`relearn` of it (their span widened by the
+//     margin, as a probation's is), the detector re-learns — it starts again as if the last
+//     probation's worth of values (kept in a ring) had been its probation: their range, a new
+//     network and vigilance, no scoring of them. Without it one glitch far outside the range
+//     squeezed the series into a level or two for good and ARTime went quiet on it. What was
+//     learned in the squeezed range is dropped, not re-mapped: its shapes were quantised away.
 //   - Fixed memory. ARTime keeps every category forever and several histories of every step; here
 //     the network holds at most `maxCategories` categories (when full, the least recently matched
 //     or learning one is replaced) and the histories are ring buffers or running sums. The scratch
@@ -77,6 +83,15 @@ export interface ArtimeOptions {
   maxCategories: number;
   /** The raw anomaly (ARTime's confidence, 0..1) that maps to the detector's threshold (0.5) in `score`. */
   critical: number;
+  /**
+   * Re-learning ('learned' range only; 0: never). When, for `relearnAfter` points in a row, the
+   * down-sampled values have spanned less than 1/relearn of the range (their span widened by
+   * `rangeMargin` on each side, as a probation's is), the range is re-derived from the last
+   * probation's worth of them and the detector restarts as if they had been its probation.
+   */
+  relearn: number;
+  /** Points the values must stay that narrow before re-learning. */
+  relearnAfter: number;
 }
 
 export const ARTIME_DEFAULTS: ArtimeOptions = {
@@ -93,6 +108,8 @@ export const ARTIME_DEFAULTS: ArtimeOptions = {
   rangeGrowth: 0.5,
   maxCategories: 256,
   critical: 0.3,
+  relearn: 4,
+  relearnAfter: 600,
 };
 
 /**
@@ -404,7 +421,7 @@ export class ArtimeDetector implements Detector {
   /** Down-sampled steps in the probation (ARTime's trend window). */
   private readonly trend: number;
   private readonly mask: number;
-  private readonly art: Dvfa;
+  private art: Dvfa;
   /** Points seen, and down-sampled steps taken (ARTime's dsi, from 1 after the first). */
   private seen = 0;
   private dsi = 0;
@@ -435,15 +452,24 @@ export class ArtimeDetector implements Detector {
   private noNewCat = 0;
   private simMeanSum = 0;
   private simMeanN = 0;
-  private readonly simWindow: Ring;
-  private readonly simDiff: Ring;
+  private simWindow: Ring;
+  private simDiff: Ring;
   /** Past anomalies' matches: their sum and count (the mean is used) and the last one (lowered while it lasts). */
   private anomSum = 0;
   private anomN = 0;
   private anomLast = NaN;
-  /** The last raw anomaly (ARTime's confidence), and how often the range has widened. */
+  /** The last `trend` down-sampled values in raw units (a ring: rat is the oldest), for re-learning. */
+  private readonly recent: Float64Array;
+  private rat = 0;
+  /** The run of values since the range last held them narrowly: its min, max and length in down-sampled steps. */
+  private runMin = Infinity;
+  private runMax = -Infinity;
+  private runN = 0;
+  private readonly relearnSteps: number;
+  /** The last raw anomaly (ARTime's confidence), and how often the range has widened and been re-learned. */
   raw = 0;
   widened = 0;
+  relearned = 0;
 
   constructor(opts: Partial<ArtimeOptions> = {}) {
     this.o = { ...ARTIME_DEFAULTS, ...opts };
@@ -463,6 +489,9 @@ export class ArtimeDetector implements Detector {
     this.tmp = new Float64Array(window);
     this.simWindow = new Ring((this.trend >> 1) + 1, 1);
     this.simDiff = new Ring(this.trend + 1, 0);
+    this.recent = new Float64Array(this.trend);
+    this.relearnSteps = Math.max(this.trend, Math.ceil(this.o.relearnAfter / downsample));
+    if (!(this.o.relearn >= 0)) throw new Error(`ARTime: relearn must be 0 or more, not ${this.o.relearn}`);
     if (this.o.range === 'fixed') {
       this.min = this.o.fixedMin;
       this.max = this.o.fixedMax;
@@ -493,11 +522,18 @@ export class ArtimeDetector implements Detector {
     let raw = 0;
     if (this.seen % downsample === 0) {
       const ds = this.downsampled();
+      this.recent[this.rat] = ds;
+      this.rat = (this.rat + 1) % this.trend;
       if (this.probation) {
         this.probation.push(ds);
-        if (this.probation.length === this.trend) this.endProbation();
+        if (this.probation.length === this.trend) this.endProbation(this.probation);
+      } else if (this.o.range === 'learned' && (ds > this.max || ds < this.min)) {
+        this.widen(ds);
+        raw = this.detect(this.features(this.scale(ds)), ++this.dsi);
+      } else if (this.narrowFor(ds)) {
+        // This value ends the new probation, so it is learned, not scored.
+        this.relearn();
       } else {
-        if (this.o.range === 'learned' && (ds > this.max || ds < this.min)) this.widen(ds);
         raw = this.detect(this.features(this.scale(ds)), ++this.dsi);
       }
     }
@@ -577,9 +613,78 @@ export class ArtimeDetector implements Detector {
     return f;
   }
 
+  /**
+   * Whether the values, ds the newest, have kept within a narrow part of the range long enough to
+   * re-learn: a run of them is followed (its min and max) and starts again at ds when its span,
+   * widened by the margin as a probation's is, exceeds 1/relearn of the range's width.
+   */
+  private narrowFor(ds: number): boolean {
+    const k = this.o.relearn;
+    if (!(k > 0) || this.o.range !== 'learned') return false;
+    const lo = ds < this.runMin ? ds : this.runMin;
+    const hi = ds > this.runMax ? ds : this.runMax;
+    if ((hi - lo) * (1 + 2 * this.o.rangeMargin) * k > this.max - this.min) {
+      this.runMin = ds;
+      this.runMax = ds;
+      this.runN = 1;
+      return false;
+    }
+    this.runMin = lo;
+    this.runMax = hi;
+    this.runN++;
+    // A constant stretch gives no range to learn; a run holds it (width 0) until the values move.
+    return this.runN >= this.relearnSteps && hi > lo;
+  }
+
+  /**
+   * Re-learning: the range and everything learned in it start again, as for a new series whose
+   * probation was the last `trend` down-sampled values (no look-ahead: they are in the past). What
+   * the network learned while the values were squeezed into a few levels cannot be re-mapped
+   * (their shapes were quantised away), so it is dropped rather than stretched.
+   */
+  private relearn(): void {
+    const { window, maxCategories } = this.o;
+    const n = this.trend;
+    const values = new Array<number>(n);
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let k = 0; k < n; k++) {
+      const v = this.recent[(this.rat + k) % n]!;
+      values[k] = v;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    this.min = lo;
+    this.max = hi;
+    this.art = new Dvfa(2 * window, maxCategories);
+    this.dsi = 0;
+    this.medbin.fill(0);
+    this.medlevel = 0;
+    this.below = 0;
+    this.above = 0;
+    this.fwin.fill(0);
+    this.fat = 0;
+    this.lastAnomaly = 0;
+    this.lastAnomalySim = 0;
+    this.lastRhoUpdate = 0;
+    this.maskAfterCat = false;
+    this.noNewCat = 0;
+    this.simMeanSum = 0;
+    this.simMeanN = 0;
+    this.simWindow = new Ring((n >> 1) + 1, 1);
+    this.simDiff = new Ring(n + 1, 0);
+    this.anomSum = 0;
+    this.anomN = 0;
+    this.anomLast = NaN;
+    this.runMin = Infinity;
+    this.runMax = -Infinity;
+    this.runN = 0;
+    this.relearned++;
+    this.endProbation(values);
+  }
+
   /** The probation is over: set the range, find the initial vigilance, replay the probation unscored. */
-  private endProbation(): void {
-    const values = this.probation!;
+  private endProbation(values: number[]): void {
     this.probation = null;
     if (this.o.range === 'learned') {
       const m = this.o.rangeMargin * (this.max - this.min);
@@ -652,6 +757,9 @@ export class ArtimeDetector implements Detector {
     this.max = max;
     this.min = min;
     this.widened++;
+    this.runMin = ds;
+    this.runMax = ds;
+    this.runN = 1;
     const width = this.max - this.min;
     // v_new = a · v_old + b for a value v in range units.
     const a = oldWidth === 0 ? 0 : oldWidth / width;

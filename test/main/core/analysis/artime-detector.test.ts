@@ -93,6 +93,43 @@ describe('the ARTime detector', () => {
     }
   });
 
+  it('re-learns its range after one far glitch, so a later anomaly of normal size is caught again', () => {
+    for (const seed of [1, 2, 3]) {
+      // A daily cycle around 100, one glitch to 1000 (a counter reset read as a rate), and much later
+      // a +30 level shift: the glitch widened the range 34-fold, squeezing the cycle into one level.
+      const values = daily(6000, seed);
+      values[1000] = 1000;
+      values[1001] = 1000;
+      for (let i = 4000; i < 6000; i++) values[i]! += 30;
+      const caught = (d: ArtimeDetector) => {
+        const out = run(d, values);
+        expect(out.slice(1000, 1004).some((o) => o.anomalous)).toBe(true);
+        return out.slice(4000, 4016).some((o) => o.anomalous);
+      };
+      // Before: the range never narrows, and the shift is missed.
+      const never = new ArtimeDetector({ relearn: 0 });
+      expect(caught(never)).toBe(false);
+      expect(never.relearned).toBe(0);
+      // Now: after 600 points inside a small part of the range, it is re-learned from them, once.
+      const d = new ArtimeDetector();
+      expect(caught(d)).toBe(true);
+      expect(d.relearned).toBe(1);
+      expect(d['max'] - d['min']).toBeLessThan(200);
+    }
+  });
+
+  it('does not re-learn a series that keeps to its range, nor on a constant stretch', () => {
+    const d = new ArtimeDetector();
+    run(d, daily(6000, 4));
+    expect(d.relearned).toBe(0);
+    const flat = daily(4000, 4);
+    flat[1000] = 1000;
+    for (let i = 1001; i < 4000; i++) flat[i] = 100;
+    const f = new ArtimeDetector();
+    run(f, flat);
+    expect(f.relearned).toBe(0);
+  });
+
   it('does not widen its range past what a double holds: a value near 1.7e308 leaves what it learned intact', () => {
     const values = daily(4000);
     values[1000] = 1.7e308;
@@ -108,6 +145,7 @@ describe('the ARTime detector', () => {
     expect(() => new ArtimeDetector({ window: 6 })).toThrow(/power of 2/);
     expect(() => new ArtimeDetector({ learn: 40, downsample: 4 })).toThrow(/at least/);
     expect(() => new ArtimeDetector({ downsample: 1.5 })).toThrow(/integer/);
+    expect(() => new ArtimeDetector({ relearn: -1 })).toThrow(/relearn/);
     expect(new ArtimeDetector().update({ t: 0, v: NaN }).ready).toBe(false);
   });
 

@@ -19,6 +19,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ARTIME_DEFAULTS, ArtimeDetector, createDetectors, Ensemble, type Detector, type EnsembleOptions } from '../src/main/core/analysis/index.ts';
 import { loadCorpus, type NabFile } from './anomaly/nab-corpus.ts';
+import { nabArtimeOptions } from './anomaly/nab-artime.ts';
 
 const { values: opt } = parseArgs({
   options: {
@@ -88,16 +89,7 @@ function digestArtimeLookahead(): string {
   const h = createHash('sha256');
   for (const f of files) {
     const n = f.v.length;
-    let probation = n < 5000 ? Math.floor(0.15 * n) : 750;
-    probation -= probation % 2;
-    const downsample = Math.max(1, Math.floor(probation / 104));
-    let min = Infinity;
-    let max = -Infinity;
-    for (const v of f.v) {
-      min = Math.min(min, v);
-      max = Math.max(max, v);
-    }
-    const d = new ArtimeDetector({ range: 'fixed', fixedMin: min, fixedMax: max, learn: probation, downsample, maxCategories: 1 << 20 });
+    const d = new ArtimeDetector(nabArtimeOptions(f.v));
     for (let i = 0; i < n; i++) {
       d.update({ t: f.t[i]!, v: f.v[i]! });
       num(h, d.raw);

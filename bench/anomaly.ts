@@ -26,6 +26,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ARTIME_DEFAULTS, ArtimeDetector, CAD_DEFAULTS, CadDetector, createDetectors, Ensemble, type ArtimeOptions, type CadOptions, type EnsembleOptions } from '../src/main/core/analysis/index.ts';
 import { loadCorpus, type NabFile } from './anomaly/nab-corpus.ts';
+import { nabArtimeOptions } from './anomaly/nab-artime.ts';
 import { bytesPerSeries } from './anomaly/memory.ts';
 import { fileScores, LOW_FP_PROFILE, nabScore, probationLength, windowMetrics, type WindowMetrics } from './anomaly/nab-score.ts';
 import { CAD_RANGES, FAMILIES, type CandidateConfig } from './anomaly/candidates.ts';
@@ -80,7 +81,7 @@ function cadRunner(name: string, opts: Partial<CadOptions>, lookahead = false): 
 }
 
 /**
- * A standalone ARTime detector; with lookahead, set up as NAB sets it up: the whole file's range,
+ * A standalone ARTime detector; with lookahead, set up as NAB sets it up (nab-artime.ts): the whole file's range,
  * and a probation of 15 % of the file (at most 750 points, even) with down-sampling probation / 104
  * (a reference, not a streaming detector).
  */
@@ -88,17 +89,7 @@ function artimeRunner(name: string, opts: Partial<ArtimeOptions>, lookahead = fa
   return {
     name,
     create(file) {
-      let o = opts;
-      if (lookahead) {
-        const n = file.v.length;
-        let probation = n < 5000 ? Math.floor(0.15 * n) : 750;
-        probation -= probation % 2;
-        const downsample = Math.max(1, Math.floor(probation / (8 * 13)));
-        const min = file.v.reduce((a, b) => Math.min(a, b));
-        const max = file.v.reduce((a, b) => Math.max(a, b));
-        o = { ...opts, range: 'fixed', fixedMin: min, fixedMax: max, learn: probation, downsample, maxCategories: 1 << 20 };
-      }
-      const d = new ArtimeDetector(o);
+      const d = new ArtimeDetector(lookahead ? { ...opts, ...nabArtimeOptions(file.v) } : opts);
       return { update: (t, v) => d.update({ t, v }).score, threshold: d.threshold };
     },
   };

@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { loadCorpus } from '../../../../bench/anomaly/nab-corpus.ts';
+import { nabArtimeOptions } from '../../../../bench/anomaly/nab-artime.ts';
 import { ArtimeDetector } from '../../../../src/main/core/analysis/index.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../../..');
@@ -26,16 +27,7 @@ describe.skipIf(!existsSync(NAB) && !process.env.CI)('the ARTime detector reprod
     let exact = 0;
     for (const f of files) {
       const n = f.v.length;
-      let probation = n < 5000 ? Math.floor(0.15 * n) : 750;
-      probation -= probation % 2;
-      const downsample = Math.max(1, Math.floor(probation / 104));
-      let min = Infinity;
-      let max = -Infinity;
-      for (const v of f.v) {
-        min = Math.min(min, v);
-        max = Math.max(max, v);
-      }
-      const d = new ArtimeDetector({ range: 'fixed', fixedMin: min, fixedMax: max, learn: probation, downsample, maxCategories: 1 << 20 });
+      const d = new ArtimeDetector(nabArtimeOptions(f.v));
       const pub = published[f.key]!;
       expect(pub, f.key).toHaveLength(n);
       for (let i = 0; i < n; i++) {

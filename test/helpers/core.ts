@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseSettings, type SettingsInput } from '../../src/shared/settings.ts';
 import { startCore, type Core } from '../../src/main/core/core.ts';
-import { Store } from '../../src/main/core/store/index.ts';
+import { Store, type StoreOptions } from '../../src/main/core/store/index.ts';
 import { afterEach } from 'vitest';
 
 export interface TestCore {
@@ -22,9 +22,10 @@ export function tempDir(prefix = 'radiator-test-'): string {
 const HOUR = 3_600_000;
 
 /** Stores a test opens in temporary directories (a directory may be opened again, as after a
- * restart), with an hour's hot window by default; each is closed and its directory removed after
- * every test. `closed(store)` when the test closed one itself. */
-export function tempStores(hotWindowMs = HOUR): { open(dir?: string): Store; closed(store: Store): void } {
+ * restart), with an hour's hot window by default (`defaults` and each `open`'s `opts` override
+ * any option: a clock, a series cap); each is closed and its directory removed after every test.
+ * `closed(store)` when the test closed one itself. */
+export function tempStores(defaults: Partial<StoreOptions> = {}): { open(dir?: string, opts?: Partial<StoreOptions>): Store; closed(store: Store): void } {
   let dirs: string[] = [];
   let stores: Store[] = [];
   afterEach(() => {
@@ -34,9 +35,16 @@ export function tempStores(hotWindowMs = HOUR): { open(dir?: string): Store; clo
     dirs = [];
   });
   return {
-    open(dir = tempDir()) {
+    open(dir = tempDir(), opts = {}) {
       if (!dirs.includes(dir)) dirs.push(dir);
-      const store = new Store({ dir, maxSeries: 1000, hotWindowMs, retention: { rawMs: 72 * HOUR, rollup5mMs: 30 * 24 * HOUR, rollup1hMs: 365 * 24 * HOUR, eventsMs: 30 * 24 * HOUR } });
+      const store = new Store({
+        dir,
+        maxSeries: 1000,
+        hotWindowMs: HOUR,
+        retention: { rawMs: 72 * HOUR, rollup5mMs: 30 * 24 * HOUR, rollup1hMs: 365 * 24 * HOUR, eventsMs: 30 * 24 * HOUR },
+        ...defaults,
+        ...opts,
+      });
       stores.push(store);
       return store;
     },

@@ -1,37 +1,19 @@
 // The ingest door against a real store: samples at their own time (scrape's path) and history
 // (import's path) are checked, capped with overflow folding, and counted so that for every
 // receiver received = applied + refused (by reason); the store's writes are counted once.
-import { rmSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Ingest, type IngestSample } from '../../../../src/main/core/collector/ingest.ts';
-import { Store } from '../../../../src/main/core/store/index.ts';
 import { MAX_SAMPLE_AGE_MS, MAX_SAMPLE_FUTURE_MS } from '../../../../src/shared/limits.ts';
-import { tempDir } from '../../../helpers/core.ts';
+import { tempStores } from '../../../helpers/core.ts';
 
 const H = 3_600_000;
 const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
 
-let dirs: string[] = [];
-let stores: Store[] = [];
-afterEach(() => {
-  for (const s of stores) s.close();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  stores = [];
-  dirs = [];
-});
+const stores = tempStores();
 
 function setup(maxSeries = 1000) {
-  const dir = tempDir();
-  dirs.push(dir);
   const clock = { now: NOW };
-  const store = new Store({
-    dir,
-    maxSeries,
-    hotWindowMs: H,
-    retention: { rawMs: 72 * H, rollup5mMs: 30 * 24 * H, rollup1hMs: 365 * 24 * H, eventsMs: 30 * 24 * H },
-    now: () => clock.now,
-  });
-  stores.push(store);
+  const store = stores.open(undefined, { maxSeries, now: () => clock.now });
   const ingest = new Ingest({ store, repeatIntervalMs: 15_000 });
   const value = (key: string) => store.index.get(key)?.lastValue;
   const refusedTotal = (receiver: string) => ingest.stats.rejectedCount(receiver);

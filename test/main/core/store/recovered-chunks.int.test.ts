@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { tempDir, tempStores } from '../../../helpers/core.ts';
 
 const H = 3_600_000;
-const { open, closed } = tempStores(2 * H);
+const { open, closed } = tempStores({ hotWindowMs: 2 * H });
 
 describe('closed chunks read back at a restart', () => {
   it('share the slabs and hold the same samples', () => {

@@ -246,29 +246,27 @@ class Dvfa {
       const total = norm[j]!;
       let num = 0;
       let nw = 0;
-      for (let k = 0; k < q; k++) {
-        const wk = w[o + k]!;
-        const xk = x[k]!;
-        num += xk < wk ? xk : wk;
-        nw += wk;
+      let k = 0;
+      let skip = false;
+      for (let cut = q; ; cut = d) {
+        for (; k < cut; k++) {
+          const wk = w[o + k]!;
+          const xk = x[k]!;
+          num += xk < wk ? xk : wk;
+          nw += wk;
+        }
+        if (total > 0) {
+          const fsBound = (num + (total - nw)) / total;
+          const mBound = fsBound * fsBound * fsBound * bound * (1 + 1e-9);
+          if (mBound < rhoUb && (mBound <= bestM || mBound < hintM)) {
+            skip = true;
+            break;
+          }
+        }
+        if (cut === d) break;
       }
-      if (total > 0) {
-        const fsBound = (num + (total - nw)) / total;
-        const mBound = fsBound * fsBound * fsBound * bound * (1 + 1e-9);
-        if (mBound < rhoUb && (mBound <= bestM || mBound < hintM)) continue;
-      }
-      for (let k = q; k < d; k++) {
-        const wk = w[o + k]!;
-        const xk = x[k]!;
-        num += xk < wk ? xk : wk;
-        nw += wk;
-      }
-      if (total > 0) {
-        const fsBound = (num + (total - nw)) / total;
-        const mBound = fsBound * fsBound * fsBound * bound * (1 + 1e-9);
-        if (mBound < rhoUb && (mBound <= bestM || mBound < hintM)) continue;
-      }
-      for (let k = d; k < d2; k++) {
+      if (skip) continue;
+      for (; k < d2; k++) {
         const wk = w[o + k]!;
         const xk = x[k]!;
         num += xk < wk ? xk : wk;

@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { startTestCore } from '../../helpers/core.ts';
 
 const ROOT = join(import.meta.dirname, '../../..');
 
@@ -45,5 +46,23 @@ describe('memory trim', () => {
     expect(out.rssAfter).toBeLessThan(out.rssBefore / 2);
     // Read by the trimmer around its own collection: most of what the test saw fall.
     expect(out.stats.lastFreedBytes).toBeGreaterThan((out.rssBefore - out.rssAfter) * 0.9);
+  });
+});
+
+describe('the core', () => {
+  it('runs a trimmer and shows it, with V8\'s committed heap, on /metrics', async () => {
+    const t = await startTestCore({});
+    try {
+      const self = await (await fetch(`${t.url}/metrics`)).text();
+      expect(self).toMatch(/^radiator_memory_trims_total 0$/m);
+      expect(self).toMatch(/^radiator_memory_trim_pause_seconds 0$/m);
+      expect(self).toMatch(/^radiator_memory_trim_freed_bytes 0$/m);
+      const committed = Number(/^nodejs_heap_size_total_bytes (\d+)$/m.exec(self)?.[1]);
+      const used = Number(/^nodejs_heap_used_bytes (\d+)$/m.exec(self)?.[1]);
+      expect(committed).toBeGreaterThan(0);
+      expect(committed).toBeGreaterThanOrEqual(used);
+    } finally {
+      await t.stop();
+    }
   });
 });

@@ -349,6 +349,12 @@ interface Held {
 const held: Held[] = [];
 const HELD = 100_000;
 const SETTLE_MS = 40_000;
+/** Resident memory now and again SETTLE_MS later. */
+async function twoReadings(rss: () => number | null | Promise<number | null>): Promise<[number | null, number | null]> {
+  const first = await rss();
+  await sleep(SETTLE_MS);
+  return [first, await rss()];
+}
 const heldRow = (receiver: string, series: number, idle: number | null, full: number | null, settled: number | null) => {
   if (idle === null || full === null || settled === null || !series) return;
   held.push({
@@ -372,9 +378,7 @@ if (!opt.only || opt.only === 'radiator') {
   const text = await (await fetch(`http://127.0.0.1:${r.http}/metrics`)).text();
   const get = (n: string) => Number(new RegExp(`^${n} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
   storeMemoryMB = Math.round(get('radiator_store_memory_bytes') / 1e5) / 10;
-  const full = await r.rss();
-  await sleep(SETTLE_MS);
-  heldRow(`Radiator${v8Flags.length ? ` (${v8Flags.join(' ')})` : ' (V8 defaults)'}`, get('radiator_series'), idle, full, await r.rss());
+  heldRow(`Radiator${v8Flags.length ? ` (${v8Flags.join(' ')})` : ' (V8 defaults)'}`, get('radiator_series'), idle, ...(await twoReadings(() => r.rss())));
   await r.stop();
 }
 if (!opt.only || opt.only === 'etsy') {
@@ -387,9 +391,7 @@ if (!opt.only || opt.only === 'etsy') {
   const got = (await r.count()) - before;
   // Etsy keeps one counter per name it has seen; the count backend reports lines, so the series
   // held are the distinct names sent (all of them when no line was lost).
-  const full = await r.rss();
-  await sleep(SETTLE_MS);
-  heldRow('Etsy statsd', got >= HELD ? HELD : 0, idle, full, await r.rss());
+  heldRow('Etsy statsd', got >= HELD ? HELD : 0, idle, ...(await twoReadings(() => r.rss())));
   if (got < HELD) log(`  Etsy statsd received ${got} of ${HELD} lines; its memory row is left out`);
   await r.stop();
 }
@@ -409,9 +411,7 @@ if ((!opt.only || opt.only === 'prometheus') && haveProm) {
   body = lines.join('\n') + '\n';
   await sleep(20_000); // four scrapes
   const q = await (await fetch(`${prom.url}/api/v1/query?query=${encodeURIComponent('count(bench_requests_total)')}`)).json() as { data: { result: Array<{ value: [number, string] }> } };
-  const full = rssOf(prom.proc.pid);
-  await sleep(SETTLE_MS);
-  heldRow('Prometheus 2.42 (scraping)', Number(q.data.result[0]?.value[1] ?? 0), idle, full, rssOf(prom.proc.pid));
+  heldRow('Prometheus 2.42 (scraping)', Number(q.data.result[0]?.value[1] ?? 0), idle, ...(await twoReadings(() => rssOf(prom.proc.pid))));
   await prom.stop();
   target.close();
 }

@@ -80,6 +80,26 @@ describe('StatsdAccumulator', () => {
     ]);
   });
 
+  it('a key id freed by the cap and reused starts empty, whatever kind had it before', () => {
+    const acc = new StatsdAccumulator(() => 0.5, { maxKeys: 4 });
+    // Six keys of every kind, each left with state; the drain past the cap frees the oldest ids.
+    acc.ingest('a:5|c\nb:7|g\nc:9|ms\nd:x|s\ne:1|c\nf:2|c');
+    const first = acc.drain();
+    expect(first.evicted.keys).toBe(3);
+    // New keys of other kinds take the freed ids and fold only their own lines.
+    acc.ingest('n1:1|s\nn1:y|s\nn2:4|ms\nn3:+2|g');
+    const d = acc.drain();
+    expect(d.newKeys.map((k) => k.kind)).toEqual(['set', 'summary', 'gauge']);
+    expect(d.newKeys.every((k) => first.newKeys.some((f) => f.id === k.id))).toBe(true);
+    expect(d.counters.ids.length).toBe(0);
+    const byName = (id: number) => d.newKeys.find((k) => k.id === id)!.name;
+    expect(d.sets.map((x) => [byName(x.id), x.members.sort()])).toEqual([['n1', ['1', 'y']]]);
+    expect(d.summaries.map((x) => [byName(x.id), [...x.values], x.seen])).toEqual([['n2', [0.004], 1]]);
+    expect([...d.gauges.sets]).toEqual([NaN]);
+    expect([...d.gauges.adds]).toEqual([2]);
+    expect(d.received).toBe(4);
+  });
+
   it('keeps names apart whose 30-bit hashes collide', () => {
     const seen = new Map<number, string>();
     let pair: [string, string] | null = null;

@@ -6,6 +6,15 @@
 import type { NabFile } from './nab-corpus.ts';
 import { fileScores, nabScore, normalise, STANDARD_PROFILE, type CostMatrix } from './nab-score.ts';
 
+/**
+ * Each candidate's best threshold and score on a set of categories, by its scores array and the
+ * set's key: the protocol asks for the same ones many times (every fold, every per-choice subset),
+ * and each is a sweep over every scored row. The same numbers, computed once.
+ */
+const chosenBy = new WeakMap<object, Map<string, { threshold: number; normalized: number }>>();
+const corpusIds = new WeakMap<NabFile[], number>();
+let corpora = 0;
+
 /** A candidate: one configuration's scores, one array per file (in the corpus's order). */
 export interface Candidate {
   name: string;
@@ -24,7 +33,7 @@ function pick(files: NabFile[], scores: ArrayLike<number>[], keep: (f: NabFile) 
 /** The normalised score of one category at a given threshold. */
 export function categoryScore(files: NabFile[], scores: ArrayLike<number>[], category: string, threshold: number, cost: CostMatrix = STANDARD_PROFILE): number {
   const sub = pick(files, scores, (f) => f.category === category);
-  return nabScore(sub.files, sub.scores, cost, threshold).atThreshold!;
+  return normalise(sub.files, fileScores(sub.files, sub.scores, threshold, cost).reduce((a, b) => a + b, 0), cost);
 }
 
 /** The normalised score of one category at the threshold best for that category alone. */
@@ -40,12 +49,24 @@ export interface Choice {
   trainScore: number;
 }
 
-/** The candidate and threshold with the best corpus-wide NAB score on the given files. */
-export function choose(files: NabFile[], candidates: Candidate[], keep: (f: NabFile) => boolean, cost: CostMatrix = STANDARD_PROFILE): Choice {
+/**
+ * The candidate and threshold with the best corpus-wide NAB score on the given files. `key` names
+ * the set `keep` selects (the same key, the same set, on the same files) so that each candidate's
+ * sweep over it is done once.
+ */
+export function choose(files: NabFile[], candidates: Candidate[], keep: (f: NabFile) => boolean, cost: CostMatrix = STANDARD_PROFILE, key?: string): Choice {
   let best: Choice | null = null;
   for (const c of candidates) {
-    const sub = pick(files, c.scores, keep);
-    const s = nabScore(sub.files, sub.scores, cost);
+    let memo = chosenBy.get(c.scores);
+    if (!memo) chosenBy.set(c.scores, (memo = new Map()));
+    if (key !== undefined && !corpusIds.has(files)) corpusIds.set(files, corpora++);
+    const k = key === undefined ? undefined : `${cost.tpWeight},${cost.fpWeight},${cost.fnWeight}|${corpusIds.get(files)}|${key}`;
+    let s = k === undefined ? undefined : memo.get(k);
+    if (!s) {
+      const sub = pick(files, c.scores, keep);
+      s = nabScore(sub.files, sub.scores, cost);
+      if (k !== undefined) memo.set(k, { threshold: s.threshold, normalized: s.normalized });
+    }
     if (!best || s.normalized > best.trainScore) best = { candidate: c.name, threshold: s.threshold, trainScore: s.normalized };
   }
   return best!;
@@ -61,10 +82,10 @@ export interface HeldOutRow {
 }
 
 export function leaveOneCategoryOut(files: NabFile[], candidates: Candidate[], cost: CostMatrix = STANDARD_PROFILE): { all: Choice; rows: HeldOutRow[] } {
-  const all = choose(files, candidates, () => true, cost);
+  const all = choose(files, candidates, () => true, cost, 'all');
   const allScores = candidates.find((c) => c.name === all.candidate)!.scores;
   const rows = categoriesOf(files).map((category) => {
-    const chosen = choose(files, candidates, (f) => f.category !== category, cost);
+    const chosen = choose(files, candidates, (f) => f.category !== category, cost, `without ${category}`);
     const scores = candidates.find((c) => c.name === chosen.candidate)!.scores;
     return {
       category,

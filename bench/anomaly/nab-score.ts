@@ -125,9 +125,25 @@ export function fileScores(files: NabFile[], scores: ArrayLike<number>[], thresh
   });
 }
 
+const nullScores = new Map<string, number>();
+const fileIds = new WeakMap<NabFile, number>();
+/** A number for each file object (its identity, not its name: two files may share a name). */
+function idOf(f: NabFile): number {
+  let id = fileIds.get(f);
+  if (id === undefined) fileIds.set(f, (id = fileCount++));
+  return id;
+}
+let fileCount = 0;
+
 /** A raw score over these files as 100 × (raw − null) / (perfect − null) (nab/runner.py normalize). */
 export function normalise(files: NabFile[], raw: number, cost: CostMatrix = STANDARD_PROFILE): number {
-  const nullScore = sweepCorpus(files, files.map((f) => new Float64Array(f.t.length).fill(0.5)), cost).rawScore;
+  // The null detector's score depends only on the files and the profile: swept once per set.
+  const key = `${cost.tpWeight},${cost.fpWeight},${cost.fnWeight}|${files.map(idOf).join(',')}`;
+  let nullScore = nullScores.get(key);
+  if (nullScore === undefined) {
+    nullScore = sweepCorpus(files, files.map((f) => new Float64Array(f.t.length).fill(0.5)), cost).rawScore;
+    nullScores.set(key, nullScore);
+  }
   const perfect = files.reduce((s, f) => s + f.windows.length, 0) * cost.tpWeight;
   return (100 * (raw - nullScore)) / (perfect - nullScore);
 }

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { categoryScore, choose, heldOutCorpusScore, leaveOneCategoryOut, type Candidate } from '../../../../bench/anomaly/held-out.ts';
 import type { NabFile } from '../../../../bench/anomaly/nab-corpus.ts';
+import { LOW_FP_PROFILE, nabScore, normalise, STANDARD_PROFILE } from '../../../../bench/anomaly/nab-score.ts';
 
 /** A 100-row file (probation: its first 15 rows) with one window over rows 60..69. */
 function file(category: string, name: string): NabFile {
@@ -46,5 +47,29 @@ describe('leave one category out', () => {
     expect(c.trainScore).toBeCloseTo(0, 9);
     const { rows } = leaveOneCategoryOut(files, [good]);
     expect(heldOutCorpusScore(files, [good], rows)).toBeGreaterThan(99);
+  });
+
+  it('remembers each sweep by candidate, corpus, profile and fold, and never mixes them up', () => {
+    // The protocol asks for the same candidate on the same fold many times; the remembered answer
+    // must be the one a fresh sweep gives, for each profile and each fold, and files of the same
+    // name but other windows are another corpus.
+    const fresh = (fs: NabFile[], c: Candidate, keep: (f: NabFile) => boolean, cost = STANDARD_PROFILE) => {
+      const idx = fs.map((f, i) => (keep(f) ? i : -1)).filter((i) => i >= 0);
+      return nabScore(idx.map((i) => fs[i]!), idx.map((i) => c.scores[i]!), cost).normalized;
+    };
+    for (const cost of [STANDARD_PROFILE, LOW_FP_PROFILE, STANDARD_PROFILE]) {
+      for (const cat of ['a', 'b', 'c']) {
+        const keep = (f: NabFile) => f.category !== cat;
+        for (const c of [aOnly, good, quiet]) expect(choose(files, [c], keep, cost, `without ${cat}`).trainScore).toBeCloseTo(fresh(files, c, keep, cost), 12);
+      }
+    }
+    // The same names, the window moved to rows 20..29, where "a-only" has false positives on b and c.
+    const moved = files.map((f) => ({ ...f, windows: [[20, 29]] as Array<[number, number]>, labels: new Uint8Array(100).fill(1, 20, 30) }));
+    const keep = (f: NabFile) => f.category !== 'a';
+    expect(choose(moved, [aOnly], keep, STANDARD_PROFILE, 'without a').trainScore).toBeCloseTo(fresh(moved, aOnly, keep), 12);
+    expect(choose(moved, [aOnly], keep, STANDARD_PROFILE, 'without a').trainScore).not.toBeCloseTo(choose(files, [aOnly], keep, STANDARD_PROFILE, 'without a').trainScore, 3);
+    // The null detector's score is per set of files: a perfect raw score normalises to 100 on both.
+    expect(normalise(files, 3)).toBeCloseTo(100, 9);
+    expect(normalise(moved.slice(0, 2), 2)).toBeCloseTo(100, 9);
   });
 });

@@ -41,7 +41,7 @@ import type { ScreenConfig } from '../../../shared/feed-protocol.ts';
 import { EVENT_KINDS, labelsToObject, type EventKind, type RadiatorEvent } from '../../../shared/model.ts';
 import type { Guard } from '../http/guard.ts';
 import { compileMatcher, matchesSeries, parseSelector, type SampleBatch, type Store } from '../store/index.ts';
-import { FeedClient, type QuerySub, type SeriesSub, type SubscribeRequest } from './feed-client.ts';
+import { FeedClient, SidState, SidStates, type QuerySub, type SeriesSub, type SubscribeRequest } from './feed-client.ts';
 
 /** Evaluates PromQL on a named source (the core wires in its data sources). */
 export type RangeEvaluator = (source: string, query: string, startMs: number, endMs: number, stepMs: number) => Promise<RangeResult>;
@@ -234,12 +234,11 @@ export class FeedServer {
     if (points > FEED_MAX_SNAPSHOT_POINTS) {
       throw new Error(`the snapshot would hold ${points} points (limit ${FEED_MAX_SNAPSHOT_POINTS}); narrow the selector or the range`);
     }
-    const sub: SeriesSub = { id, matchers, known: new Map(), announced: new Set(), snapshotLast: new Map() };
+    const sub: SeriesSub = { id, matchers, sids: new SidStates(), snapshotLast: new Map() };
     const snap: SnapshotMessage = { type: 'snapshot', id, from, to, series: [] };
     for (const f of found) {
       const s = f.series;
-      sub.known.set(s.id, true);
-      sub.announced.add(s.id);
+      sub.sids.set(s.id, SidState.Announced);
       sub.snapshotLast.set(s.id, f.ts[f.ts.length - 1]!);
       snap.series.push({
         sid: s.id,
@@ -377,21 +376,23 @@ export class FeedServer {
         const series: FeedSeries[] = [];
         for (let i = 0; i < batch.ids.length; i++) {
           const sid = batch.ids[i]!;
-          let m = sub.known.get(sid);
-          if (m === undefined) {
+          let state = sub.sids.get(sid);
+          if (state === SidState.Unknown) {
             const s = index.byId(sid);
-            m = s !== undefined && matchesSeries(sub.matchers, s.name, s.labels);
-            sub.known.set(sid, m);
+            state = s !== undefined && matchesSeries(sub.matchers, s.name, s.labels) ? SidState.Match : SidState.NoMatch;
+            sub.sids.set(sid, state);
           }
-          if (!m) continue;
+          if (state === SidState.NoMatch) continue;
           const ts = batch.ts[i]!;
-          const snapLast = sub.snapshotLast.get(sid);
-          if (snapLast !== undefined) {
-            if (ts <= snapLast) continue;
-            sub.snapshotLast.delete(sid);
+          if (sub.snapshotLast.size > 0) {
+            const snapLast = sub.snapshotLast.get(sid);
+            if (snapLast !== undefined) {
+              if (ts <= snapLast) continue;
+              sub.snapshotLast.delete(sid);
+            }
           }
-          if (!sub.announced.has(sid)) {
-            sub.announced.add(sid);
+          if (state === SidState.Match) {
+            sub.sids.set(sid, SidState.Announced);
             const s = index.byId(sid)!;
             series.push({ sid, labels: labelsToObject(s) });
           }

@@ -21,8 +21,18 @@
 //                 reference only, what the published ARTime's score owes to that look-ahead
 //   radiator+ARTime  the ensemble with ARTime as one more calibrated detector (the shipped design:
 //                 its in-sample choice is the default)
-//   radiator+ARTime-relearn  the same with ARTime's range re-learning as a tunable (0: never; else
-//                 the narrowing ratio), over its ARTime choices at the shipped hold-off and prior
+//   radiator+ARTime+relearn  the shipped design's grid: radiator+ARTime with ARTime's range
+//                 re-learning ratio (0: never; else the narrowing ratio) as one more tunable, so
+//                 the held-out folds choose it too (bench:anomaly --loco's default)
+//   radiator+ARTime-relearn  an earlier, smaller grid of the same: the ratio over ARTime's choices
+//                 at the hold-off and prior chosen before (in-sample), not chosen per fold
+//   radiator+ARTime-time  radiator+ARTime with ARTime's probation, down-sampling and re-learning
+//                 delay in time (a day or two of data; steps of 5, 10 or 20 minutes; 50 hours)
+//                 rather than points (on 5-minute data the same values in points, but for 4 files)
+//   ARTime-screen, ARTime-screen2, ARTime-screen3  screens for bench/anomaly-screen.ts: the
+//                 shipped configuration beside a few variants of ARTime (probation and step in
+//                 time; the re-learning ratio and delay, ARTime's critical value and a probation
+//                 of 288 or 312 points; the step in time with the probation in points)
 
 import type { ArtimeOptions, CadOptions, EnsembleOptions } from '../../src/main/core/analysis/index.ts';
 
@@ -102,15 +112,34 @@ function cadLookaheadGrid(): CandidateConfig[] {
   return product({ rest: [24, 72, 144] }).map((choices) => ({ name: named(choices), options: {}, cad: { restPeriod: Number(choices.rest) }, lookahead: true, choices }));
 }
 
-/** ARTime's streaming tunables from a choice: probation, down-sampling, range margin (= growth), and optionally the category cap and re-learning ratio. */
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/** A duration written as in the grids ('10m', '1d', '48h') in milliseconds. */
+export function durationMs(s: string): number {
+  const m = /^(\d+(?:\.\d+)?)(m|h|d)$/.exec(s);
+  if (!m) throw new Error(`bad duration ${s}`);
+  return Number(m[1]) * { m: MINUTE, h: HOUR, d: 24 * HOUR }[m[2] as 'm' | 'h' | 'd'];
+}
+
+/**
+ * ARTime's streaming tunables from a choice: probation (`learn`, points, or `probation`, a
+ * duration), down-sampling (`downsample`, a factor, or `step`, a duration), range margin
+ * (= growth), and optionally the category cap, the re-learning ratio and its delay (`after`, a duration).
+ */
 function artimeOf(choices: Record<string, string>): Partial<ArtimeOptions> {
   return {
-    learn: Number(choices.learn),
-    downsample: Number(choices.downsample),
+    ...(choices.learn ? { learn: Number(choices.learn) } : {}),
+    ...(choices.probation ? { learnMs: durationMs(choices.probation) } : {}),
+    ...(choices.downsample ? { downsample: Number(choices.downsample) } : {}),
+    ...(choices.step ? { stepMs: durationMs(choices.step) } : {}),
     rangeMargin: Number(choices.margin),
     rangeGrowth: Number(choices.margin),
     ...(choices.categories ? { maxCategories: Number(choices.categories) } : {}),
     ...(choices.relearn ? { relearn: Number(choices.relearn) } : {}),
+    ...(choices.after ? { relearnAfterMs: durationMs(choices.after) } : {}),
+    ...(choices.relearnAfter ? { relearnAfter: Number(choices.relearnAfter) } : {}),
+    ...(choices.critical ? { critical: Number(choices.critical) } : {}),
   };
 }
 
@@ -144,6 +173,27 @@ export const FAMILIES: Record<string, () => CandidateConfig[]> = {
   ARTime: artimeStandaloneGrid,
   'ARTime-lookahead': () => [{ name: 'look-ahead', options: {}, artime: {}, lookahead: true, choices: { range: 'look-ahead' } }],
   'radiator+ARTime': () => artimeEnsembleGrid({ 'hold-off': [24, 72], escalate: [1.25], shape: ['off', 16], prior: [100, 300], learn: [300, 600], downsample: [1, 2, 4], margin: [0.5, 1] }),
+  // The shipped grid with ARTime's probation and down-sampling in time rather than points (on
+  // 5-minute data 1 day ≈ 300 points, 2 days ≈ 600, steps of 5/10/20 minutes = factors 1/2/4),
+  // and its re-learning delay too (50 h = 600 points at 5 minutes).
+  'radiator+ARTime-time': () => artimeEnsembleGrid({ 'hold-off': [24, 72], escalate: [1.25], shape: ['off', 16], prior: [100, 300], probation: ['1d', '2d'], step: ['5m', '10m', '20m'], margin: [0.5, 1], after: ['50h'] }),
+  // The shipped design's grid: radiator+ARTime with the re-learning ratio as one more tunable.
+  'radiator+ARTime+relearn': () => artimeEnsembleGrid({ 'hold-off': [24, 72], escalate: [1.25], shape: ['off', 16], prior: [100, 300], learn: [300, 600], downsample: [1, 2, 4], margin: [0.5, 1], relearn: [0, 2, 4, 8] }),
+  // Screens: the shipped configuration with one thing about ARTime changed.
+  'ARTime-screen': () => [
+    ...artimeEnsembleGrid({ 'hold-off': [72], escalate: [1.25], shape: ['off'], prior: [300], learn: [300], downsample: [2], margin: [0.5] }),
+    ...artimeEnsembleGrid({ 'hold-off': [72], escalate: [1.25], shape: ['off'], prior: [300], probation: ['1d', '2d', '4d'], step: ['10m'], margin: [0.5], after: ['50h'] }),
+    ...artimeEnsembleGrid({ 'hold-off': [72], escalate: [1.25], shape: ['off'], prior: [300], probation: ['1d'], step: ['10m', '15m', '30m'], margin: [0.5] }),
+  ],
+  'ARTime-screen2': () => [
+    ...artimeEnsembleGrid({ 'hold-off': [72], escalate: [1.25], shape: ['off'], prior: [300], learn: [300], downsample: [2], margin: [0.5], relearn: [2, 4], relearnAfter: [300, 600, 1200] }),
+    ...artimeEnsembleGrid({ 'hold-off': [72], escalate: [1.25], shape: ['off'], prior: [300], learn: [300], downsample: [2], margin: [0.5], critical: [0.2, 0.4] }),
+    ...artimeEnsembleGrid({ 'hold-off': [72], escalate: [1.25], shape: ['off'], prior: [300], learn: [288, 312], downsample: [2], margin: [0.5] }),
+  ],
+  'ARTime-screen3': () => [
+    ...artimeEnsembleGrid({ 'hold-off': [72], escalate: [1.25], shape: ['off'], prior: [300], learn: [300], downsample: [2], margin: [0.5] }),
+    ...artimeEnsembleGrid({ 'hold-off': [72], escalate: [1.25], shape: ['off'], prior: [300], learn: [300], step: ['10m', '20m', '30m'], margin: [0.5] }),
+  ],
   'radiator+ARTime-relearn': () => artimeEnsembleGrid({ 'hold-off': [72], escalate: [1.25], shape: ['off', 16], prior: [300], learn: [300, 600], downsample: [2, 4], margin: [0.5, 1], relearn: [0, 2, 4, 8] }),
   'CAD+histogram+EWMA': () => ensembleGrid(['CAD', 'histogram', 'EWMA'], { 'hold-off': [24, 72, 144], range: ['grow1', 'patient'], prior: [100, 300], combine: ['max', 'mean'] }),
 };

@@ -92,6 +92,20 @@ export interface ArtimeOptions {
   relearn: number;
   /** Points the values must stay that narrow before re-learning. */
   relearnAfter: number;
+  /**
+   * In time rather than points (each 0: off). With any of them set, the detector waits for its
+   * first `probe` points, takes the median gap between them as the series' interval, and then
+   * sets: the down-sampling factor to about `stepMs` of data a step (at least 1); the probation
+   * to `learnMs` of data (at least 2·window steps and at most `maxSteps` of them); the re-learning
+   * delay to `relearnAfterMs` of data. What is not set stays in points.
+   */
+  stepMs: number;
+  learnMs: number;
+  relearnAfterMs: number;
+  /** Points whose gaps give the interval (time units only). */
+  probe: number;
+  /** The most down-sampled steps a probation in time may take (it bounds the probation's memory and its end's O(steps²) cost). */
+  maxSteps: number;
 }
 
 export const ARTIME_DEFAULTS: ArtimeOptions = {
@@ -110,7 +124,28 @@ export const ARTIME_DEFAULTS: ArtimeOptions = {
   critical: 0.3,
   relearn: 4,
   relearnAfter: 600,
+  stepMs: 0,
+  learnMs: 0,
+  relearnAfterMs: 0,
+  probe: 9,
+  maxSteps: 1024,
 };
+
+/**
+ * The options in points for a series sampled every `intervalMs`: the time-based ones
+ * (`stepMs`, `learnMs`, `relearnAfterMs`) converted, the others as given.
+ */
+export function artimeInPoints(o: ArtimeOptions, intervalMs: number): ArtimeOptions {
+  const out = { ...o };
+  const per = (ms: number) => ms / intervalMs;
+  if (o.stepMs > 0) out.downsample = Math.max(1, Math.round(per(o.stepMs)));
+  if (o.learnMs > 0) {
+    const steps = Math.min(o.maxSteps, Math.max(2 * o.window, Math.floor(per(o.learnMs) / out.downsample)));
+    out.learn = steps * out.downsample;
+  } else out.learn = Math.max(o.learn, 2 * o.window * out.downsample); // a probation in points is at least 2·window steps of the factor found
+  if (o.relearnAfterMs > 0) out.relearnAfter = Math.max(1, Math.round(per(o.relearnAfterMs)));
+  return out;
+}
 
 /**
  * The Haar wavelet transform of x (length a power of 2), in place: [approximation, coarsest
@@ -415,33 +450,35 @@ class Ring {
 export class ArtimeDetector implements Detector {
   readonly name = 'ARTime';
   readonly threshold = 0.5;
-  private readonly o: ArtimeOptions;
+  private o: ArtimeOptions;
+  /** Time units only: the first points, until their gaps give the interval (then replayed). */
+  private pending: Point[] | null = null;
   /** Down-sampled steps in the probation (ARTime's trend window). */
-  private readonly trend: number;
-  private readonly mask: number;
-  private art: Dvfa;
+  private trend!: number;
+  private mask!: number;
+  private art!: Dvfa;
   /** Points seen, and down-sampled steps taken (ARTime's dsi, from 1 after the first). */
   private seen = 0;
   private dsi = 0;
   /** The current block of raw points. */
-  private readonly block: Float64Array;
+  private block!: Float64Array;
   private movingAverage = 0;
   /** The probation's down-sampled values, in raw units (dropped after it). */
   private probation: number[] | null = [];
   private min = Infinity;
   private max = -Infinity;
   /** Median of the levels: a histogram of levels and the counts below and above the median level. */
-  private readonly medbin: Float64Array;
+  private medbin!: Float64Array;
   private medlevel = 0;
   private below = 0;
   private above = 0;
   /** The last `window` down-sampled values, scaled (a ring: at is the oldest). */
-  private readonly fwin: Float64Array;
+  private fwin!: Float64Array;
   private fat = 0;
-  private readonly dw: Float64Array;
+  private dw!: Float64Array;
   /** The features of the current step; train() copies them, so one buffer serves every step. */
-  private readonly fbuf: Float64Array;
-  private readonly tmp: Float64Array;
+  private fbuf!: Float64Array;
+  private tmp!: Float64Array;
   // detect! state
   private lastAnomaly = 0;
   private lastAnomalySim = 0;
@@ -450,28 +487,44 @@ export class ArtimeDetector implements Detector {
   private noNewCat = 0;
   private simMeanSum = 0;
   private simMeanN = 0;
-  private simWindow: Ring;
-  private simDiff: Ring;
+  private simWindow!: Ring;
+  private simDiff!: Ring;
   /** Past anomalies' matches: their sum and count (the mean is used) and the last one (lowered while it lasts). */
   private anomSum = 0;
   private anomN = 0;
   private anomLast = NaN;
   /** The last `trend` down-sampled values in raw units (a ring: rat is the oldest), for re-learning. */
-  private readonly recent: Float64Array;
+  private recent!: Float64Array;
   private rat = 0;
   /** The run of values since the range last held them narrowly: its min, max and length in down-sampled steps. */
   private runMin = Infinity;
   private runMax = -Infinity;
   private runN = 0;
-  private readonly relearnSteps: number;
+  private relearnSteps!: number;
   /** The last raw anomaly (ARTime's confidence), and how often the range has widened and been re-learned. */
   raw = 0;
   widened = 0;
   relearned = 0;
 
   constructor(opts: Partial<ArtimeOptions> = {}) {
-    this.o = { ...ARTIME_DEFAULTS, ...opts };
-    const { window, downsample, learn, levels, maxCategories } = this.o;
+    const o = { ...ARTIME_DEFAULTS, ...opts };
+    const timed = o.stepMs > 0 || o.learnMs > 0 || o.relearnAfterMs > 0;
+    // The probe's points are replayed into the probation, which is at least 2·window points long.
+    if (timed && !(o.probe >= 2 && o.probe <= 2 * o.window && Number.isInteger(o.probe))) throw new Error(`ARTime: probe must be an integer from 2 to ${2 * o.window}, not ${o.probe}`);
+    // In time units the sizes wait for the interval; until then, those for an interval of a minute
+    // (the options are checked as usual, and whatever the interval, the probation holds 2·window steps).
+    this.o = o;
+    this.configure(timed ? artimeInPoints(o, 60_000) : o);
+    if (timed) {
+      this.o = o;
+      this.pending = [];
+    }
+  }
+
+  /** The sizes that follow from the options in points. */
+  private configure(o: ArtimeOptions): void {
+    this.o = o;
+    const { window, downsample, learn, levels, maxCategories } = o;
     if (!(window >= 2 && (window & (window - 1)) === 0)) throw new Error(`ARTime: window must be a power of 2, not ${window}`);
     if (!(downsample >= 1 && Number.isInteger(downsample))) throw new Error(`ARTime: downsample must be a positive integer, not ${downsample}`);
     this.trend = Math.floor(learn / downsample);
@@ -488,12 +541,17 @@ export class ArtimeDetector implements Detector {
     this.simWindow = new Ring((this.trend >> 1) + 1, 1);
     this.simDiff = new Ring(this.trend + 1, 0);
     this.recent = new Float64Array(this.trend);
-    this.relearnSteps = Math.max(this.trend, Math.ceil(this.o.relearnAfter / downsample));
-    if (!(this.o.relearn >= 0)) throw new Error(`ARTime: relearn must be 0 or more, not ${this.o.relearn}`);
-    if (this.o.range === 'fixed') {
-      this.min = this.o.fixedMin;
-      this.max = this.o.fixedMax;
+    this.relearnSteps = Math.max(this.trend, Math.ceil(o.relearnAfter / downsample));
+    if (!(o.relearn >= 0)) throw new Error(`ARTime: relearn must be 0 or more, not ${o.relearn}`);
+    if (o.range === 'fixed') {
+      this.min = o.fixedMin;
+      this.max = o.fixedMax;
     }
+  }
+
+  /** The options in effect, in points (in time units: once the interval is known). */
+  get options(): Readonly<ArtimeOptions> {
+    return this.o;
   }
 
   /** Categories in the network now (at most maxCategories). */
@@ -509,6 +567,7 @@ export class ArtimeDetector implements Detector {
   update(p: Point): DetectorOutput {
     const v = p.v;
     if (!Number.isFinite(v)) return { score: 0, anomalous: false, ready: false };
+    if (this.pending) return this.probeInterval(p);
     const { downsample } = this.o;
     this.block[this.seen % downsample] = v;
     this.seen++;
@@ -539,6 +598,24 @@ export class ArtimeDetector implements Detector {
     if (learning) return { score: 0, anomalous: false, ready: false };
     const s = ratioScore(raw / this.o.critical);
     return { score: s, anomalous: s >= this.threshold };
+  }
+
+  /**
+   * Time units: the first `probe` points are held until their gaps give the interval (their
+   * median), then the sizes are set from it and the points replayed — all within the probation,
+   * so nothing is scored late and nothing ahead is seen.
+   */
+  private probeInterval(p: Point): DetectorOutput {
+    const pending = this.pending!;
+    pending.push({ t: p.t, v: p.v });
+    if (pending.length < this.o.probe) return { score: 0, anomalous: false, ready: false };
+    const gaps = pending.slice(1).map((q, k) => q.t - pending[k]!.t).filter((g) => g > 0 && Number.isFinite(g)).sort((a, b) => a - b);
+    const interval = gaps.length > 0 ? gaps[gaps.length >> 1]! : 60_000;
+    this.pending = null;
+    this.configure(artimeInPoints(this.o, interval));
+    let out: DetectorOutput = { score: 0, anomalous: false, ready: false };
+    for (const q of pending) out = this.update(q);
+    return out;
   }
 
   /** The block's value: its mean, or the extreme furthest from the moving average if that is a spike of more than 10 %. */

@@ -16,5 +16,5 @@ export { SeasonalDetector } from './seasonal-detector.ts';
 export { ShapeDetector } from './shape-detector.ts';
 export { CadDetector, CAD_DEFAULTS } from './cad-detector.ts';
 export type { CadOptions } from './cad-detector.ts';
-export { ArtimeDetector, ARTIME_DEFAULTS } from './artime-detector.ts';
+export { ArtimeDetector, ARTIME_DEFAULTS, artimeInPoints } from './artime-detector.ts';
 export type { ArtimeOptions } from './artime-detector.ts';

@@ -141,11 +141,56 @@ describe('the ARTime detector', () => {
     expect(Number.isFinite(d['medlevel'])).toBe(true);
   });
 
+  it('sets its down-sampling, probation and re-learning delay in time when asked, from the series\' own interval', () => {
+    const MIN = 60_000;
+    const timed = { stepMs: 10 * MIN, learnMs: 24 * 60 * MIN, relearnAfterMs: 50 * 60 * MIN };
+    // The same daily cycle and +30 shift at day 10, sampled every 5 minutes and every minute.
+    const day = (stepMin: number) => (24 * 60) / stepMin;
+    const series = (stepMin: number) => {
+      const z = gaussian(prng(9));
+      const n = 14 * day(stepMin);
+      return Array.from({ length: n }, (_, i) => 100 + 10 * Math.sin((2 * Math.PI * i) / day(stepMin)) + z() + (i >= 10 * day(stepMin) ? 30 : 0));
+    };
+    for (const stepMin of [5, 1]) {
+      const d = new ArtimeDetector(timed);
+      const out = points(series(stepMin), stepMin * MIN).map((p) => d.update(p));
+      const { downsample, learn, relearnAfter } = d.options;
+      // A step of 10 minutes of data, a probation of a day, a re-learning delay of 50 hours — in points of this series.
+      expect(downsample).toBe(10 / stepMin);
+      expect(learn).toBe(day(stepMin) - (day(stepMin) % downsample));
+      expect(relearnAfter).toBe((50 * 60) / stepMin);
+      expect(out.slice(0, learn - 1).every((o) => o.ready === false)).toBe(true);
+      expect(out[learn]!.ready).not.toBe(false);
+      // The shift is caught within 16 steps' time (160 minutes) at either resolution.
+      const at = firstFlag(out, 10 * day(stepMin) - 100);
+      expect(at).toBeGreaterThanOrEqual(10 * day(stepMin));
+      expect((at - 10 * day(stepMin)) * stepMin).toBeLessThan(160);
+    }
+    // Hourly data: a day is 24 points, above the floor of 2·window steps, at a factor of 1. Every
+    // second: 144 steps of 600 points; with steps of a second, a day would be 86 400 steps, capped at maxSteps.
+    const at = (opts: Partial<typeof timed>, stepMs: number) => {
+      const d = new ArtimeDetector(opts);
+      for (let i = 0; i < 10; i++) d.update({ t: i * stepMs, v: i });
+      return [d.options.downsample, d.options.learn];
+    };
+    expect(at(timed, 60 * MIN)).toEqual([1, 24]);
+    expect(at(timed, 1000)).toEqual([600, 86_400]);
+    expect(at({ stepMs: 1000, learnMs: timed.learnMs }, 1000)).toEqual([1, 1024]);
+    // A probation in points with a step in time: at least 2·window steps of the factor found (20 × 16), never an error mid-series.
+    expect(at({ stepMs: 20 * MIN }, MIN)).toEqual([20, 320]);
+    expect(at({ stepMs: 20 * MIN }, 5 * MIN)).toEqual([4, 300]);
+    // Without them, points: the defaults, whatever the interval.
+    const plain = new ArtimeDetector();
+    for (let i = 0; i < 10; i++) plain.update({ t: i * 1000, v: i });
+    expect([plain.options.downsample, plain.options.learn, plain.options.relearnAfter]).toEqual([2, 300, 600]);
+  });
+
   it('rejects options it cannot work with, and ignores a value that is not a finite number', () => {
     expect(() => new ArtimeDetector({ window: 6 })).toThrow(/power of 2/);
     expect(() => new ArtimeDetector({ learn: 40, downsample: 4 })).toThrow(/at least/);
     expect(() => new ArtimeDetector({ downsample: 1.5 })).toThrow(/integer/);
     expect(() => new ArtimeDetector({ relearn: -1 })).toThrow(/relearn/);
+    expect(() => new ArtimeDetector({ stepMs: 600_000, probe: 1 })).toThrow(/probe/);
     expect(new ArtimeDetector().update({ t: 0, v: NaN }).ready).toBe(false);
   });
 

@@ -1,0 +1,50 @@
+// The grids bench:anomaly's held-out protocol chooses among (bench/anomaly/candidates.ts): the
+// default one holds the shipped configuration and lets every fold choose ARTime's re-learning
+// ratio; the time-unit grid passes its durations to ARTime in milliseconds.
+import { describe, expect, it } from 'vitest';
+import { durationMs, FAMILIES } from '../../../../bench/anomaly/candidates.ts';
+import { ARTIME_DEFAULTS, ENSEMBLE_DEFAULTS } from '../../../../src/main/core/analysis/index.ts';
+
+describe('the held-out grids', () => {
+  it('default grid: the shipped configuration, with the re-learning ratio (0, 2, 4, 8) chosen per fold', () => {
+    const grid = FAMILIES['radiator+ARTime+relearn']!();
+    expect(grid).toHaveLength(384);
+    expect(new Set(grid.map((g) => g.name)).size).toBe(384);
+    expect([...new Set(grid.map((g) => g.choices.relearn))]).toEqual(['0', '2', '4', '8']);
+    const shipped = grid.filter((g) => {
+      const o = g.options;
+      const a = o.artime;
+      return (
+        a &&
+        o.holdOff === ENSEMBLE_DEFAULTS.holdOff &&
+        o.escalate === ENSEMBLE_DEFAULTS.escalate &&
+        o.shape === false &&
+        o.surprise?.priorWeight === ENSEMBLE_DEFAULTS.surprise.priorWeight &&
+        a.learn === ARTIME_DEFAULTS.learn &&
+        a.downsample === ARTIME_DEFAULTS.downsample &&
+        a.rangeMargin === ARTIME_DEFAULTS.rangeMargin &&
+        a.relearn === ARTIME_DEFAULTS.relearn
+      );
+    });
+    expect(shipped).toHaveLength(1);
+    // Ratio 0 is passed on (never re-learn), not dropped as if unset.
+    expect(grid.filter((g) => g.options.artime && g.options.artime.relearn === 0)).toHaveLength(96);
+  });
+
+  it('time-unit grid: durations in milliseconds, and no probation or factor in points', () => {
+    expect(durationMs('10m')).toBe(600_000);
+    expect(durationMs('50h')).toBe(180_000_000);
+    expect(durationMs('2d')).toBe(172_800_000);
+    expect(() => durationMs('10')).toThrow(/duration/);
+    const grid = FAMILIES['radiator+ARTime-time']!();
+    expect(grid).toHaveLength(96);
+    for (const g of grid) {
+      const a = g.options.artime as Record<string, unknown>;
+      expect([86_400_000, 172_800_000]).toContain(a.learnMs);
+      expect([300_000, 600_000, 1_200_000]).toContain(a.stepMs);
+      expect(a.relearnAfterMs).toBe(180_000_000);
+      expect(a.learn).toBeUndefined();
+      expect(a.downsample).toBeUndefined();
+    }
+  });
+});

@@ -207,7 +207,9 @@ export class Aggregator {
           ? new Set<string>()
           : null;
     const e = new Entry(kind, outputs[0]!, extra);
-    this.entries.set(entryKey, e);
+    // Keyed by the string its series or summary part keeps (equal to entryKey), not by entryKey
+    // itself: a second copy of every key, 40 B per series at 100,000 StatsD counters.
+    this.entries.set(e.key === entryKey ? e.key : entryKey, e);
     return e;
   }
 

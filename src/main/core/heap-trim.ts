@@ -130,6 +130,9 @@ export class HeapTrimmer {
 
   start(): void {
     if (this.timer || !memoryReducingGc()) return;
+    // Where the start left it: a burst in the first interval (apps pointed at a collector that
+    // just started) would otherwise set the baseline itself, and never be trimmed.
+    this.baselineRss = Math.min(this.baselineRss ?? Infinity, this.rss());
     this.timer = setInterval(() => this.check(), this.checkEveryMs);
     this.timer.unref();
   }

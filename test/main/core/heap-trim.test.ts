@@ -38,6 +38,21 @@ describe('HeapTrimmer', () => {
     expect(t.stats.lastFreedBytes).toBe(80 * MB);
   });
 
+  it('measures from where the start left the process: a burst before the first check is trimmed', () => {
+    // Readings in MB: 150 at start(); apps send at once, so the first check already reads 420.
+    const readings = [150, 420, 418, 418, 230];
+    let i = 0;
+    const t = new HeapTrimmer({ ...policy, checkEveryMs: 1e9, rss: () => readings[Math.min(i++, readings.length - 1)]! * MB, utilization: () => 0.1, now: () => 1e6, log: () => {} });
+    t.start();
+    try {
+      expect(t.check()).toBe(false); // 420: grown from 150, no previous reading yet
+      expect(t.check()).toBe(true); // 418, still: trims (418 → 230)
+      expect(t.stats.lastFreedBytes).toBe(188 * MB);
+    } finally {
+      t.stop();
+    }
+  });
+
   it('trims once a burst is over, starts again from where the trim left the process, and waits the least interval', () => {
     // Readings in MB: start 150; a burst to 420; still; the trim's before/after (420 → 230); …
     const readings = [150, 420, 418, 418, 230, 240, 330, 330, 330, 200];

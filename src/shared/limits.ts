@@ -142,6 +142,11 @@ export const FEED_MAX_RANGE_MS = 24 * 3_600_000;
 /** Above this many unsent bytes a client is "slow": its updates are coalesced, and its subscribe
  * requests wait (one per id) to be answered in order once it drains. */
 export const FEED_HIGH_WATER_BYTES = 1024 * 1024;
+/** One flush's points for a subscription go out in append messages of at most this many points,
+ * each built and sent before the next: a flush that writes 100,000 matching series otherwise
+ * built one message of them all (its label objects, point tuples and ~8 MB of JSON at once), and
+ * V8 and glibc kept the pages that burst took long after. */
+export const FEED_APPEND_MAX_POINTS = 4_096;
 /** A slow client whose coalesced backlog passes this many points is closed with 1013. */
 export const FEED_MAX_QUEUED_POINTS = 200_000;
 /** …and so is one that stays behind for longer than this. */

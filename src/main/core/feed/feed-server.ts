@@ -25,6 +25,7 @@ import {
   FEED_MAX_CLIENTS,
   FEED_MAX_PAYLOAD_BYTES,
   FEED_MAX_QUEUED_POINTS,
+  FEED_APPEND_MAX_POINTS,
   FEED_MAX_RANGE_MS,
   FEED_MAX_SNAPSHOT_BYTES,
   FEED_MAX_SNAPSHOT_POINTS,
@@ -372,8 +373,8 @@ export class FeedServer {
     const index = this.opts.store.index;
     for (const c of this.clients) {
       for (const sub of c.subs.values()) {
-        const points: Array<[number, number, number | null]> = [];
-        const series: FeedSeries[] = [];
+        let points: Array<[number, number, number | null]> = [];
+        let series: FeedSeries[] = [];
         for (let i = 0; i < batch.ids.length; i++) {
           const sid = batch.ids[i]!;
           let state = sub.sids.get(sid);
@@ -397,6 +398,12 @@ export class FeedServer {
             series.push({ sid, labels: labelsToObject(s) });
           }
           points.push([sid, ts, num(batch.values[i]!)]);
+          if (points.length >= FEED_APPEND_MAX_POINTS) {
+            // A series is announced in the message that carries its first point.
+            this.deliver(c, { type: 'append', id: sub.id, series, points, coalesced: false });
+            points = [];
+            series = [];
+          }
         }
         if (points.length === 0 && series.length === 0) continue;
         this.deliver(c, { type: 'append', id: sub.id, series, points, coalesced: false });

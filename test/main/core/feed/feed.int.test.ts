@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { FeedServer } from '../../../../src/main/core/feed/feed-server.ts';
 import { Guard } from '../../../../src/main/core/http/guard.ts';
+import { FEED_APPEND_MAX_POINTS } from '../../../../src/shared/limits.ts';
 import { startTestCore, waitFor, type TestCore } from '../../../helpers/core.ts';
 import { FeedClient } from '../../../helpers/feed-client.ts';
 
@@ -47,6 +48,29 @@ describe('feed', () => {
     expect(announced.map((s) => s.labels.room)).toEqual(['b']); // a was in the snapshot
     expect(points.map((p) => p[2]).sort()).toEqual([2, 5]);
     expect(points.every((p) => p[0] !== t.core.store.index.get('other_metric')?.id)).toBe(true);
+    c.ws.close();
+  });
+
+  it('a flush of 10,000 matching series arrives in appends of at most FEED_APPEND_MAX_POINTS points, each series announced with its first point', async () => {
+    const c = new FeedClient(`ws://127.0.0.1:${t.ports.http}/feed`);
+    await c.opened();
+    c.send({ type: 'subscribe', id: 'many', query: 'feed_many', rangeMs: 60_000 });
+    await waitFor(() => c.of('snapshot', 'many')[0]);
+    const body = Array.from({ length: 10_000 }, (_, i) => ({ name: 'feed_many', value: i, labels: { k: `k${i}` } }));
+    expect((await post('/api/v1/metrics', body)).status).toBe(200);
+    const appends = await waitFor(() => {
+      const a = c.of('append', 'many');
+      return a.flatMap((m) => m.points).length >= 10_000 ? a : null;
+    }, 10_000);
+    expect(appends.length).toBeGreaterThanOrEqual(Math.ceil(10_000 / FEED_APPEND_MAX_POINTS));
+    expect(appends.every((m) => m.points.length <= FEED_APPEND_MAX_POINTS)).toBe(true);
+    const announced = new Set<number>();
+    for (const m of appends) {
+      for (const s of m.series) announced.add(s.sid);
+      for (const [sid] of m.points) expect(announced.has(sid)).toBe(true);
+    }
+    expect(announced.size).toBe(10_000);
+    expect(appends.flatMap((m) => m.points.map((p) => p[2])).sort((a, b) => a! - b!)).toEqual(body.map((b) => b.value));
     c.ws.close();
   });
 

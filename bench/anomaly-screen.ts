@@ -12,6 +12,7 @@ import { ArtimeDetector, Ensemble } from '../src/main/core/analysis/index.ts';
 import { FAMILIES } from './anomaly/candidates.ts';
 import { categoriesOf, categoryScore, heldOutCorpusScore, leaveOneCategoryOut } from './anomaly/held-out.ts';
 import { loadCorpus } from './anomaly/nab-corpus.ts';
+import { nabArtimeOptions } from './anomaly/nab-artime.ts';
 import { fileScores, nabScore } from './anomaly/nab-score.ts';
 
 const { values: opt } = parseArgs({
@@ -41,7 +42,8 @@ for (const g of grid) {
       const d = new ArtimeDetector(g.artime);
       for (let i = 0; i < f.t.length; i++) s[i] = d.update({ t: f.t[i]!, v: f.v[i]! }).score;
     } else {
-      const e = new Ensemble(g.options);
+      // With `lookahead`, ARTime inside the ensemble is given the file's range and length as NAB gives them (a headroom reference, not streaming).
+      const e = new Ensemble(g.lookahead && g.options.artime !== false ? { ...g.options, artime: { ...g.options.artime, ...nabArtimeOptions(f.v), maxCategories: 256 } } : g.options);
       for (let i = 0; i < f.t.length; i++) s[i] = e.update({ t: f.t[i]!, v: f.v[i]! }).score;
     }
     return s;

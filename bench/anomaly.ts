@@ -15,8 +15,8 @@
 // for each category, every tunable and the threshold chosen on the other categories, then the
 // held-out category scored; and the same per design choice), --families radiator,CAD,… (which
 // designs --loco judges, each over its own grid, bench/anomaly/candidates.ts; default
-// radiator+ARTime+relearn, the shipped design's grid, 384 configurations, about 17 minutes;
-// `radiator` is the design before ARTime).
+// radiator+ARTime+relearn+escalate, the shipped design's grid with all its grid's tunables chosen
+// per fold, 768 configurations, about 30 minutes; `radiator` is the design before ARTime).
 // `--only X --loco --families Y` runs only the protocol for family Y (and the runner X).
 //
 //   npm run bench:anomaly -- --data ../shared/nab/data --windows ../shared/nab/combined_windows.json --no-write --loco --families CAD,CAD-likelihood,radiator+CAD --only CAD
@@ -43,7 +43,7 @@ const { values: opt } = parseArgs({
     'per-file': { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
     loco: { type: 'boolean', default: false },
-    families: { type: 'string', default: 'radiator+ARTime+relearn' },
+    families: { type: 'string', default: 'radiator+ARTime+relearn+escalate' },
   },
 });
 if (!opt.data || !opt.windows || (!opt.out && !opt['no-write'])) {

@@ -21,9 +21,12 @@
 //                 reference only, what the published ARTime's score owes to that look-ahead
 //   radiator+ARTime  the ensemble with ARTime as one more calibrated detector (the shipped design:
 //                 its in-sample choice is the default)
-//   radiator+ARTime+relearn  the shipped design's grid: radiator+ARTime with ARTime's range
-//                 re-learning ratio (0: never; else the narrowing ratio) as one more tunable, so
-//                 the held-out folds choose it too (bench:anomaly --loco's default)
+//   radiator+ARTime+relearn  radiator+ARTime with ARTime's range re-learning ratio (0: never;
+//                 else the narrowing ratio) as one more tunable, so the held-out folds choose it too
+//   radiator+ARTime+relearn+escalate  the same with the escalation (off or 1.25) chosen per fold
+//                 too: hold-off, escalation, shape detector, prior and ARTime's probation,
+//                 down-sampling, margin and re-learning ratio all chosen per fold (bench:anomaly
+//                 --loco's default)
 //   radiator+ARTime-relearn  an earlier, smaller grid of the same: the ratio over ARTime's choices
 //                 at the hold-off and prior chosen before (in-sample), not chosen per fold
 //   radiator+ARTime-time  radiator+ARTime with ARTime's probation, down-sampling and re-learning
@@ -33,6 +36,9 @@
 //                 shipped configuration beside a few variants of ARTime (probation and step in
 //                 time; the re-learning ratio and delay, ARTime's critical value and a probation
 //                 of 288 or 312 points; the step in time with the probation in points)
+//   ablation-screen  the shipped configuration without one detector at a time (ARTime aside)
+//   lookahead-screen the shipped configuration beside the same with ARTime given NAB's look-ahead
+//                 (the file's range, probation and down-sampling): headroom, not a design
 
 import type { ArtimeOptions, CadOptions, EnsembleOptions } from '../../src/main/core/analysis/index.ts';
 
@@ -177,8 +183,10 @@ export const FAMILIES: Record<string, () => CandidateConfig[]> = {
   // 5-minute data 1 day ≈ 300 points, 2 days ≈ 600, steps of 5/10/20 minutes = factors 1/2/4),
   // and its re-learning delay too (50 h = 600 points at 5 minutes).
   'radiator+ARTime-time': () => artimeEnsembleGrid({ 'hold-off': [24, 72], escalate: [1.25], shape: ['off', 16], prior: [100, 300], probation: ['1d', '2d'], step: ['5m', '10m', '20m'], margin: [0.5, 1], after: ['50h'] }),
-  // The shipped design's grid: radiator+ARTime with the re-learning ratio as one more tunable.
+  // radiator+ARTime with the re-learning ratio as one more tunable.
   'radiator+ARTime+relearn': () => artimeEnsembleGrid({ 'hold-off': [24, 72], escalate: [1.25], shape: ['off', 16], prior: [100, 300], learn: [300, 600], downsample: [1, 2, 4], margin: [0.5, 1], relearn: [0, 2, 4, 8] }),
+  // The default grid: the same with the escalation (off, or 1.25: chosen before ARTime joined) chosen per fold too.
+  'radiator+ARTime+relearn+escalate': () => artimeEnsembleGrid({ 'hold-off': [24, 72], escalate: ['off', 1.25], shape: ['off', 16], prior: [100, 300], learn: [300, 600], downsample: [1, 2, 4], margin: [0.5, 1], relearn: [0, 2, 4, 8] }),
   // Screens: the shipped configuration with one thing about ARTime changed.
   'ARTime-screen': () => [
     ...artimeEnsembleGrid({ 'hold-off': [72], escalate: [1.25], shape: ['off'], prior: [300], learn: [300], downsample: [2], margin: [0.5] }),
@@ -193,6 +201,20 @@ export const FAMILIES: Record<string, () => CandidateConfig[]> = {
   'ARTime-screen3': () => [
     ...artimeEnsembleGrid({ 'hold-off': [72], escalate: [1.25], shape: ['off'], prior: [300], learn: [300], downsample: [2], margin: [0.5] }),
     ...artimeEnsembleGrid({ 'hold-off': [72], escalate: [1.25], shape: ['off'], prior: [300], learn: [300], step: ['10m', '20m', '30m'], margin: [0.5] }),
+  ],
+  // The shipped configuration without one detector at a time.
+  'ablation-screen': () => {
+    const all = ['σ', 'EWMA', 'MAD', 'Grubbs', 'LSQ', 'histogram', 'KS', 'seasonal', 'ARTime'];
+    return [null, ...all.filter((d) => d !== 'ARTime')].map((drop) => ({
+      name: drop ? `without ${drop}` : 'shipped',
+      options: { only: drop ? all.filter((d) => d !== drop) : null },
+      choices: { without: drop ?? 'none' },
+    }));
+  },
+  // The shipped ensemble with ARTime given NAB's look-ahead (each file's range, and its probation and down-sampling from the file's length): headroom, not a design.
+  'lookahead-screen': () => [
+    ...artimeEnsembleGrid({ 'hold-off': [72], escalate: [1.25], shape: ['off'], prior: [300], learn: [300], downsample: [2], margin: [0.5] }),
+    { ...artimeEnsembleGrid({ 'hold-off': [72], escalate: [1.25], shape: ['off'], prior: [300], learn: [300], downsample: [2], margin: [0.5] })[0]!, name: 'ARTime with look-ahead', lookahead: true },
   ],
   'radiator+ARTime-relearn': () => artimeEnsembleGrid({ 'hold-off': [72], escalate: [1.25], shape: ['off', 16], prior: [300], learn: [300, 600], downsample: [2, 4], margin: [0.5, 1], relearn: [0, 2, 4, 8] }),
   'CAD+histogram+EWMA': () => ensembleGrid(['CAD', 'histogram', 'EWMA'], { 'hold-off': [24, 72, 144], range: ['grow1', 'patient'], prior: [100, 300], combine: ['max', 'mean'] }),

@@ -1,12 +1,12 @@
-// The grids bench:anomaly's held-out protocol chooses among (bench/anomaly/candidates.ts): the
-// default one holds the shipped configuration and lets every fold choose ARTime's re-learning
-// ratio; the time-unit grid passes its durations to ARTime in milliseconds.
+// The grids bench:anomaly's held-out protocol chooses among (bench/anomaly/candidates.ts): they
+// hold the shipped configuration and let every fold choose ARTime's re-learning ratio (and, in
+// the default one, the escalation); the time-unit grid passes its durations to ARTime in milliseconds.
 import { describe, expect, it } from 'vitest';
 import { durationMs, FAMILIES } from '../../../../bench/anomaly/candidates.ts';
 import { ARTIME_DEFAULTS, ENSEMBLE_DEFAULTS } from '../../../../src/main/core/analysis/index.ts';
 
 describe('the held-out grids', () => {
-  it('default grid: the shipped configuration, with the re-learning ratio (0, 2, 4, 8) chosen per fold', () => {
+  it('the shipped configuration, with the re-learning ratio (0, 2, 4, 8) and the escalation chosen per fold', () => {
     const grid = FAMILIES['radiator+ARTime+relearn']!();
     expect(grid).toHaveLength(384);
     expect(new Set(grid.map((g) => g.name)).size).toBe(384);
@@ -29,6 +29,21 @@ describe('the held-out grids', () => {
     expect(shipped).toHaveLength(1);
     // Ratio 0 is passed on (never re-learn), not dropped as if unset.
     expect(grid.filter((g) => g.options.artime && g.options.artime.relearn === 0)).toHaveLength(96);
+    // With the escalation chosen per fold too: twice as many, 'off' passed on as 0.
+    const esc = FAMILIES['radiator+ARTime+relearn+escalate']!();
+    expect(esc).toHaveLength(768);
+    expect(esc.filter((g) => g.options.escalate === 0)).toHaveLength(384);
+    expect(esc.filter((g) => g.options.escalate === ENSEMBLE_DEFAULTS.escalate)).toHaveLength(384);
+  });
+
+  it('screens: each detector left out in turn, and ARTime with the look-ahead flagged as such', () => {
+    const ablation = FAMILIES['ablation-screen']!();
+    expect(ablation.map((g) => g.name)).toEqual(['shipped', 'without σ', 'without EWMA', 'without MAD', 'without Grubbs', 'without LSQ', 'without histogram', 'without KS', 'without seasonal']);
+    expect(ablation[0]!.options.only).toBeNull();
+    expect(ablation[2]!.options.only).not.toContain('EWMA');
+    expect(ablation[2]!.options.only).toContain('ARTime');
+    const look = FAMILIES['lookahead-screen']!();
+    expect(look.map((g) => Boolean(g.lookahead))).toEqual([false, true]);
   });
 
   it('time-unit grid: durations in milliseconds, and no probation or factor in points', () => {

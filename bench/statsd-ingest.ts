@@ -176,7 +176,7 @@ async function startEtsy(): Promise<Receiver> {
   return { name: 'Etsy statsd', port, settleMs: 1_500, count: async () => count(), rss: async () => rssOf(p.pid), stop: () => stopProc(p) };
 }
 
-async function startRadiator(extra: string[] = [], nodeFlags: readonly string[] = v8Flags): Promise<Receiver & { http: number; ws: WebSocket; feedBytes: () => number }> {
+async function startRadiator(extra: string[] = [], nodeFlags: readonly string[] = v8Flags, subscribe = true): Promise<Receiver & { http: number; ws: WebSocket | null; feedBytes: () => number }> {
   const port = await freePort();
   const http = await freePort();
   const dir = mkdtempSync(join(work, 'radiator-'));
@@ -186,12 +186,16 @@ async function startRadiator(extra: string[] = [], nodeFlags: readonly string[] 
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, XDG_CONFIG_HOME: work } },
   );
   await waitForLine(p, /boards:/, 'radiator');
-  // A live subscriber, so the feed does its work every flush.
+  // A live subscriber (unless asked for none), so the feed does its work every flush.
   let feedBytes = 0;
-  const ws = new WebSocket(`ws://127.0.0.1:${http}/feed`);
-  await new Promise((r) => ws.once('open', r));
-  ws.on('message', (d: Buffer) => (feedBytes += d.length));
-  ws.send(JSON.stringify({ type: 'subscribe', id: 'bench', query: '{__name__=~"bench_.*"}', rangeMs: 60_000 }));
+  let ws: WebSocket | null = null;
+  if (subscribe) {
+    const sock = new WebSocket(`ws://127.0.0.1:${http}/feed`);
+    await new Promise((r) => sock.once('open', r));
+    sock.on('message', (d: Buffer) => (feedBytes += d.length));
+    sock.send(JSON.stringify({ type: 'subscribe', id: 'bench', query: '{__name__=~"bench_.*"}', rangeMs: 60_000 }));
+    ws = sock;
+  }
   const metric = async (name: string, label = ''): Promise<number> => {
     const text = await (await fetch(`http://127.0.0.1:${http}/metrics`)).text();
     const m = new RegExp(`^${name}${label ? `\\{[^}]*${label}[^}]*\\}` : '(?:\\{\\})?'} (\\S+)$`, 'm').exec(text);
@@ -207,7 +211,7 @@ async function startRadiator(extra: string[] = [], nodeFlags: readonly string[] 
     count: () => metric('radiator_received_total', 'receiver="statsd"'),
     rss: async () => rssOf(p.pid),
     async stop() {
-      ws.close();
+      ws?.close();
       await stopProc(p);
     },
   };
@@ -368,8 +372,12 @@ const heldRow = (receiver: string, series: number, idle: number | null, full: nu
   });
 };
 let storeMemoryMB: number | null = null;
-if (!opt.only || opt.only === 'radiator') {
-  const r = await startRadiator(['--max-series', '200000']);
+// Radiator twice: with a feed subscriber to every series (what the throughput runs keep, so the
+// feed does its work each flush) and with none (a collector whose screens show a few panels).
+// The subscriber is sent every series' labels and every point, and costs its own bytes.
+for (const subscribed of [true, false]) {
+  if (opt.only && opt.only !== 'radiator') break;
+  const r = await startRadiator(['--max-series', '200000'], v8Flags, subscribed);
   await sleep(3_000);
   const idle = await r.rss();
   const file = payloadFile(10, HELD);
@@ -377,8 +385,9 @@ if (!opt.only || opt.only === 'radiator') {
   await sleep(20_000); // one repeat interval, so every series has written twice
   const text = await (await fetch(`http://127.0.0.1:${r.http}/metrics`)).text();
   const get = (n: string) => Number(new RegExp(`^${n} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
-  storeMemoryMB = Math.round(get('radiator_store_memory_bytes') / 1e5) / 10;
-  heldRow(`Radiator${v8Flags.length ? ` (${v8Flags.join(' ')})` : ' (V8 defaults)'}`, get('radiator_series'), idle, ...(await twoReadings(() => r.rss())));
+  if (subscribed) storeMemoryMB = Math.round(get('radiator_store_memory_bytes') / 1e5) / 10;
+  const flags = v8Flags.length ? v8Flags.join(' ') : 'V8 defaults';
+  heldRow(`Radiator (${flags}; ${subscribed ? 'a feed subscriber to every series' : 'no feed subscriber'})`, get('radiator_series'), idle, ...(await twoReadings(() => r.rss())));
   await r.stop();
 }
 if (!opt.only || opt.only === 'etsy') {

@@ -56,11 +56,11 @@ export interface Choice {
  */
 export function choose(files: NabFile[], candidates: Candidate[], keep: (f: NabFile) => boolean, cost: CostMatrix = STANDARD_PROFILE, key?: string): Choice {
   let best: Choice | null = null;
+  if (key !== undefined && !corpusIds.has(files)) corpusIds.set(files, corpora++);
+  const k = key === undefined ? undefined : `${cost.tpWeight},${cost.fpWeight},${cost.fnWeight}|${corpusIds.get(files)}|${key}`;
   for (const c of candidates) {
     let memo = chosenBy.get(c.scores);
     if (!memo) chosenBy.set(c.scores, (memo = new Map()));
-    if (key !== undefined && !corpusIds.has(files)) corpusIds.set(files, corpora++);
-    const k = key === undefined ? undefined : `${cost.tpWeight},${cost.fpWeight},${cost.fnWeight}|${corpusIds.get(files)}|${key}`;
     let s = k === undefined ? undefined : memo.get(k);
     if (!s) {
       const sub = pick(files, c.scores, keep);

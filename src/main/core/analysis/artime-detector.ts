@@ -450,7 +450,7 @@ class Ring {
 export class ArtimeDetector implements Detector {
   readonly name = 'ARTime';
   readonly threshold = 0.5;
-  private o: ArtimeOptions;
+  private o!: ArtimeOptions;
   /** Time units only: the first points, until their gaps give the interval (then replayed). */
   private pending: Point[] | null = null;
   /** Down-sampled steps in the probation (ARTime's trend window). */
@@ -513,9 +513,10 @@ export class ArtimeDetector implements Detector {
     if (timed && !(o.probe >= 2 && o.probe <= 2 * o.window && Number.isInteger(o.probe))) throw new Error(`ARTime: probe must be an integer from 2 to ${2 * o.window}, not ${o.probe}`);
     // In time units the sizes wait for the interval; until then, those for an interval of a minute
     // (the options are checked as usual, and whatever the interval, the probation holds 2·window steps).
-    this.o = o;
     this.configure(timed ? artimeInPoints(o, 60_000) : o);
     if (timed) {
+      // configure() kept the converted options; the time-based ones are converted again once the
+      // interval is known.
       this.o = o;
       this.pending = [];
     }

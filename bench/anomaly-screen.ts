@@ -43,7 +43,10 @@ for (const g of grid) {
       for (let i = 0; i < f.t.length; i++) s[i] = d.update({ t: f.t[i]!, v: f.v[i]! }).score;
     } else {
       // With `lookahead`, ARTime inside the ensemble is given the file's range and length as NAB gives them (a headroom reference, not streaming).
-      const e = new Ensemble(g.lookahead && g.options.artime !== false ? { ...g.options, artime: { ...g.options.artime, ...nabArtimeOptions(f.v), maxCategories: 256 } } : g.options);
+      // With `lookaheadPart`, only that part of the set-up ('range', or 'probation' and down-sampling).
+      const nab = nabArtimeOptions(f.v);
+      const part = g.lookaheadPart === 'range' ? { range: nab.range, fixedMin: nab.fixedMin, fixedMax: nab.fixedMax } : g.lookaheadPart === 'probation' ? { learn: nab.learn, downsample: nab.downsample } : { ...nab, maxCategories: 256 };
+      const e = new Ensemble(g.lookahead && g.options.artime !== false ? { ...g.options, artime: { ...g.options.artime, ...part } } : g.options);
       for (let i = 0; i < f.t.length; i++) s[i] = e.update({ t: f.t[i]!, v: f.v[i]! }).score;
     }
     return s;

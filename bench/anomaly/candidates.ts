@@ -36,6 +36,14 @@
 //                 shipped configuration beside a few variants of ARTime (probation and step in
 //                 time; the re-learning ratio and delay, ARTime's critical value and a probation
 //                 of 288 or 312 points; the step in time with the probation in points)
+//   ARTime-reprobe-screen, ARTime-reprobe-screen2  screens: the shipped configuration beside ARTime
+//                 with a second probation (at 1 000–3 000 points; range re-derived or kept; the
+//                 down-sampling kept or made 4 or 7)
+//   radiator+ARTime-small, radiator+ARTime+reprobe-small  a small grid around the shipped
+//                 configuration (hold-off, shape detector, prior), without and with the second
+//                 probation's 12 variants as tunables: the paired held-out comparison
+//   radiator+ARTime+reprobe  radiator+ARTime with the second probation off or at the small grid's
+//                 in-sample choice (1 500 points, range re-derived, factor 4)
 //   ablation-screen  the shipped configuration without one detector at a time (ARTime aside)
 //   lookahead-screen the shipped configuration beside the same with ARTime given NAB's look-ahead
 //                 (the file's range, probation and down-sampling): headroom, not a design
@@ -51,6 +59,8 @@ export interface CandidateConfig {
   artime?: Partial<ArtimeOptions>;
   /** A standalone CAD or ARTime given each file's range in advance, as NAB gives it (a reference only: a live series has no such range). */
   lookahead?: boolean;
+  /** bench/anomaly-screen.ts only, with `lookahead`: ARTime in the ensemble given part of NAB's set-up, 'range' (the file's min and max) or 'probation' (the probation and down-sampling from the file's length). */
+  lookaheadPart?: 'range' | 'probation';
   /** The value of each tunable, by the tunable's name, for judging each choice on its own. */
   choices: Record<string, string>;
 }
@@ -146,6 +156,9 @@ function artimeOf(choices: Record<string, string>): Partial<ArtimeOptions> {
     ...(choices.after ? { relearnAfterMs: durationMs(choices.after) } : {}),
     ...(choices.relearnAfter ? { relearnAfter: Number(choices.relearnAfter) } : {}),
     ...(choices.critical ? { critical: Number(choices.critical) } : {}),
+    ...(choices.reprobe && choices.reprobe !== 'off' ? { reprobeAt: Number(choices.reprobe) } : {}),
+    ...(choices.rerange && choices.rerange !== '-' ? { reprobeRange: choices.rerange as 'history' | 'current' } : {}),
+    ...(choices.redownsample && choices.redownsample !== '-' ? { reprobeDownsample: choices.redownsample === 'keep' ? 0 : Number(choices.redownsample) } : {}),
   };
 }
 
@@ -165,6 +178,15 @@ function artimeEnsembleGrid(dims: Record<string, Array<string | number>>): Candi
     },
     choices,
   }));
+}
+
+/** The small grid, and with `reprobe` the same with each second probation too (its configurations without one read 'off' / '-'). */
+function reprobeGrid(reprobe: boolean): CandidateConfig[] {
+  const base = { 'hold-off': [24, 72], escalate: [1.25], shape: ['off', 16], prior: [100, 300], learn: [300], downsample: [2], margin: [0.5] };
+  return [
+    ...artimeEnsembleGrid({ ...base, reprobe: ['off'], rerange: ['-'], redownsample: ['-'] }),
+    ...(reprobe ? artimeEnsembleGrid({ ...base, reprobe: [1500, 3000], rerange: ['history', 'current'], redownsample: [2, 4, 7] }) : []),
+  ];
 }
 
 /** The grids by family name (see the top of this file). */
@@ -202,6 +224,43 @@ export const FAMILIES: Record<string, () => CandidateConfig[]> = {
     ...artimeEnsembleGrid({ 'hold-off': [72], escalate: [1.25], shape: ['off'], prior: [300], learn: [300], downsample: [2], margin: [0.5] }),
     ...artimeEnsembleGrid({ 'hold-off': [72], escalate: [1.25], shape: ['off'], prior: [300], learn: [300], step: ['10m', '20m', '30m'], margin: [0.5] }),
   ],
+  // The shipped configuration with a second probation for ARTime at 1 000–3 000 points, its range re-derived from the history or kept.
+  'ARTime-reprobe-screen': () => [
+    ...artimeEnsembleGrid({ 'hold-off': [72], escalate: [1.25], shape: ['off'], prior: [300], learn: [300], downsample: [2], margin: [0.5] }),
+    ...artimeEnsembleGrid({ 'hold-off': [72], escalate: [1.25], shape: ['off'], prior: [300], learn: [300], downsample: [2], margin: [0.5], reprobe: [1000, 1500, 2000, 3000], rerange: ['history', 'current'] }),
+  ],
+  // The same with the down-sampling made coarser at the second probation (NAB's look-ahead gives a long file a factor of 7).
+  'ARTime-reprobe-screen2': () => [
+    ...artimeEnsembleGrid({ 'hold-off': [72], escalate: [1.25], shape: ['off'], prior: [300], learn: [300], downsample: [2], margin: [0.5] }),
+    ...artimeEnsembleGrid({ 'hold-off': [72], escalate: [1.25], shape: ['off'], prior: [300], learn: [300], downsample: [2], margin: [0.5], reprobe: [1500, 3000], rerange: ['history', 'current'], redownsample: [4, 7] }),
+  ],
+  // A small grid around the shipped configuration (hold-off, shape detector, prior; ARTime as
+  // shipped), without and with ARTime's second probation as tunables (at 1 500 or 3 000 points;
+  // range re-derived or kept; down-sampling kept at 2 or made 4 or 7): the paired comparison.
+  'radiator+ARTime-small': () => reprobeGrid(false),
+  'radiator+ARTime+reprobe-small': () => reprobeGrid(true),
+  // radiator+ARTime (96) with every second probation of the small grid as a tunable (the factor
+  // kept, or made 4 or 7); those whose points would not fill the trend window are left out.
+  'radiator+ARTime+reprobe-all': () => {
+    const base = { 'hold-off': [24, 72], escalate: [1.25], shape: ['off', 16], prior: [100, 300], learn: [300, 600], downsample: [1, 2, 4], margin: [0.5, 1] };
+    return [
+      ...artimeEnsembleGrid({ ...base, reprobe: ['off'], rerange: ['-'], redownsample: ['-'] }),
+      ...artimeEnsembleGrid({ ...base, reprobe: [1500, 3000], rerange: ['history', 'current'], redownsample: ['keep', 4, 7] }).filter((g) => {
+        const ds = Number(g.choices.downsample);
+        const factor = g.choices.redownsample === 'keep' ? ds : Number(g.choices.redownsample);
+        return Math.floor((Math.floor(Number(g.choices.reprobe) / ds) * ds) / factor) >= Math.floor(Number(g.choices.learn) / ds);
+      }),
+    ];
+  },
+  // radiator+ARTime (96) with the second probation off or at the small grid's in-sample choice (1 500 points, range re-derived, factor 4).
+  'radiator+ARTime+reprobe': () => {
+    const base = { 'hold-off': [24, 72], escalate: [1.25], shape: ['off', 16], prior: [100, 300], learn: [300, 600], downsample: [1, 2, 4], margin: [0.5, 1] };
+    return [
+      ...artimeEnsembleGrid({ ...base, reprobe: ['off'], rerange: ['-'], redownsample: ['-'] }),
+      // Not with probation 600 at factor 1: its 600-step trend window is more than 1 500 points give at factor 4.
+      ...artimeEnsembleGrid({ ...base, reprobe: [1500], rerange: ['history'], redownsample: [4] }).filter((g) => !(g.choices.learn === '600' && g.choices.downsample === '1')),
+    ];
+  },
   // The shipped configuration without one detector at a time.
   'ablation-screen': () => {
     const all = ['σ', 'EWMA', 'MAD', 'Grubbs', 'LSQ', 'histogram', 'KS', 'seasonal', 'ARTime'];
@@ -216,6 +275,16 @@ export const FAMILIES: Record<string, () => CandidateConfig[]> = {
     ...artimeEnsembleGrid({ 'hold-off': [72], escalate: [1.25], shape: ['off'], prior: [300], learn: [300], downsample: [2], margin: [0.5] }),
     { ...artimeEnsembleGrid({ 'hold-off': [72], escalate: [1.25], shape: ['off'], prior: [300], learn: [300], downsample: [2], margin: [0.5] })[0]!, name: 'ARTime with look-ahead', lookahead: true },
   ],
+  // The same, each part of the look-ahead alone: which of them realKnownCause's gain comes from.
+  'lookahead-parts-screen': () => {
+    const shipped = artimeEnsembleGrid({ 'hold-off': [72], escalate: [1.25], shape: ['off'], prior: [300], learn: [300], downsample: [2], margin: [0.5] })[0]!;
+    return [
+      shipped,
+      { ...shipped, name: 'ARTime with look-ahead', lookahead: true },
+      { ...shipped, name: 'ARTime with the file\'s range only', lookahead: true, lookaheadPart: 'range' },
+      { ...shipped, name: 'ARTime with the file\'s probation and down-sampling only', lookahead: true, lookaheadPart: 'probation' },
+    ];
+  },
   'radiator+ARTime-relearn': () => artimeEnsembleGrid({ 'hold-off': [72], escalate: [1.25], shape: ['off', 16], prior: [300], learn: [300, 600], downsample: [2, 4], margin: [0.5, 1], relearn: [0, 2, 4, 8] }),
   'CAD+histogram+EWMA': () => ensembleGrid(['CAD', 'histogram', 'EWMA'], { 'hold-off': [24, 72, 144], range: ['grow1', 'patient'], prior: [100, 300], combine: ['max', 'mean'] }),
 };

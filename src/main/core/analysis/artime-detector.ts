@@ -46,6 +46,11 @@
 //     network and vigilance, no scoring of them. Without it one glitch far outside the range
 //     squeezed the series into a level or two for good and ARTime went quiet on it. What was
 //     learned in the squeezed range is dropped, not re-mapped: its shapes were quantised away.
+//     Optionally (`reprobeAt`, off: measured no better held out, docs/anomaly.md) a second
+//     probation once the series has shown more of itself: at that many points the detector
+//     re-learns as if all of them had been its probation (range, network, starting vigilance;
+//     optionally a coarser down-sampling, as NAB's longer probation of a long file has). It keeps
+//     those points until then and nothing after.
 //   - Fixed memory. ARTime keeps every category forever and several histories of every step; here
 //     the network holds at most `maxCategories` categories (when full, the least recently matched
 //     or learning one is replaced) and the histories are ring buffers or running sums. The scratch
@@ -102,6 +107,23 @@ export interface ArtimeOptions {
   stepMs: number;
   learnMs: number;
   relearnAfterMs: number;
+  /**
+   * A second probation (0: none): at this many points (in points, also in time units; more than
+   * the probation), the detector re-learns as if the points so far had been its probation — their
+   * range (if `reprobeRange` is 'history'), a new network and starting vigilance derived from all
+   * of them (the last `maxSteps` down-sampled steps at most), replayed unscored — rather than from
+   * the first `learn` points alone. It keeps the points for it until then (memory: 8 bytes a
+   * point), and nothing once it is done.
+   */
+  reprobeAt: number;
+  /** At the second probation, 'history': the range is re-derived from the points kept (and the margin); 'current': the range is kept as it is. */
+  reprobeRange: 'history' | 'current';
+  /**
+   * The down-sampling factor from the second probation on (0: unchanged). The trend window keeps
+   * its length in steps (the probation becomes that many steps of the new factor), and the points
+   * kept must give at least that many steps.
+   */
+  reprobeDownsample: number;
   /** Points whose gaps give the interval (time units only). */
   probe: number;
   /** The most down-sampled steps a probation in time may take (it bounds the probation's memory and its end's O(steps²) cost). */
@@ -127,6 +149,9 @@ export const ARTIME_DEFAULTS: ArtimeOptions = {
   stepMs: 0,
   learnMs: 0,
   relearnAfterMs: 0,
+  reprobeAt: 0,
+  reprobeRange: 'history',
+  reprobeDownsample: 0,
   probe: 9,
   maxSteps: 1024,
 };
@@ -501,10 +526,16 @@ export class ArtimeDetector implements Detector {
   private runMax = -Infinity;
   private runN = 0;
   private relearnSteps!: number;
-  /** The last raw anomaly (ARTime's confidence), and how often the range has widened and been re-learned. */
+  /** The second probation: the points it comes after (0: none, or done), and the points kept for it until then. */
+  private reprobePoints = 0;
+  private history: Float64Array | null = null;
+  /** Whether the down-sampling's moving average has its first block. */
+  private averaged = false;
+  /** The last raw anomaly (ARTime's confidence), how often the range has widened and been re-learned, and whether the second probation has happened. */
   raw = 0;
   widened = 0;
   relearned = 0;
+  reprobed = 0;
 
   constructor(opts: Partial<ArtimeOptions> = {}) {
     const o = { ...ARTIME_DEFAULTS, ...opts };
@@ -522,8 +553,12 @@ export class ArtimeDetector implements Detector {
     }
   }
 
-  /** The sizes that follow from the options in points. */
-  private configure(o: ArtimeOptions): void {
+  /**
+   * The sizes that follow from the options in points. `late`: in time units, once the interval is
+   * known — a second probation that the probation in time has overtaken is dropped then rather
+   * than thrown on, in the middle of a series.
+   */
+  private configure(o: ArtimeOptions, late = false): void {
     this.o = o;
     const { window, downsample, learn, levels, maxCategories } = o;
     if (!(window >= 2 && (window & (window - 1)) === 0)) throw new Error(`ARTime: window must be a power of 2, not ${window}`);
@@ -544,6 +579,17 @@ export class ArtimeDetector implements Detector {
     this.recent = new Float64Array(this.trend);
     this.relearnSteps = Math.max(this.trend, Math.ceil(o.relearnAfter / downsample));
     if (!(o.relearn >= 0)) throw new Error(`ARTime: relearn must be 0 or more, not ${o.relearn}`);
+    if (o.reprobeRange !== 'history' && o.reprobeRange !== 'current') throw new Error(`ARTime: reprobeRange must be 'history' or 'current', not ${String(o.reprobeRange)}`);
+    if (!(o.reprobeAt >= 0)) throw new Error(`ARTime: reprobeAt must be 0 or more points, not ${o.reprobeAt}`);
+    if (!(o.reprobeDownsample >= 0 && Number.isInteger(o.reprobeDownsample))) throw new Error(`ARTime: reprobeDownsample must be 0 or a positive integer, not ${o.reprobeDownsample}`);
+    // At a step's end, so the blocks stay aligned.
+    this.reprobePoints = Math.floor(o.reprobeAt / downsample) * downsample;
+    const after = o.reprobeDownsample || downsample;
+    if (this.reprobePoints > 0 && (this.reprobePoints <= learn || Math.floor(this.reprobePoints / after) < this.trend)) {
+      if (!late) throw new Error(`ARTime: reprobeAt must be more than the probation (${learn} points) and give at least ${this.trend} steps of ${after} points, not ${o.reprobeAt}`);
+      this.reprobePoints = 0;
+    }
+    this.history = this.reprobePoints > 0 ? new Float64Array(this.reprobePoints) : null;
     if (o.range === 'fixed') {
       this.min = o.fixedMin;
       this.max = o.fixedMax;
@@ -571,6 +617,8 @@ export class ArtimeDetector implements Detector {
     if (this.pending) return this.probeInterval(p);
     const { downsample } = this.o;
     this.block[this.seen % downsample] = v;
+    const history = this.history;
+    if (history) history[this.seen] = v;
     this.seen++;
     const learning = this.probation !== null;
     if (learning && this.o.range === 'learned') {
@@ -585,6 +633,9 @@ export class ArtimeDetector implements Detector {
       if (this.probation) {
         this.probation.push(ds);
         if (this.probation.length === this.trend) this.endProbation(this.probation);
+      } else if (history && this.seen === this.reprobePoints) {
+        // This value ends the second probation, so it is learned, not scored.
+        this.reprobe(history);
       } else if (this.o.range === 'learned' && (ds > this.max || ds < this.min)) {
         this.widen(ds);
         raw = this.detect(this.features(this.scale(ds)), ++this.dsi);
@@ -613,7 +664,7 @@ export class ArtimeDetector implements Detector {
     const gaps = pending.slice(1).map((q, k) => q.t - pending[k]!.t).filter((g) => g > 0 && Number.isFinite(g)).sort((a, b) => a - b);
     const interval = gaps.length > 0 ? gaps[gaps.length >> 1]! : 60_000;
     this.pending = null;
-    this.configure(artimeInPoints(this.o, interval));
+    this.configure(artimeInPoints(this.o, interval), true);
     let out: DetectorOutput = { score: 0, anomalous: false, ready: false };
     for (const q of pending) out = this.update(q);
     return out;
@@ -621,17 +672,22 @@ export class ArtimeDetector implements Detector {
 
   /** The block's value: its mean, or the extreme furthest from the moving average if that is a spike of more than 10 %. */
   private downsampled(): number {
-    const b = this.block;
+    return this.blockValue(this.block, 0, this.block.length);
+  }
+
+  /** The value of the block b[from, from + n) (see downsampled), moving the moving average on. */
+  private blockValue(b: Float64Array, from: number, n: number): number {
     let sum = 0;
     let hi = -Infinity;
     let lo = Infinity;
-    for (let k = 0; k < b.length; k++) {
+    for (let k = from; k < from + n; k++) {
       sum += b[k]!;
       if (b[k]! > hi) hi = b[k]!;
       if (b[k]! < lo) lo = b[k]!;
     }
-    const mean = sum / b.length;
-    if (this.seen === b.length) this.movingAverage = mean;
+    const mean = sum / n;
+    if (!this.averaged) this.movingAverage = mean;
+    this.averaged = true;
     this.movingAverage = (this.movingAverage + mean) / 2;
     let ds = hi;
     if (Math.abs(hi - this.movingAverage) < Math.abs(lo - this.movingAverage)) ds = lo;
@@ -719,7 +775,6 @@ export class ArtimeDetector implements Detector {
    * (their shapes were quantised away), so it is dropped rather than stretched.
    */
   private relearn(): void {
-    const { window, maxCategories } = this.o;
     const n = this.trend;
     const values = new Array<number>(n);
     let lo = Infinity;
@@ -732,6 +787,61 @@ export class ArtimeDetector implements Detector {
     }
     this.min = lo;
     this.max = hi;
+    this.relearned++;
+    this.restart(values, true);
+  }
+
+  /**
+   * The second probation (`reprobeAt`): the series has shown more of itself than its first
+   * `learn` points, so the starting vigilance — and, with reprobeRange 'history', the range — are
+   * derived again from every value kept (all of them so far, or the last maxSteps), as if they had
+   * been the probation: a new network, trained on them unscored. Nothing ahead is seen, and the
+   * values kept are dropped once used.
+   */
+  private reprobe(history: Float64Array): void {
+    this.history = null;
+    const o = this.o;
+    const factor = o.reprobeDownsample || o.downsample;
+    // The points down-sampled again, blocks ending at the newest (the oldest few points may be
+    // left out); with the factor unchanged they are the very values the steps had.
+    const steps = Math.floor(history.length / factor);
+    let values: number[] = [];
+    this.averaged = false;
+    for (let s = 0; s < steps; s++) values.push(this.blockValue(history, history.length - (steps - s) * factor, factor));
+    if (factor !== o.downsample) {
+      // The sizes for the new factor, the trend window as long in steps as before (configure
+      // leaves the range, the counters and the moving average alone), the next point the first
+      // of a block, and the re-learning ring in the new steps: the last trend of them, oldest first.
+      this.configure({ ...o, downsample: factor, learn: this.trend * factor, reprobeAt: 0 });
+      this.seen = 0;
+      for (let k = 0; k < this.trend; k++) this.recent[k] = values[steps - this.trend + k]!;
+      this.rat = 0;
+    }
+    const maxSteps = Math.max(this.trend, o.maxSteps);
+    if (values.length > maxSteps) values = values.slice(values.length - maxSteps);
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of values) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    const fresh = this.o.range === 'learned' && this.o.reprobeRange === 'history';
+    if (fresh) {
+      this.min = lo;
+      this.max = hi;
+    } else if (this.o.range === 'learned') {
+      // The range as it is, widened to hold every value kept (down-sampled again, one may be outside it).
+      if (lo < this.min) this.min = lo;
+      if (hi > this.max) this.max = hi;
+    }
+    this.reprobed++;
+    this.restart(values, fresh);
+  }
+
+  /** A new network and its state, with `values` (raw units, oldest first) as the probation; `margin`: the range (set from them) is widened by the margin as a probation's is. */
+  private restart(values: number[], margin: boolean): void {
+    const { window, maxCategories } = this.o;
+    const n = this.trend;
     this.art = new Dvfa(2 * window, maxCategories);
     this.dsi = 0;
     this.medbin.fill(0);
@@ -755,14 +865,13 @@ export class ArtimeDetector implements Detector {
     this.runMin = Infinity;
     this.runMax = -Infinity;
     this.runN = 0;
-    this.relearned++;
-    this.endProbation(values);
+    this.endProbation(values, margin);
   }
 
-  /** The probation is over: set the range, find the initial vigilance, replay the probation unscored. */
-  private endProbation(values: number[]): void {
+  /** The probation is over: set the range (widened by the margin unless `margin` is false), find the initial vigilance, replay the probation unscored. */
+  private endProbation(values: number[], margin = true): void {
     this.probation = null;
-    if (this.o.range === 'learned') {
+    if (this.o.range === 'learned' && margin) {
       const m = this.o.rangeMargin * (this.max - this.min);
       if (Number.isFinite(this.max + m - (this.min - m))) {
         this.min -= m;
@@ -783,7 +892,8 @@ export class ArtimeDetector implements Detector {
   /** ARTime's init_rho: a scratch network at initialRho trained on the probation from least to most typical; its mean match over the second half. */
   private initialRho(feats: Float64Array[]): number {
     const { window, initialRho } = this.o;
-    const xs = feats.slice(window - 1, this.trend);
+    // The probation's features (a second probation's are more than the trend window's).
+    const xs = feats.slice(window - 1);
     const n = xs.length;
     // Each vector's norm once (its squares summed in order, as a pairwise loop would), not once per pair.
     const norms = new Float64Array(n);
@@ -812,7 +922,7 @@ export class ArtimeDetector implements Detector {
       scratch.train(xs[order[k]!]!, true);
       a[k] = scratch.a;
     }
-    const from = (this.trend >> 1) - 1;
+    const from = (feats.length >> 1) - 1;
     let sum = 0;
     for (let k = from; k < n; k++) sum += a[k]!;
     return sum / (n - from);

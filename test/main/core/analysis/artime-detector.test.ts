@@ -185,12 +185,105 @@ describe('the ARTime detector', () => {
     expect([plain.options.downsample, plain.options.learn, plain.options.relearnAfter]).toEqual([2, 300, 600]);
   });
 
+  it('has no second probation unless asked, and keeps nothing for one', () => {
+    const d = new ArtimeDetector();
+    run(d, daily(3000, 2));
+    expect(d.reprobed).toBe(0);
+    expect(d['history']).toBe(null);
+    expect(d.options.reprobeAt).toBe(0);
+  });
+
+  it('re-learns once, at its second probation, from every point so far and from nothing ahead', () => {
+    for (const seed of [1, 2]) {
+      // A quiet start (the first probation sees only that) and a daily cycle from point 400.
+      const z = gaussian(prng(seed));
+      const values = Array.from({ length: 3000 }, (_, i) => 100 + (i < 400 ? 0.3 * z() : 10 * Math.sin((2 * Math.PI * i) / 288) + z()));
+      const plain = run(new ArtimeDetector({ downsample: 1 }), values);
+      const d = new ArtimeDetector({ downsample: 1, reprobeAt: 1500 });
+      let range = { min: 0, max: 0 };
+      const out = points(values).map((p, i) => {
+        const o = d.update(p);
+        if (i === 1499) range = { min: d['min'], max: d['max'] };
+        return o;
+      });
+      // Until the second probation, exactly the detector without one; the point that ends it is learned, not scored.
+      expect(out.slice(0, 1499)).toEqual(plain.slice(0, 1499));
+      expect(out[1499]!.score).toBe(0);
+      expect(out.slice(1500).every((o) => o.ready !== false)).toBe(true);
+      expect(d.reprobed).toBe(1);
+      expect(d['history']).toBe(null);
+      // Its range is then the 1500 points' (at factor 1, the values themselves), widened by the
+      // margin (0.5 of the width) on each side — the cycle's, not the quiet start's widened by each new extreme.
+      expect(d.widened).toBeGreaterThan(0);
+      const seen = values.slice(0, 1500);
+      const lo = Math.min(...seen);
+      const hi = Math.max(...seen);
+      expect(range.min).toBeCloseTo(lo - 0.5 * (hi - lo), 9);
+      expect(range.max).toBeCloseTo(hi + 0.5 * (hi - lo), 9);
+      // What comes after a point never changes its score.
+      const later = values.slice();
+      for (let i = 1500; i < 3000; i++) later[i]! += 50;
+      expect(run(new ArtimeDetector({ downsample: 1, reprobeAt: 1500 }), later).slice(0, 1500)).toEqual(out.slice(0, 1500));
+    }
+  });
+
+  it('keeps its range at a second probation when asked, re-learning only the network and its vigilance', () => {
+    const values = daily(3000, 3);
+    values[700] = 200; // widens the range, far above the cycle
+    // The range just before and just after the point that ends the second probation.
+    const around = (d: ArtimeDetector) => {
+      let before = { min: 0, max: 0 };
+      let after = { min: 0, max: 0 };
+      points(values).forEach((p, i) => {
+        if (i === 1499) before = { min: d['min'], max: d['max'] };
+        d.update(p);
+        if (i === 1499) after = { min: d['min'], max: d['max'] };
+      });
+      expect(d.reprobed).toBe(1);
+      return { before, after };
+    };
+    const kept = around(new ArtimeDetector({ downsample: 1, reprobeAt: 1500, reprobeRange: 'current' }));
+    expect(kept.before.max).toBeGreaterThan(200);
+    expect(kept.after).toEqual(kept.before);
+    // 'history' re-derives it from the same points, the spike among them: their range plus the margin.
+    const fresh = around(new ArtimeDetector({ downsample: 1, reprobeAt: 1500 }));
+    const lo = Math.min(...values.slice(0, 1500));
+    expect(fresh.after.min).toBeCloseTo(lo - 0.5 * (200 - lo), 9);
+    expect(fresh.after.max).toBeCloseTo(200 + 0.5 * (200 - lo), 9);
+    expect(fresh.after).not.toEqual(fresh.before);
+  });
+
+  it('takes a coarser down-sampling from its second probation when asked, and still catches a level shift', () => {
+    for (const seed of [1, 2, 3]) {
+      const values = daily(5000, seed);
+      for (let i = 4000; i < 5000; i++) values[i]! += 30;
+      const d = new ArtimeDetector({ reprobeAt: 1500, reprobeDownsample: 4 });
+      const out = run(d, values);
+      expect(d.reprobed).toBe(1);
+      // The trend window keeps its 150 steps: 600 points of probation at the new factor.
+      expect([d.options.downsample, d.options.learn]).toEqual([4, 600]);
+      expect(out.slice(1500).every((o) => o.ready !== false)).toBe(true);
+      const at = firstFlag(out, 3900);
+      expect(at).toBeGreaterThanOrEqual(4000);
+      expect(at).toBeLessThan(4000 + 8 * 4);
+    }
+    // The factor it had already: the same as not changing it.
+    const values = daily(3000, 4);
+    const same = run(new ArtimeDetector({ reprobeAt: 1500, reprobeDownsample: 2 }), values);
+    expect(same).toEqual(run(new ArtimeDetector({ reprobeAt: 1500 }), values));
+  });
+
   it('rejects options it cannot work with, and ignores a value that is not a finite number', () => {
     expect(() => new ArtimeDetector({ window: 6 })).toThrow(/power of 2/);
     expect(() => new ArtimeDetector({ learn: 40, downsample: 4 })).toThrow(/at least/);
     expect(() => new ArtimeDetector({ downsample: 1.5 })).toThrow(/integer/);
     expect(() => new ArtimeDetector({ relearn: -1 })).toThrow(/relearn/);
     expect(() => new ArtimeDetector({ stepMs: 600_000, probe: 1 })).toThrow(/probe/);
+    expect(() => new ArtimeDetector({ reprobeAt: 300 })).toThrow(/reprobeAt must be more than the probation/);
+    expect(() => new ArtimeDetector({ reprobeAt: 400, reprobeDownsample: 4 })).toThrow(/at least 150 steps of 4/);
+    expect(() => new ArtimeDetector({ reprobeAt: -1 })).toThrow(/reprobeAt/);
+    expect(() => new ArtimeDetector({ reprobeAt: 1500, reprobeDownsample: 2.5 })).toThrow(/reprobeDownsample/);
+    expect(() => new ArtimeDetector({ reprobeRange: 'all' as 'history' })).toThrow(/reprobeRange/);
     expect(new ArtimeDetector().update({ t: 0, v: NaN }).ready).toBe(false);
   });
 
@@ -204,5 +297,9 @@ describe('the ARTime detector', () => {
     expect(out.slice(3000, 3020).some((o) => o.votes.includes('ARTime'))).toBe(true);
     expect(new Ensemble().detectors.map((d) => d.name)).toContain('ARTime');
     expect(new Ensemble({ artime: false }).detectors.map((d) => d.name)).not.toContain('ARTime');
+    // Its options pass through, the second probation's included (off by default).
+    const withReprobe = new Ensemble({ artime: { reprobeAt: 1500 }, only: ['ARTime'] });
+    for (const p of points(daily(2000, 5))) withReprobe.update(p);
+    expect((withReprobe.detectors[0] as ArtimeDetector).reprobed).toBe(1);
   });
 });

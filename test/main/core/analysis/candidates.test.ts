@@ -3,7 +3,7 @@
 // the default one, the escalation); the time-unit grid passes its durations to ARTime in milliseconds.
 import { describe, expect, it } from 'vitest';
 import { durationMs, FAMILIES } from '../../../../bench/anomaly/candidates.ts';
-import { ARTIME_DEFAULTS, ENSEMBLE_DEFAULTS } from '../../../../src/main/core/analysis/index.ts';
+import { ARTIME_DEFAULTS, Ensemble, ENSEMBLE_DEFAULTS } from '../../../../src/main/core/analysis/index.ts';
 
 describe('the held-out grids', () => {
   it('the shipped configuration, with the re-learning ratio (0, 2, 4, 8) and the escalation chosen per fold', () => {
@@ -44,6 +44,23 @@ describe('the held-out grids', () => {
     expect(ablation[2]!.options.only).toContain('ARTime');
     const look = FAMILIES['lookahead-screen']!();
     expect(look.map((g) => Boolean(g.lookahead))).toEqual([false, true]);
+  });
+
+  it('second-probation grids: the same grid without it and with each variant, every configuration valid', () => {
+    const small = FAMILIES['radiator+ARTime-small']!();
+    const grid = FAMILIES['radiator+ARTime+reprobe-small']!();
+    expect(small).toHaveLength(8);
+    expect(grid).toHaveLength(104);
+    expect(new Set(grid.map((g) => g.name)).size).toBe(104);
+    // 'off' leaves the option out (not NaN); the same 8 configurations as the grid without it.
+    const off = grid.filter((g) => g.choices.reprobe === 'off');
+    expect(off.map((g) => g.options)).toEqual(small.map((g) => g.options));
+    for (const g of off) expect(g.options.artime && 'reprobeAt' in g.options.artime).toBe(false);
+    const on = grid.filter((g) => g.choices.reprobe !== 'off');
+    expect(new Set(on.map((g) => g.options.artime && `${g.options.artime.reprobeAt} ${g.options.artime.reprobeRange} ${g.options.artime.reprobeDownsample}`)).size).toBe(12);
+    const big = FAMILIES['radiator+ARTime+reprobe']!();
+    expect(big).toHaveLength(96 + 80);
+    for (const g of [...grid, ...big]) expect(() => new Ensemble(g.options)).not.toThrow();
   });
 
   it('time-unit grid: durations in milliseconds, and no probation or factor in points', () => {

@@ -17,6 +17,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 import { STARTUP_V8_FLAGS } from '../src/main/core/heap-mode.ts';
+import { serveEntry } from './serve-entry.ts';
 
 const USAGE = `Usage: node bench/frame-timing.ts [options]
 
@@ -119,7 +120,7 @@ async function startServer(): Promise<Server> {
   mkdirSync(join(work, 'xdg'));
   const proc = spawn(
     NODE,
-    [...STARTUP_V8_FLAGS, join(ROOT, 'src/main/cli.ts'), 'serve', '--data-dir', join(work, 'data'), '--config', join(work, 'settings.json'), '--http-port', String(port), '--statsd-port', 'off', '--statsd-tcp-port', 'off', '--push-port', 'off', '--otlp-port', 'off', '--no-host-metrics'],
+    [...STARTUP_V8_FLAGS, serveEntry(), 'serve', '--data-dir', join(work, 'data'), '--config', join(work, 'settings.json'), '--http-port', String(port), '--statsd-port', 'off', '--statsd-tcp-port', 'off', '--push-port', 'off', '--otlp-port', 'off', '--no-host-metrics'],
     { cwd: ROOT, env: { ...process.env, XDG_CONFIG_HOME: join(work, 'xdg'), NODE_NO_WARNINGS: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';

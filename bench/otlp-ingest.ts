@@ -22,6 +22,7 @@ import { OTLPMetricExporter as ProtoExporter } from '@opentelemetry/exporter-met
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { STARTUP_V8_FLAGS } from '../src/main/core/heap-mode.ts';
+import { serveEntry } from './serve-entry.ts';
 
 const { values: opt } = parseArgs({
   options: {
@@ -95,7 +96,7 @@ async function startRadiator(): Promise<{ proc: ChildProcess; otlp: number; api:
   const api = await freePort();
   const otlp = await freePort();
   const dir = mkdtempSync(join(work, 'data-'));
-  const proc = spawn(process.execPath, [...STARTUP_V8_FLAGS, join(ROOT, 'src/main/cli.ts'), 'serve', '--data-dir', dir, '--http-port', String(api), '--otlp-port', String(otlp), '--statsd-port', 'off', '--statsd-tcp-port', 'off', '--push-port', 'off', '--no-host-metrics'], {
+  const proc = spawn(process.execPath, [...STARTUP_V8_FLAGS, serveEntry(), 'serve', '--data-dir', dir, '--http-port', String(api), '--otlp-port', String(otlp), '--statsd-port', 'off', '--statsd-tcp-port', 'off', '--push-port', 'off', '--no-host-metrics'], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, XDG_CONFIG_HOME: work },
   });

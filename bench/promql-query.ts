@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { pct, runScale, waitUntil } from './promql/scale.ts';
 import { freePort } from '../test/helpers/prometheus.ts';
 import { STARTUP_V8_FLAGS } from '../src/main/core/heap-mode.ts';
+import { serveEntry } from './serve-entry.ts';
 
 const { values: opt } = parseArgs({
   options: { runs: { type: 'string', default: '10' }, series: { type: 'string' }, 'scale-only': { type: 'boolean', default: false } },
@@ -94,7 +95,7 @@ await waitUntil(async () => (await fetch(`${promUrl}/-/ready`)).ok, 60_000);
 const radPort = await freePort();
 const rad = spawn(
   process.execPath,
-  [...STARTUP_V8_FLAGS, join(ROOT, 'src/main/cli.ts'), 'serve', '--data-dir', join(work, 'radiator'), '--http-port', String(radPort), '--statsd-port', 'off', '--statsd-tcp-port', 'off', '--push-port', 'off', '--otlp-port', 'off', '--no-host-metrics'],
+  [...STARTUP_V8_FLAGS, serveEntry(), 'serve', '--data-dir', join(work, 'radiator'), '--http-port', String(radPort), '--statsd-port', 'off', '--statsd-tcp-port', 'off', '--push-port', 'off', '--otlp-port', 'off', '--no-host-metrics'],
   { stdio: 'ignore', env: { ...process.env, XDG_CONFIG_HOME: work } },
 );
 const radUrl = `http://127.0.0.1:${radPort}`;

@@ -23,6 +23,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { STARTUP_V8_FLAGS } from '../src/main/core/heap-mode.ts';
+import { serveEntry } from './serve-entry.ts';
 import { haveProm, startPrometheus } from '../test/helpers/prometheus.ts';
 
 const { values: opt } = parseArgs({
@@ -182,7 +183,7 @@ async function startRadiator(extra: string[] = [], nodeFlags: readonly string[] 
   const dir = mkdtempSync(join(work, 'radiator-'));
   const p = spawn(
     process.execPath,
-    [...nodeFlags, join(ROOT, 'src/main/cli.ts'), 'serve', '--data-dir', dir, '--http-port', String(http), '--statsd-port', String(port), '--statsd-tcp-port', 'off', '--push-port', 'off', '--otlp-port', 'off', '--no-host-metrics', '--set', `receivers.statsd.recvBufferBytes=${RECV_BUFFER}`, ...extra],
+    [...nodeFlags, serveEntry(), 'serve', '--data-dir', dir, '--http-port', String(http), '--statsd-port', String(port), '--statsd-tcp-port', 'off', '--push-port', 'off', '--otlp-port', 'off', '--no-host-metrics', '--set', `receivers.statsd.recvBufferBytes=${RECV_BUFFER}`, ...extra],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, XDG_CONFIG_HOME: work } },
   );
   await waitForLine(p, /boards:/, 'radiator');

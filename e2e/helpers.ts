@@ -1,4 +1,5 @@
-// Start `radiator serve` for a spec, on a port the spec can restart it on.
+// Start `radiator serve` for a spec, on a port the spec can restart it on. It runs the bundle
+// (out/main/cli.js) that `npm run serve` runs: the suite runs after the build.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +19,7 @@ export async function startServe(opts: { port: number; dir: string; demo?: boole
     '--otlp-port', '0',
     ...(opts.demo ? ['--demo', '--demo-history', '30m'] : []),
     ...(opts.extra ?? []),
-  ]);
+  ], { bundle: true });
 }
 
 export async function stop(s: Served): Promise<void> {

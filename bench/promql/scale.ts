@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort, PROMTOOL, startPrometheus } from '../../test/helpers/prometheus.ts';
 import { STARTUP_V8_FLAGS } from '../../src/main/core/heap-mode.ts';
+import { serveEntry } from '../serve-entry.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const HOUR = 3_600_000;
@@ -95,7 +96,7 @@ export async function runScale(sizes: number[], runs: number): Promise<void> {
     const radPort = await freePort();
     const rad = spawn(
       process.execPath,
-      [...STARTUP_V8_FLAGS, join(ROOT, 'src/main/cli.ts'), 'serve', '--data-dir', join(work, 'radiator'), '--http-port', String(radPort), '--statsd-port', 'off', '--statsd-tcp-port', 'off', '--push-port', 'off', '--otlp-port', 'off', '--no-host-metrics', '--max-series', String(Math.max(100_000, n + 1000))],
+      [...STARTUP_V8_FLAGS, serveEntry(), 'serve', '--data-dir', join(work, 'radiator'), '--http-port', String(radPort), '--statsd-port', 'off', '--statsd-tcp-port', 'off', '--push-port', 'off', '--otlp-port', 'off', '--no-host-metrics', '--max-series', String(Math.max(100_000, n + 1000))],
       { stdio: 'ignore', env: { ...process.env, XDG_CONFIG_HOME: work } },
     );
     const radUrl = `http://127.0.0.1:${radPort}`;

@@ -24,6 +24,7 @@ import { RemoteWriteReceiver } from '../../src/main/core/remote-write/receiver.t
 import { Store } from '../../src/main/core/store/index.ts';
 import { freePort, haveProm, startPrometheus, type RunningProcess } from '../../test/helpers/prometheus.ts';
 import { STARTUP_V8_FLAGS } from '../../src/main/core/heap-mode.ts';
+import { serveEntry } from '../serve-entry.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const log = (s: string) => process.stdout.write(s + '\n');
@@ -101,7 +102,7 @@ async function startRadiator(work: string, name: string, maxSeries: number, fixe
   mkdirSync(dir);
   const proc = spawn(
     process.execPath,
-    [...STARTUP_V8_FLAGS, join(ROOT, 'src/main/cli.ts'), 'serve', '--data-dir', dir, '--http-port', String(port), '--otlp-port', 'off', '--statsd-port', 'off', '--statsd-tcp-port', 'off', '--push-port', 'off', '--no-host-metrics', '--max-series', String(maxSeries)],
+    [...STARTUP_V8_FLAGS, serveEntry(), 'serve', '--data-dir', dir, '--http-port', String(port), '--otlp-port', 'off', '--statsd-port', 'off', '--statsd-tcp-port', 'off', '--push-port', 'off', '--no-host-metrics', '--max-series', String(maxSeries)],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, XDG_CONFIG_HOME: work } },
   );
   await new Promise<void>((res, rej) => {

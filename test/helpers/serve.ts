@@ -4,6 +4,8 @@ import { resolve } from 'node:path';
 import { tempDir } from './core.ts';
 
 export const CLI = resolve(import.meta.dirname, '../../src/main/cli.ts');
+/** The bundle `npm run build` makes and `npm run serve` runs (the Playwright suite runs it, after the build). */
+export const CLI_BUNDLE = resolve(import.meta.dirname, '../../out/main/cli.js');
 
 export interface Served {
   proc: ChildProcess;
@@ -13,8 +15,8 @@ export interface Served {
 }
 
 /** Start the CLI; resolves once every listener line is printed. */
-export function serve(args: string[], opts: { expectListeners?: number; timeoutMs?: number; nodeArgs?: readonly string[] } = {}): Promise<Served> {
-  const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), CLI, 'serve', ...args], {
+export function serve(args: string[], opts: { expectListeners?: number; timeoutMs?: number; nodeArgs?: readonly string[]; bundle?: boolean } = {}): Promise<Served> {
+  const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), opts.bundle ? CLI_BUNDLE : CLI, 'serve', ...args], {
     env: { ...process.env, XDG_CONFIG_HOME: tempDir('radiator-cfg-'), NODE_NO_WARNINGS: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

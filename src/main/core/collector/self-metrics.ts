@@ -119,6 +119,7 @@ export class SelfMetrics {
     g('process_resident_memory_bytes', mem.rss, 'Resident memory size in bytes.');
     g('nodejs_heap_used_bytes', mem.heapUsed, 'V8 heap in use.');
     g('nodejs_heap_size_total_bytes', mem.heapTotal, 'V8 heap committed (in use or not).');
+    g('nodejs_external_memory_bytes', mem.external, 'Memory outside V8\'s heap held by JavaScript objects (typed arrays\' and Buffers\' backing stores, in malloc\'s heap).');
     const trim = this.src.heapTrim?.();
     if (trim) {
       c('radiator_memory_trims_total', trim.trims, 'Memory-reducing collections run after a burst left the process holding pages it no longer uses (core/heap-trim.ts).');

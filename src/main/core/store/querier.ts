@@ -17,12 +17,23 @@ export interface SeriesSamples {
   readonly values: Float64Array;
 }
 
-/** A closed chunk as read from disk. */
+/** A closed chunk as read from disk: its bytes as hex (see store-db.ts's readChunks). */
 interface DiskChunk {
   readonly t_min: number;
   readonly t_max: number;
   readonly n: number;
-  readonly data: Uint8Array;
+  readonly hex: string;
+}
+
+/** One buffer every disk chunk is decoded from in turn, grown as needed. */
+let chunkBuf = Buffer.alloc(4096);
+
+/** A disk chunk's bytes, in the shared buffer: valid until the next call. */
+export function chunkBytes(hex: string): Uint8Array {
+  const n = hex.length >>> 1;
+  if (chunkBuf.length < n) chunkBuf = Buffer.alloc(Math.max(n, chunkBuf.length * 2));
+  chunkBuf.write(hex, 0, n, 'hex');
+  return chunkBuf;
 }
 
 /** Two buffers a stream of series is decoded into one after another, grown as needed. */
@@ -82,7 +93,7 @@ export class Querier {
     for (const r of rows) if (r.t_min < s.memFrom) total += r.n;
     const { ts, values } = scratch ? scratch.take(total) : { ts: new Float64Array(total), values: new Float64Array(total) };
     let n = 0;
-    for (const r of rows) if (r.t_min < s.memFrom) n += decodeInto(r.data, r.n, ts, values, n);
+    for (const r of rows) if (r.t_min < s.memFrom) n += decodeInto(chunkBytes(r.hex), r.n, ts, values, n);
     const diskTo = Math.min(to, s.memFrom - 1);
     let a = 0;
     while (a < n && ts[a]! < from) a++;

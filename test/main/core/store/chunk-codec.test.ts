@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ChunkEncoder, decodeChunk } from '../../../../src/main/core/store/chunk-codec.ts';
 import { decodeWalRecord, encodeWalRecord } from '../../../../src/main/core/store/wal-codec.ts';
+import { chunkBytes } from '../../../../src/main/core/store/querier.ts';
 
 function roundTrip(ts: number[], values: number[]) {
   const enc = new ChunkEncoder(4);
@@ -10,6 +11,25 @@ function roundTrip(ts: number[], values: number[]) {
 }
 
 describe('chunk codec', () => {
+  it('decodes chunks read from disk as hex through one reused buffer, long after short and short after long', () => {
+    const chunk = (n: number, v0: number) => {
+      const enc = new ChunkEncoder(4);
+      for (let i = 0; i < n; i++) enc.append(1_700_000_000_000 + i * 15_000, v0 + i * 3.5);
+      return { hex: Buffer.from(enc.snapshot().subarray(0, enc.pos)).toString('hex'), n };
+    };
+    let prev = chunkBytes(chunk(2, 0).hex);
+    for (const [n, v0] of [[5_000, 1], [3, 7e9], [120, -2], [1, 42]] as const) {
+      const c = chunk(n, v0);
+      const bytes = chunkBytes(c.hex);
+      const out = decodeChunk(bytes, c.n);
+      expect(out.values[0]).toBe(v0);
+      expect(out.values[n - 1]).toBe(v0 + (n - 1) * 3.5);
+      expect(out.ts[n - 1]).toBe(1_700_000_000_000 + (n - 1) * 15_000);
+      if (n !== 5_000) expect(bytes).toBe(prev); // the same buffer unless a chunk outgrows it
+      prev = bytes;
+    }
+  });
+
   it('round-trips awkward values bit for bit', () => {
     const values = [0, -0, 1, -1, 0.1, 1e-300, 1e300, Number.MAX_VALUE, Number.MIN_VALUE, NaN, Infinity, -Infinity, 2 ** 53, 123456.789];
     const ts = values.map((_, i) => 1_700_000_000_000 + i * 1000);

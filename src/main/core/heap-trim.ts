@@ -6,7 +6,7 @@
 // one V8 runs before giving up on an allocation) took 171 ms and left RSS at 229 MB. This runs
 // that collection when the process has grown well past where the last one left it and has then
 // stopped growing with its event loop mostly idle: once per burst, never while one is under way,
-// never more often than every two minutes. It does not touch glibc's heap (freed request bodies; see docs/promql.md).
+// never more often than once a minute. It does not touch glibc's heap (freed request bodies; see docs/promql.md).
 
 import v8 from 'node:v8';
 import vm from 'node:vm';

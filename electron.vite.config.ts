@@ -6,7 +6,7 @@ export default defineConfig({
   main: {
     build: {
       // The StatsD thread is its own entry: the core starts it from out/main/statsd-worker.js.
-      rollupOptions: { input: { index: resolve('src/main/index.ts'), cli: resolve('src/main/cli.ts'), 'statsd-worker': resolve('src/main/core/collector/statsd-worker.ts') } },
+      rollupOptions: { input: { index: resolve('src/main/index.ts'), 'statsd-worker': resolve('src/main/core/collector/statsd-worker.ts') } },
     },
   },
   preload: {

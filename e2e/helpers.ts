@@ -1,5 +1,5 @@
 // Start `radiator serve` for a spec, on a port the spec can restart it on. It runs the bundle
-// (out/main/cli.js) that `npm run serve` runs: the suite runs after the build.
+// (out/cli/cli.js) that `npm run serve` runs: the suite runs after the build.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

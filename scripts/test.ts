@@ -53,8 +53,8 @@ if (want('types')) {
 
 let built = true;
 if (want('build') || want('e2e') || want('unit') || want('security')) {
-  process.stdout.write('\n── build (electron-vite) ──\n');
-  built = run(bin('electron-vite'), ['build']) === 0;
+  process.stdout.write('\n── build (electron-vite, then the serve bundle) ──\n');
+  built = run(bin('electron-vite'), ['build']) === 0 && run(bin('vite'), ['build', '-c', 'vite.cli.config.ts']) === 0;
   if (built) total.passed++;
   else total.failed++;
   lines.push(`build: ${built ? 'passed' : 'FAILED'}`);

@@ -1,6 +1,6 @@
 // `radiator serve`: the core without Electron. Prints each listener, serves the boards at
 // http://127.0.0.1:7070/, and flushes and exits cleanly on SIGINT/SIGTERM.
-// `npm run serve` runs the bundle `npm run build` makes (out/main/cli.js, about 40 MB less RSS
+// `npm run serve` runs the bundle `npm run build` makes (out/cli/cli.js, about 40 MB less RSS
 // at idle than the sources); from source under Node 24 (type stripping): `node src/main/cli.ts serve`.
 
 import { existsSync, readFileSync } from 'node:fs';

@@ -5,7 +5,7 @@ import { tempDir } from './core.ts';
 
 export const CLI = resolve(import.meta.dirname, '../../src/main/cli.ts');
 /** The bundle `npm run build` makes and `npm run serve` runs (the Playwright suite runs it, after the build). */
-export const CLI_BUNDLE = resolve(import.meta.dirname, '../../out/main/cli.js');
+export const CLI_BUNDLE = resolve(import.meta.dirname, '../../out/cli/cli.js');
 
 export interface Served {
   proc: ChildProcess;

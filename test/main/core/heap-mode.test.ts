@@ -30,7 +30,7 @@ describe('start-up V8 flags', () => {
   it('are passed by `npm run serve` to Node and by `npm start` to Electron', () => {
     const scripts = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>;
     const serve = scripts.serve!.split(/\s+/);
-    const cli = serve.indexOf('out/main/cli.js');
+    const cli = serve.indexOf('out/cli/cli.js');
     expect(cli).toBeGreaterThan(0);
     for (const f of STARTUP_V8_FLAGS) expect(serve.slice(0, cli)).toContain(f);
     const start = scripts.start!.split(/\s+/);

@@ -83,8 +83,9 @@ class WorkerUdpReceiver implements Receiver {
 const NL = 10;
 
 /** The worker file: next to this module when running from source (.ts); in the desktop app's
- * bundle it is its own entry, out/main/statsd-worker.js, beside index.js (or one level up if
- * this module landed in a shared chunk). */
+ * bundle it is its own entry, out/main/statsd-worker.js, beside index.js, and in `serve`'s
+ * out/cli/statsd-worker.js beside cli.js (or one level up if this module landed in a shared
+ * chunk). */
 function workerUrl(): URL {
   const candidates = import.meta.url.endsWith('.ts') ? ['./statsd-worker.ts'] : ['./statsd-worker.js', '../statsd-worker.js'];
   for (const c of candidates) {

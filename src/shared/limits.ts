@@ -97,6 +97,9 @@ export const HEAP_TRIM_MIN_GROWTH_BYTES = 32 * 1024 * 1024;
 export const HEAP_TRIM_QUIET_BYTES = 16 * 1024 * 1024;
 export const HEAP_TRIM_MAX_UTILIZATION = 0.5;
 export const HEAP_TRIM_MIN_INTERVAL_MS = 60_000;
+/** When trims keep finding the process back where the last one did (steady work regrows what they
+ * give back), the least interval doubles up to this many times the one above (16 minutes). */
+export const HEAP_TRIM_MAX_BACKOFF = 16;
 /** Samples a closed chunk holds (Prometheus uses the same number). */
 export const CHUNK_MAX_SAMPLES = 120;
 /** Open chunks are written out at least this often, so the write-ahead log stays short. */

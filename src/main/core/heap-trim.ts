@@ -6,13 +6,15 @@
 // one V8 runs before giving up on an allocation) took 171 ms and left RSS at 229 MB. This runs
 // that collection when the process has grown well past where the last one left it and has then
 // stopped growing with its event loop mostly idle: once per burst, never while one is under way,
-// never more often than once a minute. It does not touch glibc's heap (freed request bodies; see docs/promql.md).
+// never more often than once a minute, and less often when each trim finds the process back where
+// the last one found it. It does not touch glibc's heap (freed request bodies; see docs/promql.md).
 
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import {
   HEAP_TRIM_CHECK_INTERVAL_MS,
+  HEAP_TRIM_MAX_BACKOFF,
   HEAP_TRIM_MAX_UTILIZATION,
   HEAP_TRIM_MIN_GROWTH_BYTES,
   HEAP_TRIM_MIN_INTERVAL_MS,
@@ -97,6 +99,8 @@ export interface HeapTrimmerOptions extends Partial<HeapTrimPolicy> {
   utilization?: () => number;
   now?: () => number;
   log?: (line: string) => void;
+  /** The collection a trim runs (V8's memory-reducing one unless given). */
+  collect?: () => void;
 }
 
 /** Reads resident memory on a timer and runs a memory-reducing collection when shouldTrimHeap
@@ -109,9 +113,15 @@ export class HeapTrimmer {
   private readonly utilization: () => number;
   private readonly now: () => number;
   private readonly log: (line: string) => void;
+  private readonly collect: (() => void) | null;
   private prevRss: number | null = null;
   private baselineRss: number | null = null;
   private lastTrimAt = -Infinity;
+  /** Resident memory just before the last trim (null before the first). */
+  private lastTrimBefore: number | null = null;
+  /** The least time to the next trim: the policy's, doubled each time a trim finds the process
+   * back where the last one found it (see check()). */
+  private intervalMs: number;
   private timer: ReturnType<typeof setInterval> | null = null;
 
   constructor(opts: HeapTrimmerOptions = {}) {
@@ -121,11 +131,13 @@ export class HeapTrimmer {
       maxUtilization: opts.maxUtilization ?? HEAP_TRIM_MAX_UTILIZATION,
       minIntervalMs: opts.minIntervalMs ?? HEAP_TRIM_MIN_INTERVAL_MS,
     };
+    this.intervalMs = this.policy.minIntervalMs;
     this.checkEveryMs = opts.checkEveryMs ?? HEAP_TRIM_CHECK_INTERVAL_MS;
     this.rss = opts.rss ?? (() => process.memoryUsage.rss());
     this.utilization = opts.utilization ?? loopUtilization();
     this.now = opts.now ?? Date.now;
     this.log = opts.log ?? (() => {});
+    this.collect = opts.collect ?? null;
   }
 
   start(): void {
@@ -151,7 +163,15 @@ export class HeapTrimmer {
     // Growth is measured from the lowest reading since the last trim (the first reading may be
     // in the middle of a burst; V8 may give some back by itself).
     this.baselineRss = Math.min(this.baselineRss ?? rss, rss);
-    if (!shouldTrimHeap(prev, rss, this.baselineRss, busy, this.lastTrimAt, this.now(), this.policy)) return false;
+    // Well above where the last trim found the process: a new burst, not the steady work below.
+    if (this.lastTrimBefore !== null && rss >= this.lastTrimBefore + this.policy.minGrowthBytes) this.intervalMs = this.policy.minIntervalMs;
+    if (!shouldTrimHeap(prev, rss, this.baselineRss, busy, this.lastTrimAt, this.now(), { ...this.policy, minIntervalMs: this.intervalMs })) return false;
+    // Back where the last trim found it: steady work (a board's queries every few seconds) grows
+    // what a trim gave back again and holds it. Trimming that every minute would pause the loop
+    // every minute for memory that comes straight back, so the wait doubles (up to
+    // HEAP_TRIM_MAX_BACKOFF × the policy's); a burst that goes above that level starts afresh.
+    const regrown = this.lastTrimBefore !== null && rss <= this.lastTrimBefore + this.policy.quietBytes;
+    this.intervalMs = regrown ? Math.min(this.intervalMs * 2, this.policy.minIntervalMs * HEAP_TRIM_MAX_BACKOFF) : this.policy.minIntervalMs;
     this.trim();
     return true;
   }
@@ -159,10 +179,12 @@ export class HeapTrimmer {
   /** One memory-reducing collection now, whatever the policy says. */
   trim(): void {
     const gc = memoryReducingGc();
-    if (!gc) return;
+    const collect = this.collect ?? (gc ? () => gc({ type: 'major', execution: 'sync', flavor: 'last-resort' }) : null);
+    if (!collect) return;
     const before = this.rss();
+    this.lastTrimBefore = before;
     const t0 = performance.now();
-    gc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+    collect();
     const pause = (performance.now() - t0) / 1000;
     const after = this.rss();
     // What the process holds now is the new baseline: growth from here on is the next burst's.

@@ -4,6 +4,7 @@
 // of its own).
 import { describe, expect, it } from 'vitest';
 import { HeapTrimmer, shouldTrimHeap } from '../../../src/main/core/heap-trim.ts';
+import { HEAP_TRIM_MAX_BACKOFF } from '../../../src/shared/limits.ts';
 
 const MB = 1024 * 1024;
 const policy = { minGrowthBytes: 64 * MB, quietBytes: 16 * MB, maxUtilization: 0.5, minIntervalMs: 300_000 };
@@ -72,5 +73,45 @@ describe('HeapTrimmer', () => {
     clock += 300_000;
     expect(t.check()).toBe(true); // 330 still, 5 minutes on: trims (330 → 200)
     expect(t.stats.trims).toBe(2);
+  });
+  it('backs off when steady work regrows what each trim gives back, and starts afresh on a new burst', () => {
+    // A board's queries every few seconds: a trim takes 290 → 228 MB, the queries bring it back to
+    // 290 within a check or two, and it holds there. Readings every 15 s for an hour, then a burst.
+    const pol = { minGrowthBytes: 32 * MB, quietBytes: 16 * MB, maxUtilization: 0.5, minIntervalMs: 60_000 };
+    let clock = 0;
+    let level = 228;
+    const trimAt: number[] = [];
+    const collect = () => {
+      trimAt.push(clock);
+      level = 228; // what the trim gives back…
+    };
+    const t = new HeapTrimmer({ ...pol, rss: () => level * MB, utilization: () => 0.1, now: () => clock, log: () => {}, collect });
+    for (; clock <= 3_600_000; clock += 15_000) {
+      if (t.check()) continue;
+      level = 290; // …comes back with the next queries
+    }
+    // Without the back-off: a trim every minute or so (about 50 in the hour). With it: the waits
+    // double, 1, 2, 4, 8, 16 minutes, then 16 minutes at most.
+    expect(trimAt.length).toBeGreaterThanOrEqual(5);
+    expect(trimAt.length).toBeLessThanOrEqual(9);
+    const gaps = trimAt.slice(1).map((x, i) => x - trimAt[i]!);
+    for (let i = 1; i < gaps.length; i++) expect(gaps[i]!).toBeGreaterThanOrEqual(Math.min(gaps[i - 1]!, 60_000 * HEAP_TRIM_MAX_BACKOFF));
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(60_000 * HEAP_TRIM_MAX_BACKOFF + 45_000);
+    // A new burst, well above where the last trim found it: trimmed a minute after the last trim
+    // at the latest, and the wait is back to one minute.
+    const last = trimAt.at(-1)!;
+    clock = last + 60_000;
+    level = 600;
+    t.check();
+    clock += 15_000;
+    expect(t.check()).toBe(true); // 600, still: trims at once (the wait is measured from the last trim)
+    level = 290;
+    clock += 15_000;
+    t.check();
+    clock += 60_000;
+    level = 600;
+    t.check();
+    clock += 15_000;
+    expect(t.check()).toBe(true); // another burst a minute later: the wait is one minute again
   });
 });

@@ -73,6 +73,12 @@ export function memoryReducingGc(): GcFunction | null {
   return gcFunction;
 }
 
+/** V8's memory-reducing collection as a call (null when this V8 gives no gc function). */
+function memoryReducingCollection(): (() => void) | null {
+  const gc = memoryReducingGc();
+  return gc ? () => gc({ type: 'major', execution: 'sync', flavor: 'last-resort' }) : null;
+}
+
 /** The event loop's utilization since the previous call of the returned function. */
 function loopUtilization(): () => number {
   let last: EventLoopUtilization = performance.eventLoopUtilization();
@@ -178,8 +184,7 @@ export class HeapTrimmer {
 
   /** One memory-reducing collection now, whatever the policy says. */
   trim(): void {
-    const gc = memoryReducingGc();
-    const collect = this.collect ?? (gc ? () => gc({ type: 'major', execution: 'sync', flavor: 'last-resort' }) : null);
+    const collect = this.collect ?? memoryReducingCollection();
     if (!collect) return;
     const before = this.rss();
     this.lastTrimBefore = before;

@@ -138,6 +138,18 @@ export function decodeChunk(bytes: Uint8Array, count: number): DecodedChunk {
   return { ts, values };
 }
 
+/** One buffer every chunk read from disk as hex is decoded from in turn, grown as needed. */
+let chunkBuf = Buffer.alloc(4096);
+
+/** A chunk's bytes from its hex text (how queries read them from disk; store-db.ts says why), in
+ * the shared buffer: valid until the next call. */
+export function chunkBytes(hex: string): Uint8Array {
+  const n = hex.length >>> 1;
+  if (chunkBuf.length < n) chunkBuf = Buffer.alloc(Math.max(n, chunkBuf.length * 2));
+  chunkBuf.write(hex, 0, n, 'hex');
+  return chunkBuf;
+}
+
 /** Decode `count` samples into the arrays at `offset`. Returns the number written. The chunk
  * starts at `bytes[start]`. */
 export function decodeInto(bytes: Uint8Array, count: number, outTs: Float64Array, outValues: Float64Array, offset: number, start = 0): number {

@@ -3,7 +3,7 @@
 
 import { MAX_SELECT_POINTS, MAX_SELECT_SERIES, ROLLUP_RESOLUTIONS_MS } from '../../../shared/limits.ts';
 import type { LabelMatcher } from '../../../shared/model.ts';
-import { decodeInto } from './chunk-codec.ts';
+import { chunkBytes, decodeInto } from './chunk-codec.ts';
 import { SelectLimitError } from './errors.ts';
 import type { RollupRow } from './rollups.ts';
 import type { SeriesIndex } from './series-index.ts';
@@ -23,17 +23,6 @@ interface DiskChunk {
   readonly t_max: number;
   readonly n: number;
   readonly hex: string;
-}
-
-/** One buffer every disk chunk is decoded from in turn, grown as needed. */
-let chunkBuf = Buffer.alloc(4096);
-
-/** A disk chunk's bytes, in the shared buffer: valid until the next call. */
-export function chunkBytes(hex: string): Uint8Array {
-  const n = hex.length >>> 1;
-  if (chunkBuf.length < n) chunkBuf = Buffer.alloc(Math.max(n, chunkBuf.length * 2));
-  chunkBuf.write(hex, 0, n, 'hex');
-  return chunkBuf;
 }
 
 /** Two buffers a stream of series is decoded into one after another, grown as needed. */

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ChunkEncoder, decodeChunk } from '../../../../src/main/core/store/chunk-codec.ts';
+import { chunkBytes, ChunkEncoder, decodeChunk } from '../../../../src/main/core/store/chunk-codec.ts';
 import { decodeWalRecord, encodeWalRecord } from '../../../../src/main/core/store/wal-codec.ts';
-import { chunkBytes } from '../../../../src/main/core/store/querier.ts';
 
 function roundTrip(ts: number[], values: number[]) {
   const enc = new ChunkEncoder(4);

@@ -61,6 +61,8 @@ describe('the core', () => {
       const used = Number(/^nodejs_heap_used_bytes (\d+)$/m.exec(self)?.[1]);
       expect(committed).toBeGreaterThan(0);
       expect(committed).toBeGreaterThanOrEqual(used);
+      // Typed arrays' and Buffers' memory outside V8's heap: the store's chunks live there.
+      expect(Number(/^nodejs_external_memory_bytes (\d+)$/m.exec(self)?.[1])).toBeGreaterThan(0);
     } finally {
       await t.stop();
     }

@@ -350,6 +350,7 @@ export async function startCore(opts: CoreOptions): Promise<Core> {
     pushGroups: () => push.groupCount,
     statsdRecvBufferBytes: () => udp?.grantedRecvBufferBytes ?? 0,
     statsdCacheEvicted: () => statsdApply.evicted,
+    statsdThreadHeap: () => statsd.threadHeap(),
     remoteWrite: () => remoteWriteOut.stats(),
     recordingRules: () => ({ evaluations: recording.evaluations, failures: recording.failures }),
     alertRules: () => ({ evaluations: alerts.evaluations, failures: alerts.failures }),

@@ -22,6 +22,8 @@ export interface SelfMetricsSources {
   statsdRecvBufferBytes: () => number;
   /** Entries the StatsD thread's caches dropped, by cache (`raw` spellings, `keys`). */
   statsdCacheEvicted: () => { raw: number; keys: number };
+  /** The StatsD thread's V8 heap (null when StatsD runs on the main thread). */
+  statsdThreadHeap?: () => { used: number; committed: number } | null;
   /** Remote write out, per endpoint (see remote-write/queue.ts). */
   remoteWrite?: () => ReadonlyArray<RemoteWriteQueueStats>;
   /** Recording rules: evaluations, and those that failed. */
@@ -89,6 +91,11 @@ export class SelfMetrics {
     const evicted = this.src.statsdCacheEvicted();
     for (const cache of ['raw', 'keys'] as const) {
       c('radiator_statsd_cache_evicted_total', evicted[cache], 'Entries the StatsD thread dropped from a bounded cache (raw spellings, keys); they are resolved again when next seen.', [['cache', cache]]);
+    }
+    const th = this.src.statsdThreadHeap?.();
+    if (th) {
+      g('radiator_statsd_thread_heap_bytes', th.used, "The StatsD thread's V8 heap, in use (state=\"used\") and committed (state=\"committed\"); process_resident_memory_bytes counts both threads.", [['state', 'used']]);
+      g('radiator_statsd_thread_heap_bytes', th.committed, "The StatsD thread's V8 heap, in use (state=\"used\") and committed (state=\"committed\"); process_resident_memory_bytes counts both threads.", [['state', 'committed']]);
     }
     for (const q of this.src.remoteWrite?.() ?? []) {
       const ep: [string, string] = ['endpoint', q.endpoint];

@@ -29,6 +29,8 @@ export interface StatsdPipeline {
   /** The deltas of every window not yet collected, oldest first. Waits for the window it asks
    * for at most `waitMs`; if that comes later, the next call returns it. */
   collect(waitMs?: number): Promise<StatsdDelta[]>;
+  /** The StatsD thread's V8 heap as last read (at a collect), null when inline or not read yet. */
+  threadHeap(): { used: number; committed: number } | null;
   stop(): Promise<void>;
 }
 
@@ -45,6 +47,9 @@ export class InlineStatsdPipeline implements StatsdPipeline {
   }
   collect(): Promise<StatsdDelta[]> {
     return Promise.resolve([this.acc.drain()]);
+  }
+  threadHeap(): null {
+    return null;
   }
   async stop(): Promise<void> {}
 }
@@ -118,6 +123,7 @@ export class WorkerStatsdPipeline implements StatsdPipeline {
   private overload = 0;
   private stopped = false;
   private failed: Error | null = null;
+  private heap: { used: number; committed: number } | null = null;
 
   constructor(opts: WorkerStatsdPipelineOptions = {}) {
     this.drainWaitMs = opts.drainWaitMs ?? STATSD_DRAIN_WAIT_MS;
@@ -197,6 +203,12 @@ export class WorkerStatsdPipeline implements StatsdPipeline {
       }
       const seq = ++this.seq;
       this.worker.postMessage({ type: 'drain', seq });
+      // Read for /metrics; it answers between the thread's messages, so it never waits on them
+      // (and refuses before the thread is up, which the next collect makes good).
+      this.worker.getHeapStatistics().then(
+        (h) => (this.heap = { used: h.used_heap_size, committed: h.total_heap_size }),
+        () => {},
+      );
       if (waitMs > 0) {
         await new Promise<void>((resolve) => {
           const timer = Number.isFinite(waitMs) ? setTimeout(resolve, waitMs) : null;
@@ -214,6 +226,10 @@ export class WorkerStatsdPipeline implements StatsdPipeline {
     const out = this.arrived;
     this.arrived = [];
     return out;
+  }
+
+  threadHeap(): { used: number; committed: number } | null {
+    return this.heap;
   }
 
   async stop(): Promise<void> {

@@ -4,7 +4,7 @@ import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Ingest } from '../../../../src/main/core/collector/ingest.ts';
 import { StatsdApplier } from '../../../../src/main/core/collector/statsd-apply.ts';
-import { WorkerStatsdPipeline } from '../../../../src/main/core/collector/statsd-pipeline.ts';
+import { InlineStatsdPipeline, WorkerStatsdPipeline } from '../../../../src/main/core/collector/statsd-pipeline.ts';
 import { parseSelector, Store } from '../../../../src/main/core/store/index.ts';
 import { tempDir } from '../../../helpers/core.ts';
 
@@ -70,5 +70,21 @@ describe('WorkerStatsdPipeline', () => {
     expect(value('control') + value('flood') + refused).toBe(received);
     // Past the cap the flood folded into the overflow series rather than being refused.
     expect(value('flood{radiator_overflow="true"}')).toBeGreaterThan(0);
+  });
+
+  it("reads the thread's own heap at each collect, for /metrics (the process's resident memory counts both threads)", async () => {
+    const pipeline = new WorkerStatsdPipeline();
+    cleanups.push(() => pipeline.stop());
+    expect(pipeline.threadHeap()).toBeNull();
+    pipeline.ingest(new TextEncoder().encode('a:1|c\nb:2|g'));
+    await pipeline.collect(Infinity);
+    // The first collect may come before the thread is up; the reading is asked for beside each
+    // drain and answered on its own.
+    await pipeline.collect(Infinity);
+    for (let i = 0; i < 100 && !pipeline.threadHeap(); i++) await new Promise((r) => setTimeout(r, 10));
+    const h = pipeline.threadHeap()!;
+    expect(h.used).toBeGreaterThan(0);
+    expect(h.committed).toBeGreaterThanOrEqual(h.used);
+    expect(new InlineStatsdPipeline().threadHeap()).toBeNull();
   });
 });

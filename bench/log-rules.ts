@@ -10,6 +10,7 @@ import { Ingest } from '../src/main/core/collector/ingest.ts';
 import { detectLevel } from '../src/main/core/logs/level-detector.ts';
 import { LogPipeline } from '../src/main/core/logs/log-pipeline.ts';
 import { Series } from '../src/main/core/store/index.ts';
+import { seriesKey } from '../src/shared/model.ts';
 import { parseSettings } from '../src/shared/settings.ts';
 
 const { values: opt } = parseArgs({ options: { lines: { type: 'string', default: '200000' } } });
@@ -44,8 +45,15 @@ function rules(n: number) {
 }
 
 let nextId = 1;
+const byKey = new Map<string, Series>();
 const sink = {
-  resolve: (name: string, labels: ReadonlyArray<readonly [string, string]>) => new Series(nextId++, name, labels, name + JSON.stringify(labels)),
+  find: (key: string) => byKey.get(key),
+  resolve: (name: string, labels: ReadonlyArray<readonly [string, string]>) => {
+    const key = seriesKey(name, labels);
+    let s = byKey.get(key);
+    if (!s) byKey.set(key, (s = new Series(nextId++, name, labels, key)));
+    return s;
+  },
   append: () => 'ok' as const,
   importSamples: () => {
     throw new Error('not used');

@@ -94,7 +94,7 @@ export class IngestUnit {
 export type Counted = string | IngestUnit | null;
 
 /** What the door needs of the store. */
-export type IngestStore = Pick<Store, 'resolve' | 'append' | 'importSamples'>;
+export type IngestStore = Pick<Store, 'find' | 'resolve' | 'append' | 'importSamples'>;
 
 export interface IngestOptions {
   store: IngestStore;
@@ -138,6 +138,10 @@ export class Ingest implements SeriesSink {
   }
 
   // ── the aggregator's way to the store ───────────────────────────────────────────────
+
+  find(key: string): Series | undefined {
+    return this.store.find(key);
+  }
 
   resolve(name: string, labels: LabelPairs, opts?: { overflow?: boolean }): Series | null {
     return this.store.resolve(name, labels, opts);

@@ -83,6 +83,11 @@ export class Head {
     return s;
   }
 
+  /** The series with this key, if there is one. */
+  find(key: string): Series | undefined {
+    return this.index.get(key);
+  }
+
   /** `repeat`: the collector writing a held value again, not new input. */
   append(s: Series, ts: number, value: number, repeat = false): AppendResult {
     // The bounds first: a sample a month old is `too_old` whatever the series holds.

@@ -100,6 +100,11 @@ export class Store {
     return this.head.resolve(name, labels, opts);
   }
 
+  /** The series with this key (`seriesKey(name, labels)`), if there is one; never makes one. */
+  find(key: string): Series | undefined {
+    return this.head.find(key);
+  }
+
   /** How many distinct series were refused at the cap since start. */
   get refusedSeries(): number {
     return this.head.refused;

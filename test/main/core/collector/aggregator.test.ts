@@ -369,6 +369,62 @@ describe('entry identity', () => {
     expect(env.agg.entry('counter', 'latency_seconds', [['route', '/a']])).toBe('type_conflict');
   });
 
+  it('a gauge named like a summary\'s first quantile series is refused, not given the summary\'s numbers', () => {
+    env = setup();
+    const sum = env.agg.entry('summary', 'lat', []);
+    if (typeof sum === 'string') throw new Error(sum);
+    // The two would write one series and share its slot in the entry columns.
+    expect(env.agg.entry('gauge', 'lat', [['quantile', '0.5']])).toBe('type_conflict');
+    env.agg.observe(sum, 0.25, env.now());
+    env.flush();
+    expect(env.value('lat{quantile="0.5"}')).toBeCloseTo(0.25);
+    expect(sum.kind).toBe('summary');
+  });
+
+  it('an entry removed and made again before a flush writes once, with the new value; the old one is gone', () => {
+    env = setup();
+    const a = env.agg.entry('value', 'pushed', [['job', 'j']]);
+    if (typeof a === 'string') throw new Error(a);
+    env.agg.gaugeSet(a, 1);
+    const other = env.agg.entry('value', 'kept', []);
+    if (typeof other === 'string') throw new Error(other);
+    env.agg.gaugeSet(other, 7);
+    expect(env.agg.size).toBe(2);
+    env.agg.remove(a);
+    env.agg.remove(a); // twice: nothing more
+    expect(env.agg.size).toBe(1);
+    expect(env.agg.get('pushed', [['job', 'j']])).toBeUndefined();
+    // The same series again: a new entry in the removed one's place, while the old one is still
+    // in the flush's list of changed entries.
+    const b = env.agg.entry('value', 'pushed', [['job', 'j']]);
+    if (typeof b === 'string') throw new Error(b);
+    expect(b).not.toBe(a);
+    expect(b.value).toBe(0);
+    env.agg.gaugeSet(b, 2);
+    expect(env.flush().written).toBe(2);
+    expect(env.raw('pushed').values).toEqual([2]);
+    expect(env.value('kept')).toBe(7);
+    // Made again as another kind (a set) before a flush: the old entry, still listed as changed,
+    // is not read through the slot the set now holds.
+    const c = env.agg.entry('value', 'reused', []);
+    if (typeof c === 'string') throw new Error(c);
+    env.agg.gaugeSet(c, 5);
+    env.agg.remove(c);
+    const d = env.agg.entry('set', 'reused', []);
+    if (typeof d === 'string') throw new Error(d);
+    env.agg.setAdd(d, 'x');
+    env.tick(1_000);
+    env.flush();
+    expect(env.raw('reused').values).toEqual([1]);
+    // Removed for good: not repeated, while the kept one is.
+    env.agg.remove(b);
+    env.agg.remove(d);
+    env.tick(15_000);
+    expect(env.flush().written).toBe(1);
+    expect(env.raw('pushed').values).toEqual([2]);
+    expect(env.raw('kept').values).toEqual([7, 7]);
+  });
+
   it('the overflow entry is named by its overflow series', () => {
     env = setup({ maxSeries: 1 });
     const first = env.agg.entry('counter', 'c', [['k', '1']]);

@@ -172,7 +172,7 @@ describe('POST /api/v1/write (1.0)', () => {
   it('samples the store cannot hold for a full disk: 503 with Retry-After, so the sender retries instead of dropping', async () => {
     const d = door(100);
     // The door over the same store, with every append to one series refused as the full store refuses.
-    const store = { resolve: d.store.resolve.bind(d.store), importSamples: d.store.importSamples.bind(d.store), append: (s: Series, ts: number, v: number) => (s.name === 'full' ? 'store_disk_full' : d.store.append(s, ts, v)) } as IngestStore;
+    const store = { find: d.store.find.bind(d.store), resolve: d.store.resolve.bind(d.store), importSamples: d.store.importSamples.bind(d.store), append: (s: Series, ts: number, v: number) => (s.name === 'full' ? 'store_disk_full' : d.store.append(s, ts, v)) } as IngestStore;
     const ingest = new Ingest({ store, repeatIntervalMs: 15_000 });
     const route = new RemoteWriteRoute(new RemoteWriteReceiver(ingest, { maxMetadataPerRequest: 100 }), ingest.stats);
     const server = http.createServer((req, res) => void route.handle(req, res));

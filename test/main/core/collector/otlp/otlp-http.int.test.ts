@@ -178,7 +178,7 @@ describe('overload', () => {
     const notUsed = () => {
       throw new Error('not used');
     };
-    const ingest = new Ingest({ store: { resolve: () => null, append: () => 'ok', importSamples: notUsed }, repeatIntervalMs: 15_000 });
+    const ingest = new Ingest({ store: { find: () => undefined, resolve: () => null, append: () => 'ok', importSamples: notUsed }, repeatIntervalMs: 15_000 });
     const stats = ingest.stats;
     const receiver = new OtlpReceiver(ingest);
     const orig = receiver.apply.bind(receiver);

@@ -23,7 +23,7 @@ export interface SelfMetricsSources {
   /** Entries the StatsD thread's caches dropped, by cache (`raw` spellings, `keys`). */
   statsdCacheEvicted: () => { raw: number; keys: number };
   /** The StatsD thread's V8 heap (null when StatsD runs on the main thread). */
-  statsdThreadHeap?: () => { used: number; committed: number } | null;
+  statsdThreadHeap?: () => { used: number; committed: number; trims: number } | null;
   /** Remote write out, per endpoint (see remote-write/queue.ts). */
   remoteWrite?: () => ReadonlyArray<RemoteWriteQueueStats>;
   /** Recording rules: evaluations, and those that failed. */
@@ -96,6 +96,7 @@ export class SelfMetrics {
     if (th) {
       g('radiator_statsd_thread_heap_bytes', th.used, "The StatsD thread's V8 heap, in use (state=\"used\") and committed (state=\"committed\"); process_resident_memory_bytes counts both threads.", [['state', 'used']]);
       g('radiator_statsd_thread_heap_bytes', th.committed, "The StatsD thread's V8 heap, in use (state=\"used\") and committed (state=\"committed\"); process_resident_memory_bytes counts both threads.", [['state', 'committed']]);
+      c('radiator_statsd_thread_memory_trims_total', th.trims, "Memory-reducing collections the StatsD thread ran on its own heap after a flood of new keys (core/heap-trim.ts).");
     }
     for (const q of this.src.remoteWrite?.() ?? []) {
       const ep: [string, string] = ['endpoint', q.endpoint];

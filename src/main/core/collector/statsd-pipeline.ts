@@ -15,6 +15,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { MAX_STATSD_INFLIGHT_BYTES, STATSD_DRAIN_WAIT_MS } from '../../../shared/limits.ts';
+import type { HeapTrimPolicy } from '../heap-trim.ts';
 import type { Receiver } from './receiver.ts';
 import { StatsdAccumulator, type StatsdDelta } from './statsd-accumulator.ts';
 import { StatsdUdpReceiver, type StatsdUdpOptions } from './statsd-udp.ts';
@@ -29,8 +30,9 @@ export interface StatsdPipeline {
   /** The deltas of every window not yet collected, oldest first. Waits for the window it asks
    * for at most `waitMs`; if that comes later, the next call returns it. */
   collect(waitMs?: number): Promise<StatsdDelta[]>;
-  /** The StatsD thread's V8 heap as last read (at a collect), null when inline or not read yet. */
-  threadHeap(): { used: number; committed: number } | null;
+  /** The StatsD thread's V8 heap as last read (at a collect), and the memory trims it ran; null
+   * when inline or not read yet. */
+  threadHeap(): { used: number; committed: number; trims: number } | null;
   stop(): Promise<void>;
 }
 
@@ -103,11 +105,18 @@ function workerUrl(): URL {
 export interface WorkerStatsdPipelineOptions {
   /** How long `collect()` waits for the thread by default (STATSD_DRAIN_WAIT_MS). */
   drainWaitMs?: number;
+  /** The thread's memory trimmer's policy (STATSD_THREAD_TRIM). */
+  trim?: Partial<HeapTrimPolicy> & { checkEveryMs?: number };
 }
+
+/** The StatsD thread's trimmer reads the thread's committed heap, which idles at about 12 MB: a
+ * quarter of the main thread's thresholds. */
+const STATSD_THREAD_TRIM = { minGrowthBytes: 8 * 1024 * 1024, quietBytes: 4 * 1024 * 1024 };
 
 export class WorkerStatsdPipeline implements StatsdPipeline {
   private readonly worker: Worker;
-  private readonly processed = new Int32Array(new SharedArrayBuffer(4));
+  /** Written by the thread: [0] KiB of forwarded data it handled, [1] memory trims it ran. */
+  private readonly shared = new Int32Array(new SharedArrayBuffer(8));
   private readonly drainWaitMs: number;
   private batch: Uint8Array[] = [];
   private batchBytes = 0;
@@ -127,7 +136,7 @@ export class WorkerStatsdPipeline implements StatsdPipeline {
 
   constructor(opts: WorkerStatsdPipelineOptions = {}) {
     this.drainWaitMs = opts.drainWaitMs ?? STATSD_DRAIN_WAIT_MS;
-    this.worker = new Worker(workerUrl(), { workerData: { processed: this.processed.buffer } });
+    this.worker = new Worker(workerUrl(), { workerData: { shared: this.shared.buffer, trim: opts.trim ?? STATSD_THREAD_TRIM } });
     this.worker.on('message', (m: FromWorker) => {
       if (m.type === 'delta') {
         this.arrived.push(m.delta);
@@ -160,7 +169,7 @@ export class WorkerStatsdPipeline implements StatsdPipeline {
 
   ingest(data: Uint8Array): void {
     if (this.stopped) return;
-    if ((this.postedKiB - Atomics.load(this.processed, 0)) * 1024 > MAX_STATSD_INFLIGHT_BYTES) {
+    if ((this.postedKiB - Atomics.load(this.shared, 0)) * 1024 > MAX_STATSD_INFLIGHT_BYTES) {
       this.overload++;
       return;
     }
@@ -228,8 +237,8 @@ export class WorkerStatsdPipeline implements StatsdPipeline {
     return out;
   }
 
-  threadHeap(): { used: number; committed: number } | null {
-    return this.heap;
+  threadHeap(): { used: number; committed: number; trims: number } | null {
+    return this.heap && { ...this.heap, trims: Atomics.load(this.shared, 1) };
   }
 
   async stop(): Promise<void> {

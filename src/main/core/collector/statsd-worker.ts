@@ -2,7 +2,9 @@
 // TCP lines the main thread forwards, folds everything into per-key deltas and hands them back
 // when asked. Keeps per-line work off the thread that serves the API, the feed and the store.
 import dgram from 'node:dgram';
+import v8 from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
+import { HeapTrimmer, type HeapTrimmerOptions } from '../heap-trim.ts';
 import { deltaTransferables, StatsdAccumulator } from './statsd-accumulator.ts';
 
 export type ToWorker =
@@ -19,16 +21,27 @@ export type FromWorker =
   | { type: 'udp-closed' };
 
 const port = parentPort!;
-/** KiB of forwarded data handled so far; the main thread reads it to bound what is in flight. */
-const processed = new Int32Array(workerData.processed as SharedArrayBuffer);
+/** [0]: KiB of forwarded data handled so far; the main thread reads it to bound what is in
+ * flight. [1]: memory trims run here (for /metrics). */
+const shared = new Int32Array(workerData.shared as SharedArrayBuffer);
 const acc = new StatsdAccumulator();
 let socket: dgram.Socket | null = null;
+
+// This thread's own memory trimmer (see core/heap-trim.ts), reading its own heap: a flood of new
+// keys leaves its parsing garbage promoted, and V8 kept 40 MB committed with 15 MB live for a
+// minute and a half after 100,000 new counters; a trim gives it back once the flood is over.
+const trimmer = new HeapTrimmer({
+  rss: () => v8.getHeapStatistics().total_heap_size,
+  ...(workerData.trim as Partial<HeapTrimmerOptions>),
+  log: () => Atomics.add(shared, 1, 1),
+});
+trimmer.start();
 
 port.on('message', (m: ToWorker) => {
   switch (m.type) {
     case 'data':
       acc.ingest(new Uint8Array(m.buf));
-      Atomics.add(processed, 0, Math.ceil(m.buf.byteLength / 1024));
+      Atomics.add(shared, 0, Math.ceil(m.buf.byteLength / 1024));
       break;
     case 'reject':
       acc.reject(m.reason, m.n);

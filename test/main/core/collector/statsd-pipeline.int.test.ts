@@ -87,4 +87,32 @@ describe('WorkerStatsdPipeline', () => {
     expect(h.committed).toBeGreaterThanOrEqual(h.used);
     expect(new InlineStatsdPipeline().threadHeap()).toBeNull();
   });
+
+  it('trims its own heap once a flood of new keys is over, and counts it', async () => {
+    // Thresholds small enough for a test-sized flood; checked every 50 ms instead of 15 s.
+    const pipeline = new WorkerStatsdPipeline({ trim: { checkEveryMs: 50, minGrowthBytes: 4 * 1024 * 1024, quietBytes: 1024 * 1024, minIntervalMs: 0 } });
+    cleanups.push(() => pipeline.stop());
+    await pipeline.collect(Infinity);
+    await pipeline.collect(Infinity);
+    expect(pipeline.threadHeap()!.trims).toBe(0);
+    // 100,000 new keys in 1,000-line chunks: the parse leaves garbage behind on the thread.
+    const enc = new TextEncoder();
+    for (let c = 0; c < 100; c++) {
+      const lines: string[] = [];
+      for (let i = 0; i < 1000; i++) lines.push(`flood.k${c * 1000 + i}:1|c`);
+      pipeline.ingest(enc.encode(lines.join('\n')));
+    }
+    let peak = 0;
+    for (let i = 0; i < 200 && pipeline.threadHeap()!.trims === 0; i++) {
+      const delta = (await pipeline.collect(Infinity)).reduce((n, d) => n + d.counters.ids.length, 0);
+      if (i === 0) expect(delta).toBe(100_000);
+      peak = Math.max(peak, pipeline.threadHeap()!.committed);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(pipeline.threadHeap()!.trims).toBeGreaterThanOrEqual(1);
+    await pipeline.collect(Infinity);
+    await new Promise((r) => setTimeout(r, 50));
+    await pipeline.collect(Infinity);
+    expect(pipeline.threadHeap()!.committed).toBeLessThan(peak);
+  });
 });

@@ -27,7 +27,7 @@ function streamOf(ctx: Ctx, e: Expr): Iterable<StepSeries> | null {
     const ends = selectorTimes(ctx, vs.offset, vs.at);
     const [lo, hi] = spanOf(ends);
     const into = newStepSeries(null, [], ctx.n);
-    return streamed(ctx, rawSeries(ctx, vs.matchers, lo - ctx.limits.lookbackMs, hi, true), (r) => stepsOf(ctx, r, ends, into));
+    return streamed(ctx, rawSeries(ctx, vs.matchers, lo - ctx.limits.lookbackMs, hi, true, lo === hi), (r) => stepsOf(ctx, r, ends, into));
   }
   if (e.type !== 'call' || e.args.length !== 1) return null;
   let arg = e.args[0]!;

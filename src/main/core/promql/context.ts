@@ -25,6 +25,9 @@ export interface Queryable {
  * the source may hand every series in the same buffers instead of allocating a pair per series. */
 export interface EachOptions {
   reuse?: boolean;
+  /** Only each series' newest sample in [minT, maxT] is wanted (an instant vector selector read
+   * at one time): the source may hand just that one, without reading the rest. */
+  newest?: boolean;
 }
 
 export interface EngineLimits {

@@ -17,15 +17,17 @@ export function selectorTimes(ctx: Ctx, offset: number, at: VectorSelector['at']
 }
 
 /** The raw series a selector matches, read one at a time where the source can. `reuse`: the
- * caller is done with each before it asks for the next, so the source may reuse its buffers. */
-export function* rawSeries(ctx: Ctx, matchers: readonly LabelMatcher[], minT: number, maxT: number, reuse = false): Generator<RawSeries> {
-  const found = ctx.q.selectEach ? ctx.q.selectEach(matchers, minT, maxT, { reuse }) : ctx.q.select(matchers, minT, maxT);
+ * caller is done with each before it asks for the next, so the source may reuse its buffers.
+ * `newest`: only each series' newest sample up to maxT is used (a vector selector read at one
+ * time), so the source may give only that. */
+export function* rawSeries(ctx: Ctx, matchers: readonly LabelMatcher[], minT: number, maxT: number, reuse = false, newest = false): Generator<RawSeries> {
+  const found = ctx.q.selectEach ? ctx.q.selectEach(matchers, minT, maxT, { reuse, newest }) : ctx.q.select(matchers, minT, maxT);
   for (const f of found) yield { name: f.series.name, labels: f.series.labels, ts: f.ts, values: f.values };
 }
 
-export function loadSeries(ctx: Ctx, matchers: readonly LabelMatcher[], minT: number, maxT: number): RawSeries[] {
+export function loadSeries(ctx: Ctx, matchers: readonly LabelMatcher[], minT: number, maxT: number, newest = false): RawSeries[] {
   const out: RawSeries[] = [];
-  for (const r of rawSeries(ctx, matchers, minT, maxT)) {
+  for (const r of rawSeries(ctx, matchers, minT, maxT, false, newest)) {
     checkTime(ctx);
     account(ctx, r.ts.length);
     out.push(r);
@@ -69,7 +71,8 @@ export function stepsOf(ctx: Ctx, r: RawSeries, ends: Float64Array, into?: StepS
 export function evalVectorSelector(ctx: Ctx, vs: VectorSelector): StepSeries[] {
   const ends = selectorTimes(ctx, vs.offset, vs.at);
   const [lo, hi] = spanOf(ends);
-  const raw = loadSeries(ctx, vs.matchers, lo - ctx.limits.lookbackMs, hi);
+  // Read at one time only (an instant query, or `@`): the newest sample within the lookback.
+  const raw = loadSeries(ctx, vs.matchers, lo - ctx.limits.lookbackMs, hi, lo === hi);
   const out: StepSeries[] = [];
   for (const r of raw) {
     checkTime(ctx);

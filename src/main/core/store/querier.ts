@@ -29,6 +29,8 @@ interface DiskChunk {
 export class Scratch {
   private ts = new Float64Array(256);
   private values = new Float64Array(256);
+  /** A series' newest sample alone (see selectEach's `newest`). */
+  readonly one = { ts: new Float64Array(1), values: new Float64Array(1) };
 
   /** Buffers of at least `n` (their first `n` to be written; the rest is stale). */
   take(n: number): { ts: Float64Array; values: Float64Array } {
@@ -144,22 +146,42 @@ export class Querier {
    * holds one series' samples at a time however many match. In series-key order.
    * `reuse`: the caller is done with each series before it asks for the next, so every series
    * is decoded into the same two buffers (valid until the next) instead of a new pair each. */
-  *selectEach(matchers: readonly LabelMatcher[], from: number, to: number, opts: { reuse?: boolean } = {}): Generator<SeriesSamples> {
+  *selectEach(matchers: readonly LabelMatcher[], from: number, to: number, opts: { reuse?: boolean; newest?: boolean } = {}): Generator<SeriesSamples> {
     const found = this.index.select(matchers).filter((s) => s.lastTs >= from && s.firstTs <= to);
     found.sort((a, b) => (a.key < b.key ? -1 : 1));
-    yield* this.readBatched(found, from, to, opts.reuse ? new Scratch() : undefined);
+    yield* this.readBatched(found, from, to, opts.reuse ? new Scratch() : undefined, opts.newest ?? false);
+  }
+
+  /** Whether the newest sample of `s` in [from, to] is its last one, known without a read: its
+   * time and value are kept with the series while that sample is in memory (appended, or loaded
+   * at start from the newest chunk there). A series whose last sample is on disk only (imported
+   * into the past, or not touched since before the hot window) is read. */
+  private newestKnown(s: Series, from: number, to: number): boolean {
+    return s.lastTs >= from && s.lastTs <= to && s.lastTs >= s.memFrom;
   }
 
   /** The samples of `series` in [from, to], in their order, their disk chunks read
    * DISK_BATCH_SERIES series at a time. The callers pass only series whose span meets [from, to];
    * any with no sample there is left out. */
-  private *readBatched(series: readonly Series[], from: number, to: number, scratch?: Scratch): Generator<SeriesSamples> {
+  private *readBatched(series: readonly Series[], from: number, to: number, scratch?: Scratch, newest = false): Generator<SeriesSamples> {
     const now = this.now();
     const rawFrom = Math.max(from, now - this.opts.retention.rawMs);
     for (let k = 0; k < series.length; k += DISK_BATCH_SERIES) {
       const batch = series.slice(k, k + DISK_BATCH_SERIES);
-      const chunks = this.diskChunksOf(batch, rawFrom, to);
-      for (const s of batch) {
+      // `newest`: a series whose newest sample is known is not read at all. At 20,000 series an
+      // instant `count(x)` whose 5-minute lookback reached back past the hot window read a chunk
+      // of every series from disk (about 150 ms) to use one sample of each.
+      const known = newest ? batch.map((s) => this.newestKnown(s, from, to)) : null;
+      const chunks = this.diskChunksOf(known ? batch.filter((_, i) => !known[i]) : batch, rawFrom, to);
+      for (let i = 0; i < batch.length; i++) {
+        const s = batch[i]!;
+        if (known?.[i]) {
+          const one = scratch ? scratch.one : { ts: new Float64Array(1), values: new Float64Array(1) };
+          one.ts[0] = s.lastTs;
+          one.values[0] = s.lastValue;
+          yield { series: s, ts: one.ts, values: one.values };
+          continue;
+        }
         const got = this.samplesOf(s, from, to, now, chunks.get(s.id), scratch);
         if (got) yield got;
       }

@@ -161,7 +161,7 @@ export class Store {
   }
 
   /** As `select`, one series at a time and without a count limit; see Querier.selectEach. */
-  selectEach(matchers: readonly LabelMatcher[], from: number, to: number, opts?: { reuse?: boolean }): Generator<SeriesSamples> {
+  selectEach(matchers: readonly LabelMatcher[], from: number, to: number, opts?: { reuse?: boolean; newest?: boolean }): Generator<SeriesSamples> {
     return this.querier.selectEach(matchers, from, to, opts);
   }
 

@@ -173,6 +173,11 @@ describe('store', () => {
         st.maintain();
       }
     }
+    // A series whose only samples were imported into the past: its last sample is on disk only.
+    const pastOnly = st.resolve('m', [['k', 'zzz']])!;
+    const pts = Array.from({ length: 30 }, (_, i) => T0 - 3 * H + i * 60_000 + 7);
+    st.importSamples(pastOnly, pts, pts.map((_, i) => 5 * i));
+    all.push({ s: pastOnly, ts: pts, values: pts.map((_, i) => 5 * i) });
     st.commit();
     clock.now += 61_000;
     for (let i = 0; i < 50; i++) st.maintain();
@@ -201,6 +206,17 @@ describe('store', () => {
       const each = [...st.selectEach(parseSelector('m'), from, to)].map((f) => ({ key: f.series.key, ts: [...f.ts], values: [...f.values] }));
       expect(each, `selectEach [${from - T0}, ${to - T0}]`).toEqual(want);
       for (const w of want.slice(0, 5)) expect([...st.readRaw(all.find((r) => r.s!.key === w.key)!.s!, from, to).ts]).toEqual(w.ts);
+      // Only the newest sample wanted (an instant selector): the same series, each ending in the
+      // same newest sample; where the series' last sample is in memory, that sample alone.
+      for (const reuse of [false, true]) {
+        // Read one at a time, as the engine does (with `reuse`, each is valid until the next).
+        const newest: Array<{ key: string; n: number; ts: number | undefined; value: number | undefined }> = [];
+        for (const f of st.selectEach(parseSelector('m'), from, to, { newest: true, reuse })) newest.push({ key: f.series.key, n: f.ts.length, ts: f.ts[f.ts.length - 1], value: f.values[f.values.length - 1] });
+        expect(newest.map(({ n, ...r }) => r), `newest [${from - T0}, ${to - T0}]`).toEqual(want.map((w) => ({ key: w.key, ts: w.ts.at(-1), value: w.values.at(-1) })));
+        const lastInMemory = to >= clock.now - 10_000;
+        if (lastInMemory) expect(newest.filter((r) => r.key !== pastOnly.key).every((r) => r.n === 1)).toBe(true);
+        else if (want.some((w) => w.ts.length > 1)) expect(newest.some((r) => r.n > 1)).toBe(true);
+      }
     }
   });
 

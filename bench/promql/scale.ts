@@ -21,6 +21,10 @@ const log = (s: string) => process.stdout.write(s + '\n');
 
 /** How long both servers are left idle before their RSS is read the last time. */
 const SETTLE_MS = 60_000;
+/** A pause before each timed query: on two cores, the collector of the server that answered last
+ * (Go's after a Prometheus query, V8's after a Radiator one) still runs for some 100 ms and would
+ * be timed as part of the other's answer. */
+const QUIET_MS = 250;
 
 /** Resident set of a process, MB (from /proc). */
 function rssMb(pid: number): number {
@@ -114,6 +118,9 @@ export async function runScale(sizes: number[], runs: number): Promise<void> {
       imported += b.data!.imported;
     }
     log(`Radiator import: ${imported} samples in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    // The data ends an hour before the last full hour: what is older than Radiator's 2 h hot
+    // window is read from SQLite, and how much that is depends on the minute the bench runs.
+    log(`minutes of the hour's data older than the 2 h hot window: ${Math.max(0, Math.min(60, (Date.now() - 2 * HOUR - start) / 60_000)).toFixed(0)} of 60`);
 
     const queries: Array<[string, Record<string, string>, '/api/v1/query' | '/api/v1/query_range']> = [];
     const range = { start: String(start / 1000 + 600), end: String(end / 1000), step: '60' };
@@ -141,11 +148,13 @@ export async function runScale(sizes: number[], runs: number): Promise<void> {
     for (const [name, p, path] of queries) {
       const row: Row = { series: n, query: name, prom: [], rad: [] };
       for (let i = 0; i < runs; i++) {
+        await new Promise((r2) => setTimeout(r2, QUIET_MS));
         try {
           row.prom.push(await time(prom.url, path, p));
         } catch (e) {
           row.promError = (e as Error).message;
         }
+        await new Promise((r2) => setTimeout(r2, QUIET_MS));
         try {
           row.rad.push(await time(radUrl, path, p));
         } catch (e) {
@@ -179,5 +188,5 @@ export async function runScale(sizes: number[], runs: number): Promise<void> {
   log(`\n| series | samples | Prometheus RSS MB (warm / after queries / ${SETTLE_MS / 1000} s idle) | Radiator RSS MB (warm / after queries / ${SETTLE_MS / 1000} s idle) |`);
   log('|---:|---:|---:|---:|');
   for (const m of memory) log(`| ${m.series} | ${m.samples} | ${m.promRss.toFixed(0)} / ${m.promRssAfter.toFixed(0)} / ${m.promRssSettled.toFixed(0)} | ${m.radRss.toFixed(0)} / ${m.radRssAfter.toFixed(0)} / ${m.radRssSettled.toFixed(0)} |`);
-  log(`\n(${runs} runs of each query after a warm-up, alternating Prometheus and Radiator)`);
+  log(`\n(${runs} runs of each query after a warm-up, alternating Prometheus and Radiator, ${QUIET_MS} ms apart)`);
 }

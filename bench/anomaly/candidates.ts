@@ -159,6 +159,9 @@ function artimeOf(choices: Record<string, string>): Partial<ArtimeOptions> {
     ...(choices.reprobe && choices.reprobe !== 'off' ? { reprobeAt: Number(choices.reprobe) } : {}),
     ...(choices.rerange && choices.rerange !== '-' ? { reprobeRange: choices.rerange as 'history' | 'current' } : {}),
     ...(choices.redownsample && choices.redownsample !== '-' ? { reprobeDownsample: choices.redownsample === 'keep' ? 0 : Number(choices.redownsample) } : {}),
+    ...(choices.times && choices.times !== '-' ? { reprobeTimes: Number(choices.times) } : {}),
+    ...(choices.scale && choices.scale !== '-' ? { reprobeScale: Number(choices.scale) } : {}),
+    ...(choices.maxds && choices.maxds !== '-' ? { reprobeMaxDownsample: Number(choices.maxds) } : {}),
   };
 }
 
@@ -172,6 +175,7 @@ function artimeEnsembleGrid(dims: Record<string, Array<string | number>>): Candi
     options: {
       artime: artimeOf(choices),
       holdOff: Number(choices['hold-off']),
+      ...(choices.holdms ? { holdOffMs: durationMs(choices.holdms) } : {}),
       escalate: choices.escalate === 'off' ? 0 : Number(choices.escalate),
       shape: choices.shape === 'off' ? false : { length: Number(choices.shape) },
       surprise: { priorWeight: Number(choices.prior) },
@@ -234,10 +238,76 @@ export const FAMILIES: Record<string, () => CandidateConfig[]> = {
     ...artimeEnsembleGrid({ 'hold-off': [72], escalate: [1.25], shape: ['off'], prior: [300], learn: [300], downsample: [2], margin: [0.5] }),
     ...artimeEnsembleGrid({ 'hold-off': [72], escalate: [1.25], shape: ['off'], prior: [300], learn: [300], downsample: [2], margin: [0.5], reprobe: [1500, 3000], rerange: ['history', 'current'], redownsample: [4, 7] }),
   ],
+  // The shipped configuration beside later probations on a doubling schedule (at reprobe·2^k
+  // points, k < times): the factor doubling from a fixed one, or set from the series' time scale
+  // (the lag where the autocorrelation of the points kept falls below 0.5, over `scale`; no
+  // re-learning when that is the current factor).
+  'ARTime-schedule-screen': () => {
+    const shipped = { 'hold-off': [72], escalate: [1.25], shape: ['off'], prior: [300], learn: [300], downsample: [2], margin: [0.5] };
+    return [
+      ...artimeEnsembleGrid(shipped),
+      ...artimeEnsembleGrid({ ...shipped, reprobe: [750], rerange: ['history', 'current'], redownsample: [4], times: [2, 3] }),
+      ...artimeEnsembleGrid({ ...shipped, reprobe: [1200, 1500], rerange: ['history', 'current'], redownsample: [4], times: [2] }),
+      ...artimeEnsembleGrid({ ...shipped, reprobe: [1500], rerange: ['history', 'current'], scale: [4, 6, 8] }),
+      ...artimeEnsembleGrid({ ...shipped, reprobe: [750, 1200], rerange: ['history', 'current'], scale: [6], times: [3] }),
+      ...artimeEnsembleGrid({ ...shipped, reprobe: [1200, 1500], rerange: ['history'], redownsample: [4], times: [3] }),
+      ...artimeEnsembleGrid({ ...shipped, reprobe: [750, 1200], rerange: ['history'], scale: [3, 4], times: [3] }),
+      ...artimeEnsembleGrid({ ...shipped, reprobe: [1500], rerange: ['history'], scale: [2, 3] }),
+    ];
+  },
+  // The shipped configuration beside the ensemble's hold-off in time (6 h is the shipped 72 points
+  // at 5 minutes; NAB's files differ only where the interval is not 5 minutes or points are missing).
+  'holdoff-time-screen': () => {
+    const shipped = { 'hold-off': [72], escalate: [1.25], shape: ['off'], prior: [300], learn: [300], downsample: [2], margin: [0.5] };
+    return [
+      ...artimeEnsembleGrid(shipped),
+      ...artimeEnsembleGrid({ ...shipped, holdms: ['2h', '6h', '12h'] }),
+    ];
+  },
   // A small grid around the shipped configuration (hold-off, shape detector, prior; ARTime as
   // shipped), without and with ARTime's second probation as tunables (at 1 500 or 3 000 points;
   // range re-derived or kept; down-sampling kept at 2 or made 4 or 7): the paired comparison.
   'radiator+ARTime-small': () => reprobeGrid(false),
+  // The same small grid with later probations on a doubling schedule as tunables (first at 750,
+  // 1 200 or 1 500 points; range re-derived or kept): the factor doubling from 4 (two or three
+  // of them), or set from the series' time scale (scale 3, 4 or 6; one at 1 500 points, or up to
+  // three from 750).
+  'radiator+ARTime+doubling-small': () => {
+    const base = { 'hold-off': [24, 72], escalate: [1.25], shape: ['off', 16], prior: [100, 300], learn: [300], downsample: [2], margin: [0.5] };
+    return [
+      ...artimeEnsembleGrid({ ...base, reprobe: ['off'], rerange: ['-'], redownsample: ['-'], times: ['-'] }),
+      ...artimeEnsembleGrid({ ...base, reprobe: [750, 1200, 1500], rerange: ['history', 'current'], redownsample: [4], times: [2, 3] }),
+    ];
+  },
+  // A second grid for the same comparison, with ARTime's own tunables free: hold-off, prior,
+  // probation 300/600, factor 2/4, margin 0.5/1 (shape detector off), with the doubling schedules
+  // above or none; those whose points would not fill the trend window at factor 4 left out.
+  'radiator+ARTime+doubling-mid': () => {
+    const base = { 'hold-off': [24, 72], escalate: [1.25], shape: ['off'], prior: [100, 300], learn: [300, 600], downsample: [2, 4], margin: [0.5, 1] };
+    return [
+      ...artimeEnsembleGrid({ ...base, reprobe: ['off'], rerange: ['-'], redownsample: ['-'], times: ['-'] }),
+      ...artimeEnsembleGrid({ ...base, reprobe: [750, 1200, 1500], rerange: ['history', 'current'], redownsample: [4], times: [2, 3] }).filter((g) => {
+        const ds = Number(g.choices.downsample);
+        return Math.floor((Math.floor(Number(g.choices.reprobe) / ds) * ds) / 4) >= Math.floor(Number(g.choices.learn) / ds);
+      }),
+    ];
+  },
+  // The default grid (radiator+ARTime+relearn+escalate) with the doubling schedule the small
+  // grid chose in-sample (first at 1 500 points, range re-derived, factor 4, 8, 16) in every
+  // configuration — those whose trend window 375 steps would not fill left out (probation 600 at
+  // factor 1): picked with every category in view, so its held-out figure is optimistic.
+  'radiator+ARTime+relearn+escalate+doubling': () =>
+    artimeEnsembleGrid({ 'hold-off': [24, 72], escalate: ['off', 1.25], shape: ['off', 16], prior: [100, 300], learn: [300, 600], downsample: [1, 2, 4], margin: [0.5, 1], relearn: [0, 2, 4, 8], reprobe: [1500], rerange: ['history'], redownsample: [4], times: [3] }).filter(
+      (g) => !(g.choices.learn === '600' && g.choices.downsample === '1'),
+    ),
+  'radiator+ARTime+timescale-small': () => {
+    const base = { 'hold-off': [24, 72], escalate: [1.25], shape: ['off', 16], prior: [100, 300], learn: [300], downsample: [2], margin: [0.5] };
+    return [
+      ...artimeEnsembleGrid({ ...base, reprobe: ['off'], rerange: ['-'], scale: ['-'], times: ['-'] }),
+      ...artimeEnsembleGrid({ ...base, reprobe: [1500], rerange: ['history', 'current'], scale: [3, 4, 6], times: [1] }),
+      ...artimeEnsembleGrid({ ...base, reprobe: [750], rerange: ['history', 'current'], scale: [3, 4, 6], times: [3] }),
+    ];
+  },
   'radiator+ARTime+reprobe-small': () => reprobeGrid(true),
   // radiator+ARTime (96) with every second probation of the small grid as a tunable (the factor
   // kept, or made 4 or 7); those whose points would not fill the trend window are left out.

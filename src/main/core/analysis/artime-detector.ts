@@ -50,7 +50,11 @@
 //     probation once the series has shown more of itself: at that many points the detector
 //     re-learns as if all of them had been its probation (range, network, starting vigilance;
 //     optionally a coarser down-sampling, as NAB's longer probation of a long file has). It keeps
-//     those points until then and nothing after.
+//     those points until then and nothing after. `reprobeTimes` repeats it on a doubling schedule
+//     (at reprobeAt·2^k points, the factor doubling each time), and `reprobeScale` sets the factor
+//     from the series' time scale instead (the lag where the autocorrelation of the points kept
+//     falls below 0.5), re-learning only when that is coarser: both off, measured short of a new
+//     default held out (docs/anomaly.md).
 //   - Fixed memory. ARTime keeps every category forever and several histories of every step; here
 //     the network holds at most `maxCategories` categories (when full, the least recently matched
 //     or learning one is replaced) and the histories are ring buffers or running sums. The scratch
@@ -124,6 +128,23 @@ export interface ArtimeOptions {
    * kept must give at least that many steps.
    */
   reprobeDownsample: number;
+  /**
+   * How many probations after the first (with `reprobeAt`; 1 by default): the k-th (from 0) at
+   * reprobeAt·2^k points — a doubling schedule, as NAB's probation grows with a file's length.
+   * With a fixed `reprobeDownsample` the factor doubles at each (reprobeDownsample·2^k). It keeps
+   * the last min(points, maxSteps · the largest factor) points until the last one.
+   */
+  reprobeTimes: number;
+  /**
+   * The factor from the data rather than fixed (0: off). At each re-probation, the lag L (in
+   * points) at which the autocorrelation of the points kept first falls below 0.5 — the series'
+   * time scale — gives the factor round(L / reprobeScale), never finer than the current one nor
+   * coarser than `reprobeMaxDownsample` or the points kept allow (the trend window's steps). When
+   * that is the current factor, nothing is re-learned: the series carries on as it was.
+   */
+  reprobeScale: number;
+  /** The coarsest factor `reprobeScale` may choose. */
+  reprobeMaxDownsample: number;
   /** Points whose gaps give the interval (time units only). */
   probe: number;
   /** The most down-sampled steps a probation in time may take (it bounds the probation's memory and its end's O(steps²) cost). */
@@ -152,6 +173,9 @@ export const ARTIME_DEFAULTS: ArtimeOptions = {
   reprobeAt: 0,
   reprobeRange: 'history',
   reprobeDownsample: 0,
+  reprobeTimes: 1,
+  reprobeScale: 0,
+  reprobeMaxDownsample: 8,
   probe: 9,
   maxSteps: 1024,
 };
@@ -199,6 +223,26 @@ function minMax(x: Float64Array): void {
     if (x[k]! > hi) hi = x[k]!;
   }
   if (hi !== 0) for (let k = 0; k < x.length; k++) x[k] = x[k]! / hi;
+}
+
+/**
+ * The first lag (1..maxLag) at which the autocorrelation of x falls below `bar`: the series' time
+ * scale in points (maxLag + 1 if it stays above; 0 for a constant series, which has none).
+ */
+export function lagBelow(x: Float64Array, bar: number, maxLag: number): number {
+  const n = x.length;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += x[i]!;
+  mean /= n;
+  let c0 = 0;
+  for (let i = 0; i < n; i++) c0 += (x[i]! - mean) * (x[i]! - mean);
+  if (!(c0 > 0)) return 0;
+  for (let lag = 1; lag <= maxLag && lag < n; lag++) {
+    let c = 0;
+    for (let i = lag; i < n; i++) c += (x[i]! - mean) * (x[i - lag]! - mean);
+    if (c / c0 < bar) return lag;
+  }
+  return maxLag + 1;
 }
 
 /** ARTime's similarity for ordering the probation: cosine, or 1 − the other's norm when one is 0 (na, nb: the norms of a and b). */
@@ -526,9 +570,15 @@ export class ArtimeDetector implements Detector {
   private runMax = -Infinity;
   private runN = 0;
   private relearnSteps!: number;
-  /** The second probation: the points it comes after (0: none, or done), and the points kept for it until then. */
+  /** The next probation after the first: the points it comes after (0: none, or done), and the points kept for it until then (a ring: hat is the next slot; histN points pushed). */
   private reprobePoints = 0;
   private history: Float64Array | null = null;
+  private hat = 0;
+  private histN = 0;
+  /** Points seen in all (seen restarts when the factor changes), re-probations due so far, and the first one's point. */
+  private total = 0;
+  private reprobeK = 0;
+  private reprobeBase = 0;
   /** Whether the down-sampling's moving average has its first block. */
   private averaged = false;
   /** The last raw anomaly (ARTime's confidence), how often the range has widened and been re-learned, and whether the second probation has happened. */
@@ -582,6 +632,9 @@ export class ArtimeDetector implements Detector {
     if (o.reprobeRange !== 'history' && o.reprobeRange !== 'current') throw new Error(`ARTime: reprobeRange must be 'history' or 'current', not ${String(o.reprobeRange)}`);
     if (!(o.reprobeAt >= 0)) throw new Error(`ARTime: reprobeAt must be 0 or more points, not ${o.reprobeAt}`);
     if (!(o.reprobeDownsample >= 0 && Number.isInteger(o.reprobeDownsample))) throw new Error(`ARTime: reprobeDownsample must be 0 or a positive integer, not ${o.reprobeDownsample}`);
+    if (!(o.reprobeTimes >= 1 && Number.isInteger(o.reprobeTimes))) throw new Error(`ARTime: reprobeTimes must be a positive integer, not ${o.reprobeTimes}`);
+    if (!(o.reprobeScale >= 0)) throw new Error(`ARTime: reprobeScale must be 0 or more, not ${o.reprobeScale}`);
+    if (!(o.reprobeMaxDownsample >= 1 && Number.isInteger(o.reprobeMaxDownsample))) throw new Error(`ARTime: reprobeMaxDownsample must be a positive integer, not ${o.reprobeMaxDownsample}`);
     // At a step's end, so the blocks stay aligned.
     this.reprobePoints = Math.floor(o.reprobeAt / downsample) * downsample;
     const after = o.reprobeDownsample || downsample;
@@ -589,7 +642,18 @@ export class ArtimeDetector implements Detector {
       if (!late) throw new Error(`ARTime: reprobeAt must be more than the probation (${learn} points) and give at least ${this.trend} steps of ${after} points, not ${o.reprobeAt}`);
       this.reprobePoints = 0;
     }
-    this.history = this.reprobePoints > 0 ? new Float64Array(this.reprobePoints) : null;
+    // The ring holds what the last re-probation uses: its points, or the last maxSteps steps of its factor.
+    let cap = this.reprobePoints;
+    if (o.reprobeTimes > 1) {
+      const last = this.reprobePoints * 2 ** (o.reprobeTimes - 1);
+      const factor = o.reprobeScale > 0 ? Math.max(downsample, o.reprobeMaxDownsample) : o.reprobeDownsample ? o.reprobeDownsample * 2 ** (o.reprobeTimes - 1) : downsample;
+      cap = Math.min(last, Math.max(this.trend, o.maxSteps) * factor);
+    }
+    this.history = this.reprobePoints > 0 ? new Float64Array(cap) : null;
+    this.hat = 0;
+    this.histN = 0;
+    this.reprobeK = 0;
+    this.reprobeBase = this.reprobePoints;
     if (o.range === 'fixed') {
       this.min = o.fixedMin;
       this.max = o.fixedMax;
@@ -618,8 +682,13 @@ export class ArtimeDetector implements Detector {
     const { downsample } = this.o;
     this.block[this.seen % downsample] = v;
     const history = this.history;
-    if (history) history[this.seen] = v;
+    if (history) {
+      history[this.hat] = v;
+      this.hat = this.hat + 1 === history.length ? 0 : this.hat + 1;
+      this.histN++;
+    }
     this.seen++;
+    this.total++;
     const learning = this.probation !== null;
     if (learning && this.o.range === 'learned') {
       if (v < this.min) this.min = v;
@@ -633,9 +702,8 @@ export class ArtimeDetector implements Detector {
       if (this.probation) {
         this.probation.push(ds);
         if (this.probation.length === this.trend) this.endProbation(this.probation);
-      } else if (history && this.seen === this.reprobePoints) {
-        // This value ends the second probation, so it is learned, not scored.
-        this.reprobe(history);
+      } else if (history && this.total >= this.reprobePoints && this.reprobeDue(history)) {
+        // This value ends a later probation, so it is learned, not scored.
       } else if (this.o.range === 'learned' && (ds > this.max || ds < this.min)) {
         this.widen(ds);
         raw = this.detect(this.features(this.scale(ds)), ++this.dsi);
@@ -798,10 +866,43 @@ export class ArtimeDetector implements Detector {
    * been the probation: a new network, trained on them unscored. Nothing ahead is seen, and the
    * values kept are dropped once used.
    */
-  private reprobe(history: Float64Array): void {
-    this.history = null;
+  /**
+   * A later probation is due: the points kept (oldest first), the factor for it (fixed, doubling
+   * on a schedule, or from the series' time scale), the next one scheduled or the ring dropped.
+   * Returns whether it re-learned (with reprobeScale, not when the factor would stay the same).
+   */
+  private reprobeDue(ring: Float64Array): boolean {
     const o = this.o;
-    const factor = o.reprobeDownsample || o.downsample;
+    const n = Math.min(this.histN, ring.length);
+    const pts = new Float64Array(n);
+    const from = (this.hat - n + ring.length) % ring.length;
+    for (let k = 0; k < n; k++) pts[k] = ring[(from + k) % ring.length]!;
+    const k = this.reprobeK++;
+    let factor = o.downsample;
+    if (o.reprobeScale > 0) {
+      const most = Math.min(o.reprobeMaxDownsample, Math.floor(n / this.trend));
+      const lag = lagBelow(pts, 0.5, Math.ceil(o.reprobeScale * (most + 1)));
+      factor = Math.max(o.downsample, Math.min(most, Math.round(lag / o.reprobeScale)));
+    } else if (o.reprobeDownsample) factor = o.reprobeDownsample * 2 ** k;
+    if (this.reprobeK < o.reprobeTimes) this.reprobePoints = this.reprobeBase * 2 ** this.reprobeK;
+    else this.history = null;
+    if (o.reprobeScale > 0 && factor === o.downsample) return false;
+    const keep = { history: this.history, hat: this.hat, histN: this.histN, total: this.total, k: this.reprobeK, base: this.reprobeBase, next: this.reprobePoints };
+    this.reprobe(pts, factor);
+    if (factor !== o.downsample) {
+      // configure() for the new factor dropped the schedule; it goes on.
+      this.history = keep.history;
+      this.hat = keep.hat;
+      this.histN = keep.histN;
+      this.reprobeK = keep.k;
+      this.reprobeBase = keep.base;
+      this.reprobePoints = keep.history ? keep.next : 0;
+    }
+    return true;
+  }
+
+  private reprobe(history: Float64Array, factor: number): void {
+    const o = this.o;
     // The points down-sampled again, blocks ending at the newest (the oldest few points may be
     // left out); with the factor unchanged they are the very values the steps had.
     const steps = Math.floor(history.length / factor);

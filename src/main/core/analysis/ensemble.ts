@@ -60,6 +60,8 @@ export interface EnsembleOptions {
   distrustLocalAbove: number;
   /** After an anomalous point, the next holdOff points are not flagged again (Skyline's expiration); 0 turns it off. */
   holdOff: number;
+  /** The hold-off in time instead (0: in points, `holdOff`): points up to this many ms after an anomalous point are held off. */
+  holdOffMs: number;
   /** …unless the score escalates: a point whose score ratio is at least this multiple of the one
    * that started the hold-off is a new, bigger anomaly and is flagged (0: never). */
   escalate: number;
@@ -98,6 +100,7 @@ export const ENSEMBLE_DEFAULTS: EnsembleOptions = {
   voteSurprise: 2,
   weights: {},
   holdOff: 72,
+  holdOffMs: 0,
   escalate: 1.25,
   seasonalDistrustsLocal: true,
   distrustLocalAbove: 0.7,
@@ -224,8 +227,8 @@ export class Ensemble {
       this.distribution = classifyDistribution(this.recent.sorted, this.opts.distribution);
     }
     const skipped = this.filters.check(p, this.recent);
-    const held = this.holding > 0;
-    if (held) this.holding--;
+    const held = this.opts.holdOffMs > 0 ? p.t - this.heldSince <= this.opts.holdOffMs : this.holding > 0;
+    if (this.holding > 0) this.holding--;
     if (skipped) return (this.last = this.skip(skipped, skipped === 'flat' ? { center: p.v, lower: p.v, upper: p.v } : null));
     return (this.last = this.combine(p, held));
   }
@@ -296,8 +299,8 @@ export class Ensemble {
     const escalates = held && this.opts.escalate > 0 && scoreRatio(raw) >= this.opts.escalate * scoreRatio(this.heldRaw);
     const score = held && !escalates ? 0 : raw;
     const anomalous = score >= this.threshold;
-    if (anomalous && this.opts.holdOff > 0) {
-      this.holding = this.opts.holdOff;
+    if (anomalous && (this.opts.holdOff > 0 || this.opts.holdOffMs > 0)) {
+      this.holding = this.opts.holdOffMs > 0 ? 0 : this.opts.holdOff;
       this.heldSince = p.t;
       this.heldRaw = raw;
     }

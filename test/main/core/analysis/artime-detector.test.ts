@@ -3,6 +3,7 @@
 // anomalous, judges each point on the past only, and keeps its network within the cap.
 import { describe, expect, it } from 'vitest';
 import { ArtimeDetector, Ensemble, type DetectorOutput } from '../../../../src/main/core/analysis/index.ts';
+import { lagBelow } from '../../../../src/main/core/analysis/artime-detector.ts';
 import { gaussian, points, prng } from './series.ts';
 
 function run(d: ArtimeDetector, values: number[]): DetectorOutput[] {
@@ -273,7 +274,81 @@ describe('the ARTime detector', () => {
     expect(same).toEqual(run(new ArtimeDetector({ reprobeAt: 1500 }), values));
   });
 
+  it('re-learns on a doubling schedule when asked, the factor doubling each time, from nothing ahead', () => {
+    for (const seed of [1, 2]) {
+      const values = daily(7000, seed);
+      for (let i = 6500; i < 7000; i++) values[i]! += 30;
+      const once = run(new ArtimeDetector({ reprobeAt: 1500, reprobeDownsample: 4 }), values);
+      const d = new ArtimeDetector({ reprobeAt: 1500, reprobeDownsample: 4, reprobeTimes: 3 });
+      const factors: number[] = [];
+      const out = points(values).map((p, i) => {
+        const o = d.update(p);
+        if (i === 1499 || i === 2999 || i === 5999) factors.push(d.options.downsample);
+        return o;
+      });
+      // At 1 500, 3 000 and 6 000 points: factors 4, 8 and 16, the trend window 150 steps of each.
+      expect(d.reprobed).toBe(3);
+      expect(factors).toEqual([4, 8, 16]);
+      expect(d.options.learn).toBe(150 * 16);
+      expect(d['history']).toBe(null);
+      // Until the second re-probation exactly the detector with one; each one's point learned, not scored.
+      expect(out.slice(0, 2999)).toEqual(once.slice(0, 2999));
+      expect([out[2999]!.score, out[5999]!.score]).toEqual([0, 0]);
+      // What comes later never changes a score before it.
+      const later = values.slice();
+      for (let i = 3000; i < 7000; i++) later[i]! -= 40;
+      expect(run(new ArtimeDetector({ reprobeAt: 1500, reprobeDownsample: 4, reprobeTimes: 3 }), later).slice(0, 3000)).toEqual(out.slice(0, 3000));
+      // And at factor 16 it still catches the level shift, within two windows of steps.
+      const at = firstFlag(out, 6400);
+      expect(at).toBeGreaterThanOrEqual(6500);
+      expect(at).toBeLessThan(6500 + 2 * 8 * 16);
+    }
+  });
+
+  it('keeps a bounded ring of points for its schedule, and drops it after the last re-probation', () => {
+    // The last re-probation uses at most maxSteps steps of the coarsest factor.
+    expect(new ArtimeDetector({ reprobeAt: 1500, reprobeDownsample: 4, reprobeTimes: 3 })['history']!.length).toBe(6000);
+    // (doubling from 1 500 points at factor 4, every one holds 375 steps: the last one's 24 000 points)
+    expect(new ArtimeDetector({ reprobeAt: 1500, reprobeDownsample: 4, reprobeTimes: 5 })['history']!.length).toBe(24_000);
+    expect(new ArtimeDetector({ reprobeAt: 6000, reprobeDownsample: 4, reprobeTimes: 3 })['history']!.length).toBe(1024 * 16);
+    expect(new ArtimeDetector({ reprobeAt: 1500, reprobeScale: 4, reprobeTimes: 5 })['history']!.length).toBe(1024 * 8);
+    expect(new ArtimeDetector({ reprobeAt: 1500 })['history']!.length).toBe(1500);
+  });
+
+  it('takes its factor from the series\' time scale when asked, and leaves a fast-moving series alone', () => {
+    // The lag at which the autocorrelation first falls below 0.5.
+    expect(lagBelow(Float64Array.from({ length: 2000 }, (_, i) => Math.sin((2 * Math.PI * i) / 288)), 0.5, 100)).toBe(49);
+    expect(lagBelow(new Float64Array(100).fill(3), 0.5, 10)).toBe(0);
+    expect(lagBelow(Float64Array.from({ length: 100 }, (_, i) => i), 0.5, 10)).toBe(11);
+    // A daily cycle (5-minute steps): time scale 49 points, over 4 → 12, capped at 8.
+    const values = daily(5000, 3);
+    for (let i = 4000; i < 5000; i++) values[i]! += 30;
+    const slow = new ArtimeDetector({ reprobeAt: 1500, reprobeScale: 4 });
+    const out = run(slow, values);
+    expect([slow.reprobed, slow.options.downsample]).toEqual([1, 8]);
+    const at = firstFlag(out, 3900);
+    expect(at).toBeGreaterThanOrEqual(4000);
+    expect(at).toBeLessThan(4000 + 2 * 8 * 8);
+    // …capped lower when asked, and by the points kept: 1 500 points hold 150 steps of at most 10.
+    const capped = new ArtimeDetector({ reprobeAt: 1500, reprobeScale: 4, reprobeMaxDownsample: 4 });
+    run(capped, values);
+    expect(capped.options.downsample).toBe(4);
+    const short = new ArtimeDetector({ reprobeAt: 900, reprobeScale: 1, reprobeMaxDownsample: 64 });
+    run(short, values);
+    expect(short.options.downsample).toBe(6);
+    // White noise has no time scale to speak of (lag 1): the factor stays, and nothing is re-learned.
+    const z = gaussian(prng(9));
+    const noise = Array.from({ length: 4000 }, () => 100 + z());
+    const fast = new ArtimeDetector({ reprobeAt: 1500, reprobeScale: 4, reprobeTimes: 2 });
+    expect(run(fast, noise)).toEqual(run(new ArtimeDetector(), noise));
+    expect([fast.reprobed, fast.options.downsample]).toEqual([0, 2]);
+    expect(fast['history']).toBe(null);
+  });
+
   it('rejects options it cannot work with, and ignores a value that is not a finite number', () => {
+    expect(() => new ArtimeDetector({ reprobeAt: 1500, reprobeTimes: 0 })).toThrow(/reprobeTimes/);
+    expect(() => new ArtimeDetector({ reprobeAt: 1500, reprobeScale: -1 })).toThrow(/reprobeScale/);
+    expect(() => new ArtimeDetector({ reprobeAt: 1500, reprobeMaxDownsample: 0 })).toThrow(/reprobeMaxDownsample/);
     expect(() => new ArtimeDetector({ window: 6 })).toThrow(/power of 2/);
     expect(() => new ArtimeDetector({ learn: 40, downsample: 4 })).toThrow(/at least/);
     expect(() => new ArtimeDetector({ downsample: 1.5 })).toThrow(/integer/);

@@ -63,6 +63,27 @@ describe('the held-out grids', () => {
     for (const g of [...grid, ...big]) expect(() => new Ensemble(g.options)).not.toThrow();
   });
 
+  it('doubling-schedule and time-scale grids: the small grid without them and with each variant, every configuration valid', () => {
+    const small = FAMILIES['radiator+ARTime-small']!();
+    for (const [family, size, variants] of [['radiator+ARTime+doubling-small', 104, 12], ['radiator+ARTime+timescale-small', 104, 12]] as const) {
+      const grid = FAMILIES[family]!();
+      expect(grid).toHaveLength(size);
+      expect(new Set(grid.map((g) => g.name)).size).toBe(size);
+      const off = grid.filter((g) => g.choices.reprobe === 'off');
+      expect(off.map((g) => g.options)).toEqual(small.map((g) => g.options));
+      const on = grid.filter((g) => g.choices.reprobe !== 'off');
+      const a = (g: (typeof on)[number]) => g.options.artime as Record<string, unknown>;
+      expect(new Set(on.map((g) => `${a(g).reprobeAt} ${a(g).reprobeRange} ${a(g).reprobeDownsample} ${a(g).reprobeScale} ${a(g).reprobeTimes}`)).size).toBe(variants);
+      for (const g of grid) expect(() => new Ensemble(g.options)).not.toThrow();
+    }
+    const mid = FAMILIES['radiator+ARTime+doubling-mid']!();
+    expect(mid).toHaveLength(384);
+    expect(mid.filter((g) => g.choices.reprobe === 'off')).toHaveLength(32);
+    for (const g of mid) expect(() => new Ensemble(g.options)).not.toThrow();
+    // The hold-off in time passes milliseconds.
+    expect(FAMILIES['holdoff-time-screen']!().map((g) => g.options.holdOffMs)).toEqual([undefined, 7_200_000, 21_600_000, 43_200_000]);
+  });
+
   it('time-unit grid: durations in milliseconds, and no probation or factor in points', () => {
     expect(durationMs('10m')).toBe(600_000);
     expect(durationMs('50h')).toBe(180_000_000);

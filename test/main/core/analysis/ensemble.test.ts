@@ -168,4 +168,19 @@ describe('holdOff', () => {
     expect(out[1203]!.anomalous).toBe(false);
     expect(out[1204]!.anomalous).toBe(true);
   });
+
+  it('holds off for holdOffMs of time instead when set, whatever the resolution', () => {
+    const values = noise(1500, 8);
+    values[1200]! += 15;
+    values[1203]! += 40;
+    values[1204]! += 60;
+    // Points a minute apart (series.ts): 3 minutes hold points 1201–1203, as holdOff 3 does…
+    const byTime = run(values, { holdOffMs: 3 * MINUTE, holdOff: 1000 });
+    expect([1200, 1203, 1204].map((i) => byTime[i]!.anomalous)).toEqual([true, false, true]);
+    // …and the same 3 minutes at 30-second points hold twice as many points (1201–1206).
+    const e = new Ensemble({ holdOffMs: 3 * MINUTE });
+    const half = values.map((v, i) => e.update({ t: T0 + i * 30_000, v }));
+    expect([1200, 1203, 1204].map((i) => half[i]!.anomalous)).toEqual([true, false, false]);
+    expect(half[1204]!.explanation).toMatch(/^ongoing/);
+  });
 });

@@ -174,7 +174,7 @@ function artimeEnsembleGrid(dims: Record<string, Array<string | number>>): Candi
     name: named(choices),
     options: {
       artime: artimeOf(choices),
-      holdOff: Number(choices['hold-off']),
+      holdOff: choices['hold-off'] === '-' ? 0 : Number(choices['hold-off']),
       ...(choices.holdms ? { holdOffMs: durationMs(choices.holdms) } : {}),
       escalate: choices.escalate === 'off' ? 0 : Number(choices.escalate),
       shape: choices.shape === 'off' ? false : { length: Number(choices.shape) },
@@ -300,6 +300,11 @@ export const FAMILIES: Record<string, () => CandidateConfig[]> = {
     artimeEnsembleGrid({ 'hold-off': [24, 72], escalate: ['off', 1.25], shape: ['off', 16], prior: [100, 300], learn: [300, 600], downsample: [1, 2, 4], margin: [0.5, 1], relearn: [0, 2, 4, 8], reprobe: [1500], rerange: ['history'], redownsample: [4], times: [3] }).filter(
       (g) => !(g.choices.learn === '600' && g.choices.downsample === '1'),
     ),
+  // The small grid with the hold-off in points (24 / 72) or in time instead (2 / 6 / 12 hours).
+  'radiator+ARTime+holdtime-small': () => {
+    const base = { escalate: [1.25], shape: ['off', 16], prior: [100, 300], learn: [300], downsample: [2], margin: [0.5] };
+    return [...artimeEnsembleGrid({ 'hold-off': [24, 72], ...base }), ...artimeEnsembleGrid({ 'hold-off': ['-'], holdms: ['2h', '6h', '12h'], ...base })];
+  },
   'radiator+ARTime+timescale-small': () => {
     const base = { 'hold-off': [24, 72], escalate: [1.25], shape: ['off', 16], prior: [100, 300], learn: [300], downsample: [2], margin: [0.5] };
     return [

@@ -80,8 +80,12 @@ describe('the held-out grids', () => {
     expect(mid).toHaveLength(384);
     expect(mid.filter((g) => g.choices.reprobe === 'off')).toHaveLength(32);
     for (const g of mid) expect(() => new Ensemble(g.options)).not.toThrow();
-    // The hold-off in time passes milliseconds.
+    // The hold-off in time passes milliseconds, and then no hold-off in points.
     expect(FAMILIES['holdoff-time-screen']!().map((g) => g.options.holdOffMs)).toEqual([undefined, 7_200_000, 21_600_000, 43_200_000]);
+    const hold = FAMILIES['radiator+ARTime+holdtime-small']!();
+    expect(hold).toHaveLength(20);
+    expect(hold.filter((g) => g.options.holdOffMs === undefined).map((g) => g.options)).toEqual(small.map((g) => g.options));
+    for (const g of hold.filter((g) => g.options.holdOffMs !== undefined)) expect(g.options.holdOff).toBe(0);
   });
 
   it('time-unit grid: durations in milliseconds, and no probation or factor in points', () => {

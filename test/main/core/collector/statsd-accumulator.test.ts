@@ -120,8 +120,9 @@ describe('StatsdAccumulator', () => {
 
 describe.skipIf(!existsSync('out/main/statsd-worker.js'))('the bundled StatsD thread (out/main, what the desktop app runs)', () => {
   it('starts, takes lines and drains them', async () => {
-    const processed = new Int32Array(new SharedArrayBuffer(4));
-    const w = new Worker(new URL('../../../../out/main/statsd-worker.js', import.meta.url), { workerData: { processed: processed.buffer } });
+    // What WorkerStatsdPipeline gives it: the shared counters (KiB handled, trims) and the trimmer's policy.
+    const shared = new Int32Array(new SharedArrayBuffer(8));
+    const w = new Worker(new URL('../../../../out/main/statsd-worker.js', import.meta.url), { workerData: { shared: shared.buffer, trim: {} } });
     const buf = new TextEncoder().encode('bundled:3|c');
     w.postMessage({ type: 'data', buf: buf.buffer }, [buf.buffer]);
     w.postMessage({ type: 'drain', seq: 1 });
@@ -129,5 +130,6 @@ describe.skipIf(!existsSync('out/main/statsd-worker.js'))('the bundled StatsD th
     await w.terminate();
     expect(reply.delta.newKeys[0]!.name).toBe('bundled');
     expect([...reply.delta.counters.incs]).toEqual([3]);
+    expect(Atomics.load(shared, 0)).toBe(1);
   });
 });

@@ -292,6 +292,20 @@ export const FAMILIES: Record<string, () => CandidateConfig[]> = {
       }),
     ];
   },
+  // radiator+ARTime (the 96: hold-off, shape detector, prior, probation 300/600, factor 1/2/4,
+  // margin 0.5/1) with the 12 doubling schedules of the small grid (first at 750, 1 200 or 1 500
+  // points; range re-derived or kept; two or three) or none as one more tunable the folds choose;
+  // those whose points would not fill the trend window at factor 4 left out.
+  'radiator+ARTime+doubling': () => {
+    const base = { 'hold-off': [24, 72], escalate: [1.25], shape: ['off', 16], prior: [100, 300], learn: [300, 600], downsample: [1, 2, 4], margin: [0.5, 1] };
+    return [
+      ...artimeEnsembleGrid({ ...base, reprobe: ['off'], rerange: ['-'], redownsample: ['-'], times: ['-'] }),
+      ...artimeEnsembleGrid({ ...base, reprobe: [750, 1200, 1500], rerange: ['history', 'current'], redownsample: [4], times: [2, 3] }).filter((g) => {
+        const ds = Number(g.choices.downsample);
+        return Math.floor((Math.floor(Number(g.choices.reprobe) / ds) * ds) / 4) >= Math.floor(Number(g.choices.learn) / ds);
+      }),
+    ];
+  },
   // The default grid (radiator+ARTime+relearn+escalate) with the doubling schedule the small
   // grid chose in-sample (first at 1 500 points, range re-derived, factor 4, 8, 16) in every
   // configuration — those whose trend window 375 steps would not fill left out (probation 600 at

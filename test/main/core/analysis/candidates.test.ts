@@ -80,6 +80,19 @@ describe('the held-out grids', () => {
     expect(mid).toHaveLength(384);
     expect(mid.filter((g) => g.choices.reprobe === 'off')).toHaveLength(32);
     for (const g of mid) expect(() => new Ensemble(g.options)).not.toThrow();
+    // The 96 (radiator+ARTime) with each of the 12 schedules or none: its 'off' part is the 96
+    // unchanged; probation 600 at factor 1 gets none (1 500 points fill 375 steps at factor 4),
+    // nor 750 points at factor 1 or with probation 600 at factor 2.
+    const big = FAMILIES['radiator+ARTime+doubling']!();
+    expect(big).toHaveLength(96 + 832);
+    expect(new Set(big.map((g) => g.name)).size).toBe(928);
+    expect(big.filter((g) => g.choices.reprobe === 'off').map((g) => g.options)).toEqual(FAMILIES['radiator+ARTime']!().map((g) => g.options));
+    const sched = big.filter((g) => g.choices.reprobe !== 'off');
+    const s = (g: (typeof sched)[number]) => g.options.artime as Record<string, unknown>;
+    expect(new Set(sched.map((g) => `${s(g).reprobeAt} ${s(g).reprobeRange} ${s(g).reprobeDownsample} ${s(g).reprobeTimes}`)).size).toBe(12);
+    expect(sched.filter((g) => g.choices.learn === '600' && g.choices.downsample === '1')).toHaveLength(0);
+    expect(sched.filter((g) => g.choices.reprobe === '750' && (g.choices.downsample === '1' || g.choices.learn === '600') && g.choices.downsample !== '4')).toHaveLength(0);
+    for (const g of big) expect(() => new Ensemble(g.options)).not.toThrow();
     // The hold-off in time passes milliseconds, and then no hold-off in points.
     expect(FAMILIES['holdoff-time-screen']!().map((g) => g.options.holdOffMs)).toEqual([undefined, 7_200_000, 21_600_000, 43_200_000]);
     const hold = FAMILIES['radiator+ARTime+holdtime-small']!();

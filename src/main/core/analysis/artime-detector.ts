@@ -860,13 +860,6 @@ export class ArtimeDetector implements Detector {
   }
 
   /**
-   * The second probation (`reprobeAt`): the series has shown more of itself than its first
-   * `learn` points, so the starting vigilance — and, with reprobeRange 'history', the range — are
-   * derived again from every value kept (all of them so far, or the last maxSteps), as if they had
-   * been the probation: a new network, trained on them unscored. Nothing ahead is seen, and the
-   * values kept are dropped once used.
-   */
-  /**
    * A later probation is due: the points kept (oldest first), the factor for it (fixed, doubling
    * on a schedule, or from the series' time scale), the next one scheduled or the ring dropped.
    * Returns whether it re-learned (with reprobeScale, not when the factor would stay the same).
@@ -901,6 +894,13 @@ export class ArtimeDetector implements Detector {
     return true;
   }
 
+  /**
+   * The second probation (`reprobeAt`): the series has shown more of itself than its first
+   * `learn` points, so the starting vigilance — and, with reprobeRange 'history', the range — are
+   * derived again from every value kept (all of them so far, or the last maxSteps), as if they had
+   * been the probation: a new network, trained on them unscored. Nothing ahead is seen, and the
+   * values kept are dropped once used.
+   */
   private reprobe(history: Float64Array, factor: number): void {
     const o = this.o;
     // The points down-sampled again, blocks ending at the newest (the oldest few points may be

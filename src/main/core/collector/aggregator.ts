@@ -443,15 +443,8 @@ export class Aggregator {
       if (e.kind === 'set' && e.setWasNonEmpty) this.setsToZero.push(e);
     }
     const due = ts - this.opts.repeatIntervalMs;
-    const lastWrite = this.cols.lastWrite;
-    const bits = this.cols.bits;
-    for (const e of this.byId) {
-      if (e === undefined) continue;
-      const id = e.series.id;
-      if ((bits[id]! & HELD) !== 0 && lastWrite[id]! <= due) emit(e, true);
-    }
-    for (const e of this.summaries.values()) {
-      if (e.held && e.lastWrite <= due) emit(e, true);
+    for (const entries of [this.byId, this.summaries.values()]) {
+      for (const e of entries) if (e !== undefined && e.held && e.lastWrite <= due) emit(e, true);
     }
     return res;
   }

@@ -14,7 +14,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { MAX_STATSD_INFLIGHT_BYTES, STATSD_DRAIN_WAIT_MS } from '../../../shared/limits.ts';
+import { MAX_STATSD_INFLIGHT_BYTES, STATSD_DRAIN_WAIT_MS, STATSD_THREAD_TRIM_MIN_GROWTH_BYTES, STATSD_THREAD_TRIM_QUIET_BYTES } from '../../../shared/limits.ts';
 import type { HeapTrimPolicy } from '../heap-trim.ts';
 import type { Receiver } from './receiver.ts';
 import { StatsdAccumulator, type StatsdDelta } from './statsd-accumulator.ts';
@@ -109,9 +109,8 @@ export interface WorkerStatsdPipelineOptions {
   trim?: Partial<HeapTrimPolicy> & { checkEveryMs?: number };
 }
 
-/** The StatsD thread's trimmer reads the thread's committed heap, which idles at about 12 MB: a
- * quarter of the main thread's thresholds. */
-const STATSD_THREAD_TRIM = { minGrowthBytes: 8 * 1024 * 1024, quietBytes: 4 * 1024 * 1024 };
+/** The StatsD thread's trimmer reads the thread's committed heap (see shared/limits.ts). */
+const STATSD_THREAD_TRIM = { minGrowthBytes: STATSD_THREAD_TRIM_MIN_GROWTH_BYTES, quietBytes: STATSD_THREAD_TRIM_QUIET_BYTES };
 
 export class WorkerStatsdPipeline implements StatsdPipeline {
   private readonly worker: Worker;

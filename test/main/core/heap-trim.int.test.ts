@@ -63,6 +63,19 @@ describe('the core', () => {
       expect(committed).toBeGreaterThanOrEqual(used);
       // Typed arrays' and Buffers' memory outside V8's heap: the store's chunks live there.
       expect(Number(/^nodejs_external_memory_bytes (\d+)$/m.exec(self)?.[1])).toBeGreaterThan(0);
+      // The StatsD thread's own heap and trims, read at a flush once the thread is up (the reading
+      // answers on its own, after the flush).
+      let after = '';
+      for (let i = 0; i < 50 && !/^radiator_statsd_thread_heap_bytes/m.test(after); i++) {
+        await t.core.flush();
+        await new Promise((r) => setTimeout(r, 20));
+        after = await (await fetch(`${t.url}/metrics`)).text();
+      }
+      const threadUsed = Number(/^radiator_statsd_thread_heap_bytes\{state="used"\} (\d+)$/m.exec(after)?.[1]);
+      const threadCommitted = Number(/^radiator_statsd_thread_heap_bytes\{state="committed"\} (\d+)$/m.exec(after)?.[1]);
+      expect(threadUsed).toBeGreaterThan(0);
+      expect(threadCommitted).toBeGreaterThanOrEqual(threadUsed);
+      expect(after).toMatch(/^radiator_statsd_thread_memory_trims_total 0$/m);
     } finally {
       await t.stop();
     }
